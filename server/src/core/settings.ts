@@ -1,0 +1,51 @@
+// The one settings object every feature reads: policy file + editor settings + machine settings,
+// merged and validated in one place (see mergeSettings in policy.ts).
+import type { RuleId, SeveritySetting } from './types';
+
+/** What `.image-trust.yaml` and the workspace-scoped editor settings may say. */
+export interface Policy {
+  /** Absent: every registry is allowed. Entries are `host` or `host/namespace`. */
+  trustedRegistries?: string[];
+  /** Docker Hub namespaces trusted like Verified Publishers. */
+  trustedNamespaces: string[];
+  rules: Partial<Record<RuleId, SeveritySetting>>;
+  maxImageAgeDays: number;
+  /** PEM public keys whose cosign signatures count as verified. */
+  signatureKeys: string[];
+}
+
+/**
+ * Settings that decide where requests go and what is sent: only from the machine (user settings
+ * of machine scope, CLI flags, initializationOptions of a standalone server), never a workspace.
+ */
+export interface NetworkSettings {
+  offline: boolean;
+  /** Registry host → base URL, e.g. `docker.io` → `http://127.0.0.1:5000`. */
+  registryMirrors: Record<string, string>;
+  /** Docker Hub web API base URL. */
+  hubUrl: string;
+  /** Hosts (host[:port]) allowed over plain http although not loopback. */
+  insecureRegistries: string[];
+  /** Folder of `config.json`; default `$DOCKER_CONFIG` or `~/.docker`. */
+  dockerConfigDir?: string;
+  /** Disk cache folder; default the OS cache folder. Empty string: no disk cache. */
+  cacheDir?: string;
+  /** endoflife.date API base for the optional refresh. */
+  eolApiUrl?: string;
+}
+
+export interface Settings {
+  policy: Policy;
+  network: NetworkSettings;
+}
+
+export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+export const DEFAULT_EOL_API_URL = 'https://endoflife.date/api';
+
+export function defaultPolicy(): Policy {
+  return { trustedNamespaces: [], rules: {}, maxImageAgeDays: 365, signatureKeys: [] };
+}
+
+export function defaultNetworkSettings(): NetworkSettings {
+  return { offline: false, registryMirrors: {}, hubUrl: DEFAULT_HUB_URL, insecureRegistries: [] };
+}

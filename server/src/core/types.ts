@@ -1,0 +1,118 @@
+// The vocabulary of the pure core. Nothing here imports vscode, the LSP libraries or undici.
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeveritySetting = Severity | 'off';
+
+export const RULE_IDS = [
+  'invalid-reference',
+  'latest-tag',
+  'missing-tag',
+  'unofficial-image',
+  'untrusted-registry',
+  'unpinned-digest',
+  'outdated-version',
+  'eol-version',
+  'stale-digest',
+  'unknown-image',
+  'unknown-tag',
+  'stale-image',
+  'unsigned-image',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export function isRuleId(value: string): value is RuleId {
+  return (RULE_IDS as readonly string[]).includes(value);
+}
+
+/** Zero-based line and UTF-16 character offset, as LSP counts them. */
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A parsed, normalized image reference (distribution/reference rules). */
+export interface ImageReference {
+  /** The reference text that was parsed (after variable substitution). */
+  readonly raw: string;
+  /** Canonical registry host: `docker.io` for Docker Hub. */
+  readonly registry: string;
+  /** Repository path inside the registry: `library/nginx` for `nginx`. */
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  /** How Docker prints it: `nginx`, `bitnami/redis`, `ghcr.io/o/r` (no tag or digest). */
+  readonly familiarName: string;
+}
+
+export type ReferenceSource = 'from' | 'copy-from' | 'mount-from' | 'compose-image';
+
+/** Where the text of a reference lives when it came from a variable default. */
+export interface EditTarget {
+  range: Range;
+  /** The text currently at `range`. */
+  text: string;
+}
+
+/** One place in a document where an image is referenced. */
+export interface ImageOccurrence {
+  /** The text as written in the file at `range`, e.g. `nginx:1.27` or `${BASE}`. */
+  text: string;
+  range: Range;
+  source: ReferenceSource;
+  /**
+   * The reference after variable substitution, or undefined when a variable
+   * could not be resolved (see `unresolvedVariables`).
+   */
+  resolved?: string;
+  unresolvedVariables?: string[];
+  /** Where a fix must write the new reference text, when that is not `range`. */
+  editTarget?: EditTarget;
+  /** Why a fix cannot rewrite this reference (e.g. built from several variables). */
+  editBlockedReason?: string;
+  /** `--platform` value when given. */
+  platform?: string;
+  /** Rules silenced by an `# image-trust-ignore=` comment above. */
+  suppressed: ReadonlySet<string>;
+}
+
+export type DocumentKind = 'dockerfile' | 'compose' | 'policy';
+
+/** A problem with the document itself rather than a reference (bad YAML, unresolved variable). */
+export interface DocumentProblem {
+  message: string;
+  range: Range;
+  severity: Severity;
+  /** A rule id when the problem belongs to one, otherwise a short code like `yaml-syntax`. */
+  code: string;
+}
+
+export interface ExtractionResult {
+  occurrences: ImageOccurrence[];
+  problems: DocumentProblem[];
+}
+
+/** A way to change a reference: the full new reference text for the occurrence's edit range. */
+export interface Fix {
+  title: string;
+  replacement: string;
+  /** Quick-fix kind preference: the one an editor may apply with a single key. */
+  isPreferred?: boolean;
+  /** Set when the fix writes somewhere other than the finding's own range (an ARG default). */
+  range?: Range;
+  /** What the current text at `range` must still be for the fix to apply. */
+  expectedText?: string;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** The reference text as written in the file. */
+  reference: string;
+  fixes: Fix[];
+}
