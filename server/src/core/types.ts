@@ -105,6 +105,8 @@ export interface Fix {
   range?: Range;
   /** What the current text at `range` must still be for the fix to apply. */
   expectedText?: string;
+  /** Set when the fix cannot be applied here, with the reason shown to the user. */
+  disabledReason?: string;
 }
 
 export interface Finding {

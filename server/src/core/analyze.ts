@@ -1,0 +1,125 @@
+// The engine shared by the server and the CLI: text in, references and findings out.
+import { extractComposeImages, type Environment } from './compose';
+import { extractDockerfileImages } from './dockerfile';
+import type { ImageFacts } from './facts';
+import { parseImageReference } from './reference';
+import { RULES } from './rules';
+import { invalidReference } from './rules/invalidReference';
+import type { Policy } from './settings';
+import type { DocumentKind, DocumentProblem, Finding, ImageOccurrence, ImageReference, RuleId, Severity, SeveritySetting } from './types';
+
+/** Beyond this size a file is not a Dockerfile or compose file anyone writes by hand. */
+export const MAX_DOCUMENT_LENGTH = 20 * 1024 * 1024;
+
+export interface AnalyzedReference {
+  occurrence: ImageOccurrence;
+  /** Present when the resolved text is a valid reference. */
+  reference?: ImageReference;
+  parseError?: string;
+}
+
+export interface DocumentAnalysis {
+  kind: DocumentKind;
+  references: AnalyzedReference[];
+  problems: DocumentProblem[];
+}
+
+export function detectDocumentKind(fileName: string): DocumentKind | undefined {
+  const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
+  if (base === '.image-trust.yaml') return 'policy';
+  if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
+  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base)) return 'dockerfile';
+  return undefined;
+}
+
+export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', env?: Environment): DocumentAnalysis {
+  if (text.length > MAX_DOCUMENT_LENGTH) {
+    return {
+      kind,
+      references: [],
+      problems: [{ code: 'file-too-large', severity: 'info', range: zeroRange(), message: `This file is ${(text.length / 1048576).toFixed(0)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB.` }],
+    };
+  }
+  if (looksBinary(text)) {
+    return {
+      kind,
+      references: [],
+      problems: [{ code: 'binary-file', severity: 'info', range: zeroRange(), message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.' }],
+    };
+  }
+  const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
+  const references = extraction.occurrences.map((occurrence): AnalyzedReference => {
+    if (occurrence.resolved === undefined) return { occurrence };
+    const parsed = parseImageReference(occurrence.resolved);
+    return parsed.ok ? { occurrence, reference: parsed.reference } : { occurrence, parseError: parsed.error };
+  });
+  return { kind, references, problems: extraction.problems };
+}
+
+export function effectiveSeverity(rule: RuleId, defaultSeverity: SeveritySetting, policy: Policy): SeveritySetting {
+  return policy.rules[rule] ?? defaultSeverity;
+}
+
+export interface EvaluateOptions {
+  online: boolean;
+  /** Network answers for a reference; undefined or {} when none are known yet. */
+  factsFor?: (ref: AnalyzedReference) => ImageFacts | undefined;
+  /** Evaluate only the rules that need no network (the first, instant pass). */
+  offlineRulesOnly?: boolean;
+}
+
+export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, options: EvaluateOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const analyzed of analysis.references) {
+    const { occurrence } = analyzed;
+    if (analyzed.parseError !== undefined) {
+      const severity = effectiveSeverity('invalid-reference', invalidReference.defaultSeverity, policy);
+      if (severity !== 'off' && !isSuppressed(occurrence, 'invalid-reference')) {
+        findings.push({
+          rule: 'invalid-reference',
+          severity,
+          message: `${occurrence.resolved !== occurrence.text ? `"${occurrence.resolved}" (from ${occurrence.text})` : `"${occurrence.text}"`} is not a valid image reference: ${analyzed.parseError}.`,
+          range: occurrence.range,
+          reference: occurrence.text,
+          fixes: [],
+        });
+      }
+      continue;
+    }
+    const reference = analyzed.reference;
+    if (!reference) continue;
+    const facts = options.factsFor?.(analyzed) ?? {};
+    for (const rule of RULES) {
+      if (rule.id === 'invalid-reference') continue;
+      if (options.offlineRulesOnly && rule.needsNetwork) continue;
+      const severity = effectiveSeverity(rule.id, rule.defaultSeverity, policy);
+      if (severity === 'off' || isSuppressed(occurrence, rule.id)) continue;
+      const result = rule.check({ occurrence, reference, policy, facts, online: options.online });
+      if (!result) continue;
+      findings.push({
+        rule: rule.id,
+        severity,
+        message: result.message,
+        range: occurrence.range,
+        reference: occurrence.text,
+        fixes: result.fixes ?? [],
+      });
+    }
+  }
+  return findings;
+}
+
+function isSuppressed(occurrence: ImageOccurrence, rule: RuleId): boolean {
+  return occurrence.suppressed.has(rule) || occurrence.suppressed.has('all');
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+function looksBinary(text: string): boolean {
+  const sample = text.length > 8192 ? text.slice(0, 8192) : text;
+  return sample.includes('\u0000');
+}
+
+function zeroRange() {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}

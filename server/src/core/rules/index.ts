@@ -1,0 +1,35 @@
+import { eolVersion } from './eolVersion';
+import { invalidReference } from './invalidReference';
+import { latestTag } from './latestTag';
+import { missingTag } from './missingTag';
+import { outdatedVersion } from './outdatedVersion';
+import type { Rule } from './rule';
+import { staleDigest } from './staleDigest';
+import { staleImage } from './staleImage';
+import { unknownImage } from './unknownImage';
+import { unknownTag } from './unknownTag';
+import { unofficialImage } from './unofficialImage';
+import { unpinnedDigest } from './unpinnedDigest';
+import { unsignedImage } from './unsignedImage';
+import { untrustedRegistry } from './untrustedRegistry';
+
+/** Every rule, in the order of the contract's table. */
+export const RULES: readonly Rule[] = [
+  invalidReference,
+  latestTag,
+  missingTag,
+  unofficialImage,
+  untrustedRegistry,
+  unpinnedDigest,
+  outdatedVersion,
+  eolVersion,
+  staleDigest,
+  unknownImage,
+  unknownTag,
+  staleImage,
+  unsignedImage,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,11 @@
+import type { Rule } from './rule';
+
+// Reported by the engine when parsing fails; this object carries the rule's metadata.
+export const invalidReference: Rule = {
+  id: 'invalid-reference',
+  defaultSeverity: 'error',
+  description: 'The text is not a valid image reference.',
+  help: 'Docker rejects references with an upper-case repository, bad tag characters or a malformed digest, so the build fails before it starts. Write the reference as [registry/]repository[:tag][@sha256:digest] with a lower-case repository.',
+  needsNetwork: false,
+  check: () => undefined,
+};
