@@ -37,14 +37,14 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
     return {
       kind,
       references: [],
-      problems: [{ code: 'file-too-large', severity: 'info', range: zeroRange(), message: `This file is ${(text.length / 1048576).toFixed(0)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB.` }],
+      problems: [{ code: 'invalid-document', severity: 'info', range: zeroRange(), message: `This file is ${(text.length / 1048576).toFixed(0)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB.` }],
     };
   }
   if (looksBinary(text)) {
     return {
       kind,
       references: [],
-      problems: [{ code: 'binary-file', severity: 'info', range: zeroRange(), message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.' }],
+      problems: [{ code: 'invalid-document', severity: 'info', range: zeroRange(), message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.' }],
     };
   }
   const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
@@ -70,6 +70,11 @@ export interface EvaluateOptions {
 
 export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, options: EvaluateOptions): Finding[] {
   const findings: Finding[] = [];
+  for (const problem of analysis.problems) {
+    const severity = policy.rules[problem.code] ?? problem.severity;
+    if (severity === 'off') continue;
+    findings.push({ rule: problem.code, severity, message: problem.message, range: problem.range, reference: problem.reference ?? '', fixes: [] });
+  }
   for (const analyzed of analysis.references) {
     const { occurrence } = analyzed;
     if (analyzed.parseError !== undefined) {

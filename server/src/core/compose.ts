@@ -17,7 +17,7 @@ export function extractComposeImages(text: string, env: Environment = () => unde
   for (const error of doc.errors) {
     const [start, end] = error.pos;
     problems.push({
-      code: 'yaml-syntax',
+      code: 'invalid-document',
       severity: 'error',
       range: lines.range(start, Math.max(end, start + 1)),
       message: `This compose file is not valid YAML: ${firstLine(error.message)}. Image references after this point may not be checked.`,
@@ -81,6 +81,7 @@ function makeOccurrence(
       code: 'unresolved-variable',
       severity: 'info',
       range,
+      reference: written,
       message: result.requiredMessage
         ? `The image cannot be checked: ${result.requiredMessage}.`
         : `The image cannot be checked: ${occurrence.unresolvedVariables.map((v) => `\${${v}}`).join(', ')} is not set in the environment or the .env file beside this compose file.`,

@@ -21,11 +21,11 @@ export function parsePolicy(text: string): PolicyParseResult {
   const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
   const problem = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
     const [start, end] = node?.range ?? [0, 0];
-    problems.push({ code: 'policy', severity: 'error', range: lines.range(start, Math.max(end, start)), message });
+    problems.push({ code: 'invalid-policy', severity: 'error', range: lines.range(start, Math.max(end, start)), message });
   };
   for (const error of doc.errors) {
     problems.push({
-      code: 'policy',
+      code: 'invalid-policy',
       severity: 'error',
       range: lines.range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
       message: `The policy file is not valid YAML: ${error.message.split('\n')[0]}`,

@@ -17,6 +17,10 @@ export const RULE_IDS = [
   'unknown-tag',
   'stale-image',
   'unsigned-image',
+  // Added beyond the contract's table: problems of the document rather than of an image.
+  'unresolved-variable',
+  'invalid-document',
+  'invalid-policy',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -86,8 +90,9 @@ export interface DocumentProblem {
   message: string;
   range: Range;
   severity: Severity;
-  /** A rule id when the problem belongs to one, otherwise a short code like `yaml-syntax`. */
-  code: string;
+  code: RuleId;
+  /** The reference text the problem is about, when there is one. */
+  reference?: string;
 }
 
 export interface ExtractionResult {

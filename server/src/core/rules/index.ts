@@ -1,3 +1,4 @@
+import { invalidDocument, invalidPolicy, unresolvedVariable } from './documentProblems';
 import { eolVersion } from './eolVersion';
 import { invalidReference } from './invalidReference';
 import { latestTag } from './latestTag';
@@ -28,6 +29,9 @@ export const RULES: readonly Rule[] = [
   unknownTag,
   staleImage,
   unsignedImage,
+  unresolvedVariable,
+  invalidDocument,
+  invalidPolicy,
 ];
 
 export function ruleById(id: string): Rule | undefined {

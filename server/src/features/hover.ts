@@ -1,0 +1,139 @@
+// The hover on an image reference, as Markdown. The first line answers "can I trust this?".
+import type { AnalyzedReference } from '../core/analyze';
+import type { ImageFacts, PublisherTier } from '../core/facts';
+import { hubNamespace } from '../core/reference';
+import type { Policy } from '../core/settings';
+import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
+import type { Finding } from '../core/types';
+
+const TIER_LABEL: Record<PublisherTier, string> = {
+  official: '$(verified-filled) Docker Official Image',
+  verified: '$(verified-filled) Verified Publisher',
+  'sponsored-oss': '$(verified-filled) Docker-Sponsored Open Source',
+  community: '$(warning) Community publisher',
+  'other-registry': '$(server) Private or third-party registry',
+  unverified: '$(question) Publisher could not be verified',
+};
+
+export interface HoverInput {
+  analyzed: AnalyzedReference;
+  facts: ImageFacts;
+  policy: Policy;
+  findings: Finding[];
+  online: boolean;
+  now?: Date;
+}
+
+export function renderHover({ analyzed, facts, policy, findings, online, now = new Date() }: HoverInput): string {
+  const { occurrence, reference } = analyzed;
+  const lines: string[] = [];
+  if (!reference) {
+    lines.push(`**${escapeMd(occurrence.text)}**`);
+    if (analyzed.parseError) lines.push('', `Not a valid image reference: ${escapeMd(analyzed.parseError)}.`);
+    else if (occurrence.unresolvedVariables?.length) lines.push('', `Cannot be checked: ${occurrence.unresolvedVariables.map((v) => `\`\${${v}}\``).join(', ')} has no value here.`);
+    return lines.join('\n');
+  }
+
+  const tier = publisherTier(reference.registry, reference.repository, facts);
+  const trusted = isRegistryTrusted(reference, policy) && (tier !== 'community' && tier !== 'unverified' || isNamespaceTrusted(reference, policy));
+  const shown = `${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''}`;
+  lines.push(`${TIER_LABEL[tier]} · ${trusted ? '$(pass) trusted by your policy' : '$(error) not trusted by your policy'}`);
+  lines.push('', `**${escapeMd(shown)}**${occurrence.resolved !== occurrence.text ? ` (from \`${occurrence.text}\`)` : ''}`);
+
+  const publisher = facts.publisher?.state === 'known' ? facts.publisher.value : undefined;
+  if (publisher?.description) lines.push('', escapeMd(publisher.description));
+  const stats: string[] = [];
+  if (publisher?.starCount !== undefined) stats.push(`$(star) ${humanizeCount(publisher.starCount)} stars`);
+  if (publisher?.pullCount !== undefined) stats.push(`$(cloud-download) ${humanizeCount(publisher.pullCount)} pulls`);
+  const details = facts.tagDetails?.state === 'known' ? facts.tagDetails.value : undefined;
+  if (details?.lastPushed) stats.push(`last pushed ${formatAge(details.lastPushed, now)}`);
+  if (stats.length) lines.push('', stats.join(' · '));
+  const pageUrl = publisher?.pageUrl ?? hubPageUrl(reference.registry, reference.repository);
+  if (pageUrl) lines.push('', `[Open on Docker Hub](${pageUrl})`);
+
+  const table: Array<[string, string]> = [];
+  const digest = reference.digest ?? (facts.currentDigest?.state === 'known' ? facts.currentDigest.value : undefined);
+  if (digest) table.push(['Digest', `\`${digest.slice(0, 19)}…\` <span title="${digest}"></span>`]);
+  if (reference.digest && facts.currentDigest?.state === 'known' && facts.currentDigest.value !== reference.digest) {
+    table.push(['Tag now points to', `\`${facts.currentDigest.value.slice(0, 19)}…\``]);
+  }
+  if (facts.currentDigest?.state === 'notFound') table.push(['Registry', `no such ${facts.currentDigest.missing}`]);
+  if (facts.currentDigest?.state === 'unavailable') table.push(['Registry', `not reachable: ${escapeMd(facts.currentDigest.reason)}`]);
+  if (details?.platforms.length) table.push(['Platforms', details.platforms.join(', ')]);
+  if (details?.compressedSize) table.push(['Compressed size', humanizeBytes(details.compressedSize)]);
+  const newer = facts.newer;
+  if (newer && (newer.patch || newer.minor || newer.major)) {
+    table.push(['Newer versions', [newer.patch && `${newer.patch} (patch)`, newer.minor && `${newer.minor} (minor)`, newer.major && `${newer.major} (major)`].filter(Boolean).join(', ')]);
+  }
+  if (facts.latestResolvesTo) table.push(['Today this is', facts.latestResolvesTo]);
+  if (facts.eol) {
+    const e = facts.eol;
+    table.push(['End of life', `${e.productTitle} ${e.cycle}: ${e.eolDate ?? 'no date announced'}${e.isEol ? ' (past)' : ''}`]);
+  }
+  const signature = facts.signature;
+  if (signature?.state === 'known') {
+    const s = signature.value;
+    const label = { verified: '$(pass) verified', invalid: '$(error) invalid', signed: '$(key) signed (no key configured to verify)', unsigned: '$(circle-slash) unsigned' }[s.state];
+    table.push(['Signature', `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${s.detail ? ` · ${escapeMd(s.detail)}` : ''}`]);
+  } else if (signature?.state === 'unavailable') {
+    table.push(['Signature', `not checked: ${escapeMd(signature.reason)}`]);
+  }
+  if (table.length) {
+    lines.push('', '| | |', '|---|---|');
+    for (const [k, v] of table) lines.push(`| ${k} | ${v.replace(/\|/g, '\\|')} |`);
+  }
+
+  if (findings.length) {
+    lines.push('', '**Why it is flagged**');
+    for (const f of findings) lines.push(`- \`${f.rule}\` (${f.severity}): ${escapeMd(f.message)}`);
+  }
+  const asOf = publisher?.fromCache && publisher.fetchedAt ? new Date(publisher.fetchedAt) : undefined;
+  if (!online) lines.push('', '_Offline: registry and Docker Hub data not fetched._');
+  else if (asOf) lines.push('', `_Docker Hub data as of ${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC (cached)._`);
+  return lines.join('\n');
+}
+
+export function publisherTier(registry: string, repository: string, facts: ImageFacts): PublisherTier {
+  if (facts.publisher?.state === 'known') return facts.publisher.value.tier;
+  if (registry !== 'docker.io') return 'other-registry';
+  return hubNamespace({ registry, repository }) === 'library' ? 'official' : 'unverified';
+}
+
+export function hubPageUrl(registry: string, repository: string): string | undefined {
+  if (registry !== 'docker.io') return undefined;
+  return repository.startsWith('library/') ? `https://hub.docker.com/_/${repository.slice(8)}` : `https://hub.docker.com/r/${repository}`;
+}
+
+export function humanizeCount(n: number): string {
+  const units: Array<[number, string]> = [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  for (const [size, unit] of units) {
+    if (n >= size) {
+      const v = n / size;
+      return `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))}${unit}`;
+    }
+  }
+  return String(n);
+}
+
+export function humanizeBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+function formatAge(iso: string, now: Date): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const days = Math.floor((now.getTime() - t) / 86_400_000);
+  const when = days <= 0 ? 'today' : days === 1 ? 'yesterday' : days < 60 ? `${days} days ago` : days < 730 ? `${Math.round(days / 30)} months ago` : `${Math.round(days / 365)} years ago`;
+  return `${when} (${iso.slice(0, 10)})`;
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/([\\`*_[\]<>])/g, '\\$1');
+}

@@ -1,0 +1,199 @@
+// Gathers what the network knows about a reference (digest, tags, publisher, signature) into
+// ImageFacts for the rules, hover and fixes. Every answer is optional: a failure becomes
+// `unavailable` with a reason, never an exception, and never blocks the rules that need none.
+import { lookupEol } from '../core/eol/eol';
+import type { Answer, ImageFacts, PublisherInfo, SignatureStatus, TagDetails } from '../core/facts';
+import { hubNamespace, isOfficialImage } from '../core/reference';
+import type { ImageReference } from '../core/types';
+import { candidateTagsForDigestMatch, pickTagForDigest } from '../core/versions/latestResolution';
+import { findNewerVersions } from '../core/versions/findNewerVersions';
+import { isOfficialImageName } from '../data/officialImages';
+import type { RegistryClient, RegistryError, RegistryResult, RepositoryName } from '../registry/types';
+
+/** Docker Hub's web API as the facts need it (adapter over server/src/hub). */
+export interface PublisherLookup {
+  publisher(ref: ImageReference, signal?: AbortSignal): Promise<Answer<PublisherInfo>>;
+  tagDetails(ref: ImageReference, tag: string, signal?: AbortSignal): Promise<Answer<TagDetails> | undefined>;
+}
+
+export interface SignatureLookup {
+  check(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<Answer<SignatureStatus>>;
+}
+
+export interface FactsSources {
+  registry: RegistryClient;
+  publishers?: PublisherLookup;
+  signatures?: SignatureLookup;
+  /** True when the user asked for no network: no source is called. */
+  offline: boolean;
+}
+
+/** Which answers to fetch; each costs requests, so callers ask only for what they show. */
+export interface FactsWanted {
+  digest?: boolean;
+  versions?: boolean;
+  publisher?: boolean;
+  tagDetails?: boolean;
+  signature?: boolean;
+}
+
+export const ALL_FACTS: FactsWanted = { digest: true, versions: true, publisher: true, tagDetails: true, signature: true };
+
+/** At most this many candidate tags are resolved to find what `latest` points to. */
+const LATEST_CANDIDATES = 24;
+
+export class ImageFactsService {
+  private readonly memo = new Map<string, { at: number; wanted: FactsWanted; facts: Promise<ImageFacts> }>();
+  private readonly memoMs: number;
+
+  constructor(private readonly sources: FactsSources, options: { memoMs?: number; now?: () => Date } = {}) {
+    this.memoMs = options.memoMs ?? 60_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private readonly now: () => Date;
+
+  /** Facts that need no network: end of life from the shipped snapshot. */
+  offlineFacts(ref: ImageReference): ImageFacts {
+    const facts: ImageFacts = {};
+    const eol = lookupEol(ref, ref.tag, this.now());
+    if (eol) facts.eol = eol;
+    return facts;
+  }
+
+  /** The last gathered facts for a reference, if any (for code actions that must answer fast). */
+  peek(ref: ImageReference): Promise<ImageFacts> | undefined {
+    const entry = this.memo.get(ref.raw);
+    return entry && Date.now() - entry.at < this.memoMs ? entry.facts : undefined;
+  }
+
+  clear(): void {
+    this.memo.clear();
+  }
+
+  gather(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
+    const key = ref.raw;
+    const entry = this.memo.get(key);
+    if (entry && Date.now() - entry.at < this.memoMs && covers(entry.wanted, wanted)) return entry.facts;
+    const merged = entry && Date.now() - entry.at < this.memoMs ? { ...entry.wanted, ...wanted } : wanted;
+    const facts = this.fetch(ref, merged, signal).catch((error: unknown): ImageFacts => ({
+      ...this.offlineFacts(ref),
+      currentDigest: { state: 'unavailable', reason: String((error as Error)?.message ?? error) },
+    }));
+    this.memo.set(key, { at: Date.now(), wanted: merged, facts });
+    // A failed or aborted gather must not be served from the memo later.
+    facts.then((f) => {
+      if (signal?.aborted || f.currentDigest?.state === 'unavailable') {
+        if (this.memo.get(key)?.facts === facts) this.memo.delete(key);
+      }
+    });
+    return facts;
+  }
+
+  private async fetch(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
+    const facts = this.offlineFacts(ref);
+    if (this.sources.offline) {
+      const reason = 'offline mode';
+      if (wanted.publisher && ref.registry === 'docker.io') {
+        facts.publisher = isOfficialImage(ref) ? { state: 'known', value: { tier: 'official' } } : { state: 'unavailable', reason };
+      }
+      return facts;
+    }
+    const repo: RepositoryName = { registry: ref.registry, repository: ref.repository };
+    const registry = this.sources.registry;
+    const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
+
+    const digestTask = wanted.digest || wanted.versions || wanted.signature || wanted.tagDetails
+      ? registry.resolveDigest(repo, tag ?? ref.digest!, signal)
+      : undefined;
+    const tagsTask = wanted.versions ? registry.listTags(repo, signal) : undefined;
+    const publisherTask = wanted.publisher ? this.publisher(ref, signal) : undefined;
+
+    if (digestTask) {
+      const head = await digestTask;
+      facts.currentDigest = toAnswer(head, (v) => v.digest, tag ? 'tag' : 'tag');
+    }
+    if (tagsTask) {
+      const tags = await tagsTask;
+      facts.tags = toAnswer(tags, (v) => v, 'repository');
+      if (tags.ok) await this.versionFacts(ref, repo, tags.value, facts, signal);
+    }
+    if (publisherTask) facts.publisher = await publisherTask;
+    if (wanted.publisher && facts.publisher?.state === 'known' && facts.publisher.value.tier === 'community') {
+      facts.officialAlternative = await this.officialAlternative(ref, signal);
+    }
+    const digest = ref.digest ?? (facts.currentDigest?.state === 'known' ? facts.currentDigest.value : undefined);
+    if (wanted.tagDetails && this.sources.publishers && tag) {
+      const details = await this.sources.publishers.tagDetails(ref, tag, signal);
+      if (details) facts.tagDetails = details;
+    }
+    if (wanted.signature && digest && this.sources.signatures) {
+      facts.signature = await this.sources.signatures.check(repo, digest, signal);
+    }
+    return facts;
+  }
+
+  private async versionFacts(ref: ImageReference, repo: RepositoryName, tags: string[], facts: ImageFacts, signal?: AbortSignal): Promise<void> {
+    const registry = this.sources.registry;
+    const digests: Record<string, string> = {};
+    const resolveAll = async (candidates: string[]) => {
+      const results = await Promise.all(candidates.map((t) => registry.resolveDigest(repo, t, signal)));
+      candidates.forEach((t, i) => {
+        const r = results[i];
+        if (r.ok) digests[t] = r.value.digest;
+      });
+    };
+    const isFloating = ref.tag === undefined || !/\d/.test(ref.tag);
+    if (ref.tag) {
+      const newer = findNewerVersions(ref.tag, tags);
+      if (newer.patch || newer.minor || newer.major) facts.newer = newer;
+      // A pinned reference stays pinned: the update fixes need the new tags' digests.
+      if (ref.digest && facts.newer) {
+        await resolveAll([newer.patch, newer.minor, newer.major].filter((t): t is string => !!t));
+      }
+    }
+    if (isFloating && !ref.digest && facts.currentDigest?.state === 'known') {
+      const current = facts.currentDigest.value;
+      const candidates = candidateTagsForDigestMatch(ref.tag, tags, LATEST_CANDIDATES);
+      await resolveAll(candidates.filter((t) => !(t in digests)));
+      const match = pickTagForDigest(ref.tag, current, digests);
+      if (match) facts.latestResolvesTo = match;
+    }
+    if (Object.keys(digests).length) facts.tagDigests = digests;
+  }
+
+  private async publisher(ref: ImageReference, signal?: AbortSignal): Promise<Answer<PublisherInfo>> {
+    if (ref.registry !== 'docker.io') return { state: 'known', value: { tier: 'other-registry' } };
+    if (!this.sources.publishers) {
+      return isOfficialImage(ref) ? { state: 'known', value: { tier: 'official' } } : { state: 'unavailable', reason: 'Docker Hub is not configured' };
+    }
+    const answer = await this.sources.publishers.publisher(ref, signal);
+    // `library/` is Official whatever Docker Hub says or fails to say.
+    if (answer.state !== 'known' && isOfficialImage(ref)) return { state: 'known', value: { tier: 'official' } };
+    return answer;
+  }
+
+  private async officialAlternative(ref: ImageReference, signal?: AbortSignal): Promise<ImageFacts['officialAlternative']> {
+    const name = ref.repository.split('/').pop()!;
+    if (hubNamespace(ref) === 'library' || !isOfficialImageName(name)) return undefined;
+    if (!ref.tag) return { name, tagExists: true };
+    const head = await this.sources.registry.resolveDigest({ registry: 'docker.io', repository: `library/${name}` }, ref.tag, signal);
+    return { name, tagExists: head.ok };
+  }
+}
+
+function covers(have: FactsWanted, want: FactsWanted): boolean {
+  return (Object.keys(want) as Array<keyof FactsWanted>).every((k) => !want[k] || have[k]);
+}
+
+function toAnswer<T, V>(result: RegistryResult<T>, pick: (v: T) => V, notFoundDefault: 'repository' | 'tag'): Answer<V> {
+  if (result.ok) return { state: 'known', value: pick(result.value), fetchedAt: result.fetchedAt, fromCache: result.fromCache };
+  return errorAnswer(result.error, notFoundDefault);
+}
+
+export function errorAnswer<V>(error: RegistryError, notFoundDefault: 'repository' | 'tag'): Answer<V> {
+  if (error.kind === 'notFound') {
+    return { state: 'notFound', missing: error.missing === 'repository' ? 'repository' : error.missing === 'manifest' ? 'tag' : notFoundDefault };
+  }
+  return { state: 'unavailable', reason: error.message };
+}
