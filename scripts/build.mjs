@@ -1,5 +1,8 @@
 // Bundles the three entry points of the contract into dist/ with esbuild.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -10,6 +13,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   minifySyntax: true,
+  define: { IMAGE_TRUST_VERSION: JSON.stringify(version) },
 };
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

@@ -1,0 +1,199 @@
+// `image-trust lint` and `image-trust pin`: the same core and facts service as the editor.
+import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { analyzeDocument, evaluateRules, SEVERITY_RANK, type DocumentAnalysis } from '../core/analyze';
+import type { ImageFacts } from '../core/facts';
+import { ruleById } from '../core/rules';
+import { defaultNetworkSettings, type NetworkSettings, type Policy } from '../core/settings';
+import type { ImageReference } from '../core/types';
+import { planPins } from '../features/pin';
+import { writeFileAtomically } from '../services/atomicWrite';
+import { composeEnvironment, findPolicyFile, loadPolicyFile } from '../services/documentContext';
+import type { FactsWanted } from '../services/imageFacts';
+import { createNetwork, type Network } from '../services/network';
+import type { CliOptions } from './args';
+import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
+import { toJson } from './format/json';
+import { sortFindings, type LintReport } from './format/report';
+import { toSarif } from './format/sarif';
+import { toText } from './format/text';
+import { LineIndex } from '../core/lineIndex';
+import { unifiedDiff } from './unifiedDiff';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTty: boolean;
+  env: NodeJS.ProcessEnv;
+  version: string;
+}
+
+/** Parallel lookups in flight; the registry client also limits requests per registry. */
+const LOOKUP_CONCURRENCY = 16;
+
+export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
+  const policy = loadPolicy(options, io);
+  const files = collectFiles(options.paths);
+  const network = createNetwork(networkSettings(options, io.env));
+  try {
+    const analyzed = files.map((file) => analyzeFile(file));
+    if (options.command === 'lint') return await lint(options, io, policy, analyzed, network);
+    return await pin(options, io, analyzed, network);
+  } finally {
+    network.dispose();
+  }
+}
+
+function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSettings {
+  const defaults = defaultNetworkSettings();
+  return {
+    ...defaults,
+    offline: options.offline,
+    registryMirrors: options.registryMirrors,
+    insecureRegistries: options.insecureRegistries,
+    hubUrl: options.hubUrl ?? defaults.hubUrl,
+    cacheDir: env.IMAGE_TRUST_CACHE_DIR,
+  };
+}
+
+function loadPolicy(options: CliOptions, io: CliIo): Policy {
+  let path = options.config;
+  if (!path) {
+    const first = resolve(options.paths[0] ?? '.');
+    let dir = first;
+    try {
+      if (!statSync(first).isDirectory()) dir = dirname(first);
+    } catch {
+      dir = dirname(first);
+    }
+    path = findPolicyFile(dir);
+  }
+  if (!path) return loadPolicyFile('', '').policy;
+  let loaded;
+  try {
+    loaded = loadPolicyFile(path);
+  } catch (error) {
+    throw new CliError(`${path}: cannot read the policy file (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  if (loaded.problems.length) {
+    for (const p of loaded.problems) io.stderr(`${path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
+    throw new CliError(`${path}: the policy file has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}; fix ${loaded.problems.length === 1 ? 'it' : 'them'} first`);
+  }
+  return loaded.policy;
+}
+
+interface AnalyzedFile {
+  file: TargetFile;
+  source: SourceText;
+  analysis: DocumentAnalysis;
+}
+
+function analyzeFile(file: TargetFile): AnalyzedFile {
+  const source = readSource(file.path);
+  const env = file.kind === 'compose' ? composeEnvironment(resolve(file.path)) : undefined;
+  return { file, source, analysis: analyzeDocument(source.text, file.kind, env) };
+}
+
+async function gatherAll(network: Network, files: AnalyzedFile[], wanted: FactsWanted): Promise<Map<string, ImageFacts>> {
+  const refs = new Map<string, ImageReference>();
+  for (const f of files) for (const r of f.analysis.references) if (r.reference) refs.set(r.reference.raw, r.reference);
+  const facts = new Map<string, ImageFacts>();
+  const queue = [...refs.values()];
+  const worker = async () => {
+    for (let ref = queue.shift(); ref; ref = queue.shift()) {
+      facts.set(ref.raw, network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, worker));
+  return facts;
+}
+
+function wantedFor(policy: Policy): FactsWanted {
+  const on = (id: string) => (policy.rules[id as keyof Policy['rules']] ?? ruleById(id)!.defaultSeverity) !== 'off';
+  return {
+    digest: true,
+    versions: on('outdated-version') || on('latest-tag') || on('missing-tag'),
+    publisher: on('unofficial-image'),
+    tagDetails: on('stale-image'),
+    signature: on('unsigned-image'),
+  };
+}
+
+async function lint(options: CliOptions, io: CliIo, policy: Policy, files: AnalyzedFile[], network: Network): Promise<number> {
+  const facts = await gatherAll(network, files, wantedFor(policy));
+  const report: LintReport = { files: [], notes: [] };
+  for (const f of files) {
+    const findings = evaluateRules(f.analysis, policy, {
+      online: !network.settings.offline,
+      factsFor: (r) => (r.reference ? facts.get(r.reference.raw) : undefined),
+    });
+    report.files.push({ path: f.file.path, findings: sortFindings(findings) });
+  }
+  const unreachable = network.health().unreachable;
+  for (const u of unreachable) io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
+  if (options.format === 'json') io.stdout(toJson(report));
+  else if (options.format === 'sarif') io.stdout(toSarif(report, io.version));
+  else io.stdout(toText(report, options.color ?? (io.isTty && !io.env.NO_COLOR)));
+  if (options.failOn === 'never') return 0;
+  const threshold = SEVERITY_RANK[options.failOn];
+  return report.files.some((f) => f.findings.some((x) => SEVERITY_RANK[x.severity] >= threshold)) ? 1 : 0;
+}
+
+async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], network: Network): Promise<number> {
+  if (options.check) {
+    let unpinned = 0;
+    for (const f of files) {
+      for (const r of f.analysis.references) {
+        if (r.reference?.digest || r.parseError !== undefined) continue;
+        unpinned++;
+        const p = r.occurrence.range.start;
+        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${r.occurrence.text} is not pinned to a digest\n`);
+      }
+    }
+    io.stdout(unpinned ? `${unpinned} reference${unpinned === 1 ? '' : 's'} not pinned\n` : 'every reference is pinned\n');
+    return unpinned ? 1 : 0;
+  }
+  if (network.settings.offline) throw new CliError('pin needs the registry to resolve digests; remove --offline');
+  const facts = await gatherAll(network, files, { digest: true });
+  let pinned = 0;
+  let failedCount = 0;
+  let writeFailed = false;
+  for (const f of files) {
+    const plan = planPins(f.analysis, (r) => (r.reference ? facts.get(r.reference.raw) : undefined));
+    for (const fail of plan.failed) {
+      failedCount++;
+      io.stderr(`${f.file.path}:${fail.range.start.line + 1}:${fail.range.start.character + 1}: cannot pin ${fail.reference}: ${fail.reason}\n`);
+    }
+    if (plan.edits.length === 0) continue;
+    if (!f.source.validUtf8) {
+      writeFailed = true;
+      io.stderr(`${f.file.path}: not valid UTF-8; not rewritten\n`);
+      continue;
+    }
+    const lines = new LineIndex(f.source.text);
+    const edits = plan.edits
+      .map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), expected: e.expectedText, text: e.newText }))
+      .sort((a, b) => b.start - a.start);
+    let next = f.source.text;
+    for (const e of edits) {
+      if (next.slice(e.start, e.end) !== e.expected) throw new CliError(`${f.file.path}: internal error: the edit does not match the file; nothing written`);
+      next = next.slice(0, e.start) + e.text + next.slice(e.end);
+    }
+    if (options.dryRun) {
+      io.stdout(unifiedDiff(f.file.path, f.source.text, next));
+      pinned += edits.length;
+      continue;
+    }
+    const bytes = Buffer.concat([f.source.hasBom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(next, 'utf8')]);
+    const written = writeFileAtomically(f.file.path, f.source.bytes, bytes);
+    if (!written.ok) {
+      writeFailed = true;
+      io.stderr(`${written.message}\n`);
+      continue;
+    }
+    pinned += edits.length;
+    io.stderr(`${f.file.path}: pinned ${edits.length} reference${edits.length === 1 ? '' : 's'}\n`);
+  }
+  io.stderr(`${options.dryRun ? 'would pin' : 'pinned'} ${pinned} reference${pinned === 1 ? '' : 's'}${failedCount ? `; ${failedCount} could not be pinned` : ''}\n`);
+  return writeFailed ? 2 : 0;
+}

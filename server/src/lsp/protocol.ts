@@ -1,0 +1,33 @@
+// Custom messages between the image-trust client and server (see client/src).
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
+
+export interface StatusParams {
+  state: 'online' | 'offline' | 'degraded' | 'busy';
+  text: string;
+  tooltip: string;
+  unreachable: Array<{ registry: string; message: string }>;
+  rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
+}
+export const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
+
+export interface MachineSettingsParams {
+  registryMirrors?: Record<string, string>;
+  hubUrl?: string;
+  insecureRegistries?: string[];
+}
+export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
+
+export interface PinFilesParams {
+  uris: string[];
+}
+export interface PinFilesResult {
+  files: number;
+  changedFiles: number;
+  pinned: number;
+  failed: Array<{ uri: string; reference: string; reason: string }>;
+}
+export const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
+export const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
+
+/** Command ids the server executes (workspace/executeCommand). */
+export const PIN_DOCUMENT_COMMAND = 'imageTrust.server.pinDocument';

@@ -1,0 +1,51 @@
+// Turns what the editor sends into the server's settings. Settings that decide where requests go
+// (mirrors, Hub URL, insecure registries) are taken only from the machine: initializationOptions
+// and the client's imageTrust/machineSettings notification, never from workspace/configuration,
+// which a workspace's .vscode/settings.json can fill.
+import type { EditorPolicySettings } from '../core/policy';
+import { defaultNetworkSettings, type NetworkSettings } from '../core/settings';
+import type { MachineSettingsParams } from './protocol';
+
+export interface EditorSettings extends EditorPolicySettings {
+  offline?: boolean;
+}
+
+export function readEditorSettings(value: unknown): EditorSettings {
+  if (!value || typeof value !== 'object') return {};
+  const v = value as Record<string, unknown>;
+  return {
+    offline: typeof v.offline === 'boolean' ? v.offline : undefined,
+    rules: v.rules && typeof v.rules === 'object' ? (v.rules as Record<string, unknown>) : undefined,
+    trustedNamespaces: v.trustedNamespaces,
+    trustedRegistries: v.trustedRegistries,
+    maxImageAgeDays: v.maxImageAgeDays,
+  };
+}
+
+export function readMachineSettings(value: unknown): MachineSettingsParams {
+  if (!value || typeof value !== 'object') return {};
+  const v = value as Record<string, unknown>;
+  const out: MachineSettingsParams = {};
+  if (v.registryMirrors && typeof v.registryMirrors === 'object' && !Array.isArray(v.registryMirrors)) {
+    out.registryMirrors = Object.fromEntries(
+      Object.entries(v.registryMirrors as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  }
+  if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
+  if (Array.isArray(v.insecureRegistries)) out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
+  return out;
+}
+
+export function networkSettings(editor: EditorSettings, machine: MachineSettingsParams, options: { workspaceTrusted: boolean; cacheDir?: string; dockerConfigDir?: string }): NetworkSettings {
+  const defaults = defaultNetworkSettings();
+  return {
+    ...defaults,
+    // An untrusted workspace gets no registry lookups at all: its files could name any host.
+    offline: !options.workspaceTrusted || editor.offline === true,
+    registryMirrors: machine.registryMirrors ?? defaults.registryMirrors,
+    hubUrl: machine.hubUrl ?? defaults.hubUrl,
+    insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
+    cacheDir: options.cacheDir,
+    dockerConfigDir: options.dockerConfigDir,
+  };
+}
