@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeDocument, evaluateRules } from '../../server/src/core/analyze';
+import type { ImageFacts } from '../../server/src/core/facts';
+import { defaultPolicy } from '../../server/src/core/settings';
+import { humanizeCount, renderHover } from '../../server/src/features/hover';
+
+const D = `sha256:${'d'.repeat(64)}`;
+
+test('the first line says the tier and whether the policy trusts it; details follow', () => {
+  const analysis = analyzeDocument('FROM nginx:1.25\n', 'dockerfile');
+  const facts: ImageFacts = {
+    publisher: { state: 'known', value: { tier: 'official', description: 'Official build of Nginx.', starCount: 20500, pullCount: 12_300_000_000 } },
+    currentDigest: { state: 'known', value: D },
+    tagDetails: { state: 'known', value: { lastPushed: '2026-11-01T00:00:00Z', platforms: ['linux/amd64', 'linux/arm64'], compressedSize: 70 * 1024 * 1024 } },
+    newer: { patch: '1.25.5', minor: '1.27.3' },
+    eol: { product: 'nginx', productTitle: 'nginx', cycle: '1.25', eolDate: '2024-05-29', isEol: true },
+    signature: { state: 'known', value: { state: 'unsigned', kinds: [] } },
+  };
+  const policy = defaultPolicy();
+  const findings = evaluateRules(analysis, policy, { online: true, factsFor: () => facts });
+  const md = renderHover({ analyzed: analysis.references[0], facts, policy, findings, online: true, now: new Date('2026-11-22T00:00:00Z') });
+  const first = md.split('\n')[0];
+  assert.match(first, /Docker Official Image · .*trusted by your policy/);
+  assert.match(md, /Official build of Nginx\./);
+  assert.match(md, /20\.5K stars/);
+  assert.match(md, /12\.3B pulls/);
+  assert.match(md, /last pushed 21 days ago \(2026-11-01\)/);
+  assert.match(md, /https:\/\/hub\.docker\.com\/_\/nginx/);
+  assert.match(md, /linux\/amd64, linux\/arm64/);
+  assert.match(md, /70\.0 MB/);
+  assert.match(md, /1\.25\.5 \(patch\), 1\.27\.3 \(minor\)/);
+  assert.match(md, /nginx 1\.25: 2024-05-29 \(past\)/);
+  assert.match(md, /unsigned/);
+  assert.match(md, new RegExp(D));
+  assert.match(md, /`eol-version` \(warning\)/);
+});
+
+test('community and private registries say so', () => {
+  const community = analyzeDocument('FROM someuser/app:1\nFROM ghcr.io/o/r:1\n', 'dockerfile');
+  const md = renderHover({ analyzed: community.references[0], facts: { publisher: { state: 'known', value: { tier: 'community' } } }, policy: defaultPolicy(), findings: [], online: true });
+  assert.match(md.split('\n')[0], /Community publisher · .*not trusted/);
+  const other = renderHover({ analyzed: community.references[1], facts: {}, policy: defaultPolicy(), findings: [], online: false });
+  assert.match(other.split('\n')[0], /Private or third-party registry/);
+  assert.match(other, /Offline/);
+});
+
+test('humanized counts', () => {
+  assert.deepEqual([0, 999, 1000, 1550, 2_000_000, 1_000_000_000, 123_456_789_012].map(humanizeCount), ['0', '999', '1K', '1.6K', '2M', '1B', '123B']);
+});
