@@ -6,13 +6,15 @@ import { join } from 'node:path';
 function collect(dir, out) {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (name === 'node_modules' || name === 'fixtures') continue;
+    // e2e tests (real editors) run with `npm run test:e2e`; fixtures are data.
+    if (name === 'node_modules' || name === 'fixtures' || (name === 'e2e' && !explicit.has(p))) continue;
     if (statSync(p).isDirectory()) collect(p, out);
     else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;
 }
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const explicit = new Set(roots.map((r) => r.replace(/\/+$/, '')));
 const files = (roots.length ? roots : ['test']).flatMap((r) => (r.endsWith('.ts') ? [r] : collect(r, [])));
 if (files.length === 0) {
   console.error('no test files found');
