@@ -62,7 +62,7 @@ test('JSON output has the contract shape, 1-based and end exclusive', () => {
 test('SARIF output validates against the SARIF 2.1.0 schema and describes every rule', () => {
   const r = run(['lint', '--offline', '--format', 'sarif']);
   assert.equal(r.code, 1);
-  const sarif = JSON.parse(r.stdout);
+  const sarif = JSON.parse(r.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; shortDescription: { text: string }; help: { text: string }; helpUri: string }> } }; results: Array<{ ruleId: string; level: string; ruleIndex: number; locations: Array<{ physicalLocation: { region: unknown } }> }> }> };
   const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
