@@ -73,7 +73,7 @@ test('SARIF output validates against the SARIF 2.1.0 schema and describes every 
   for (const rule of rules) {
     assert.ok(rule.shortDescription.text && rule.help.text && rule.helpUri, rule.id);
   }
-  const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'latest-tag');
+  const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'latest-tag')!;
   assert.equal(result.level, 'warning');
   assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 1, startColumn: 6, endLine: 1, endColumn: 18 });
   assert.equal(rules[result.ruleIndex].id, 'latest-tag');
