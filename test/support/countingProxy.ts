@@ -1,0 +1,121 @@
+// A loopback HTTP proxy (reverse proxy: clients talk to it as if it were the registry) that logs
+// every request by kind, so tests can count what a client really sent: "zero requests on the
+// second run", "one request for ten concurrent calls". Optional delay to make a registry slow.
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type RequestKind =
+  | 'ping'
+  | 'manifestHead'
+  | 'manifestGet'
+  | 'manifestPut'
+  | 'tags'
+  | 'referrers'
+  | 'blobHead'
+  | 'blobGet'
+  | 'blobUpload'
+  | 'token'
+  | 'other';
+
+export interface RequestRecord {
+  kind: RequestKind;
+  method: string;
+  /** Path and query as received. */
+  path: string;
+  /** The Authorization header as received (tests check where credentials went). */
+  authorization?: string;
+  /** Status the target answered, or 502 when it could not be reached. */
+  status?: number;
+}
+
+export interface CountingProxy {
+  url: string;
+  /** `127.0.0.1:PORT`, usable as a registry name in image references. */
+  host: string;
+  log: RequestRecord[];
+  /** How many requests of a kind (or of all kinds) went through. */
+  count(kind?: RequestKind): number;
+  reset(): void;
+  /** Milliseconds to wait before forwarding each request. */
+  delayMs: number;
+  stop(): Promise<void>;
+}
+
+export interface CountingProxyOptions {
+  delayMs?: number;
+  /** Picks the target per request path; default: always the target URL given. */
+  route?: (path: string) => string;
+}
+
+export function classifyRequest(method: string, path: string): RequestKind {
+  const pathname = path.split('?')[0];
+  if (pathname === '/v2/' || pathname === '/v2') return 'ping';
+  if (!pathname.startsWith('/v2/')) return /token|auth/.test(pathname) ? 'token' : 'other';
+  if (/^\/v2\/.+\/manifests\/[^/]+$/.test(pathname)) {
+    if (method === 'HEAD') return 'manifestHead';
+    if (method === 'GET') return 'manifestGet';
+    if (method === 'PUT') return 'manifestPut';
+    return 'other';
+  }
+  if (/^\/v2\/.+\/tags\/list$/.test(pathname)) return 'tags';
+  if (/^\/v2\/.+\/referrers\/[^/]+$/.test(pathname)) return 'referrers';
+  if (/^\/v2\/.+\/blobs\/uploads(\/|$)/.test(pathname)) return 'blobUpload';
+  if (/^\/v2\/.+\/blobs\/[^/]+$/.test(pathname)) {
+    if (method === 'HEAD') return 'blobHead';
+    if (method === 'GET') return 'blobGet';
+  }
+  return 'other';
+}
+
+export async function startCountingProxy(targetUrl: string, options: CountingProxyOptions = {}): Promise<CountingProxy> {
+  const log: RequestRecord[] = [];
+  const route = options.route ?? (() => targetUrl);
+  const proxy: CountingProxy = {
+    url: '',
+    host: '',
+    log,
+    delayMs: options.delayMs ?? 0,
+    count: (kind) => (kind ? log.filter((r) => r.kind === kind).length : log.length),
+    reset: () => void log.splice(0),
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const record: RequestRecord = { kind: classifyRequest(method, path), method, path, authorization: req.headers.authorization };
+    log.push(record);
+    const forward = () => {
+      const target = new URL(route(path));
+      // Keep the Host header so the registry builds Location URLs that point back at the proxy.
+      const headers: IncomingHttpHeaders = { ...req.headers };
+      const upstream = httpRequest(
+        { hostname: target.hostname, port: target.port, method, path, headers },
+        (upstreamRes) => {
+          record.status = upstreamRes.statusCode;
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        record.status = 502;
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end('counting proxy: target unreachable');
+      });
+      req.pipe(upstream);
+    };
+    if (proxy.delayMs > 0) setTimeout(forward, proxy.delayMs);
+    else forward();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  proxy.url = `http://127.0.0.1:${port}`;
+  proxy.host = `127.0.0.1:${port}`;
+  return proxy;
+}
