@@ -2,6 +2,7 @@
 import type { AnalyzedReference } from '../core/analyze';
 import type { ImageFacts, PublisherTier } from '../core/facts';
 import { hubNamespace } from '../core/reference';
+import { humanizeCount, hubPageUrl } from '../hub/display';
 import type { Policy } from '../core/settings';
 import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
 import type { Finding } from '../core/types';
@@ -48,12 +49,13 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   const details = facts.tagDetails?.state === 'known' ? facts.tagDetails.value : undefined;
   if (details?.lastPushed) stats.push(`last pushed ${formatAge(details.lastPushed, now)}`);
   if (stats.length) lines.push('', stats.join(' · '));
-  const pageUrl = publisher?.pageUrl ?? hubPageUrl(reference.registry, reference.repository);
+  const namespace = hubNamespace(reference);
+  const pageUrl = publisher?.pageUrl ?? (namespace ? hubPageUrl(namespace, reference.repository.slice(namespace.length + 1)) : undefined);
   if (pageUrl) lines.push('', `[Open on Docker Hub](${pageUrl})`);
 
   const table: Array<[string, string]> = [];
   const digest = reference.digest ?? (facts.currentDigest?.state === 'known' ? facts.currentDigest.value : undefined);
-  if (digest) table.push(['Digest', `\`${digest.slice(0, 19)}…\` <span title="${digest}"></span>`]);
+  if (digest) table.push(['Digest', `\`${digest.slice(0, 19)}…\``]);
   if (reference.digest && facts.currentDigest?.state === 'known' && facts.currentDigest.value !== reference.digest) {
     table.push(['Tag now points to', `\`${facts.currentDigest.value.slice(0, 19)}…\``]);
   }
@@ -83,6 +85,7 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
     for (const [k, v] of table) lines.push(`| ${k} | ${v.replace(/\|/g, '\\|')} |`);
   }
 
+  if (digest) lines.push('', `Full digest: \`${digest}\``);
   if (findings.length) {
     lines.push('', '**Why it is flagged**');
     for (const f of findings) lines.push(`- \`${f.rule}\` (${f.severity}): ${escapeMd(f.message)}`);
@@ -97,22 +100,6 @@ export function publisherTier(registry: string, repository: string, facts: Image
   if (facts.publisher?.state === 'known') return facts.publisher.value.tier;
   if (registry !== 'docker.io') return 'other-registry';
   return hubNamespace({ registry, repository }) === 'library' ? 'official' : 'unverified';
-}
-
-export function hubPageUrl(registry: string, repository: string): string | undefined {
-  if (registry !== 'docker.io') return undefined;
-  return repository.startsWith('library/') ? `https://hub.docker.com/_/${repository.slice(8)}` : `https://hub.docker.com/r/${repository}`;
-}
-
-export function humanizeCount(n: number): string {
-  const units: Array<[number, string]> = [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
-  for (const [size, unit] of units) {
-    if (n >= size) {
-      const v = n / size;
-      return `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))}${unit}`;
-    }
-  }
-  return String(n);
 }
 
 export function humanizeBytes(n: number): string {
