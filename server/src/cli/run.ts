@@ -116,6 +116,7 @@ function wantedFor(policy: Policy): FactsWanted {
     publisher: on('unofficial-image'),
     tagDetails: on('stale-image'),
     signature: on('unsigned-image'),
+    signatureKeys: policy.signatureKeys,
   };
 }
 

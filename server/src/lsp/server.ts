@@ -283,6 +283,7 @@ export class ImageTrustServer {
       publisher: on('unofficial-image'),
       tagDetails: on('stale-image'),
       signature: on('unsigned-image'),
+      signatureKeys: policy.signatureKeys,
     };
   }
 

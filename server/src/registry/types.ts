@@ -28,6 +28,8 @@ export interface RegistryError {
   /** For rateLimited: seconds until a retry makes sense, when the registry said. */
   retryAfterSeconds?: number;
   status?: number;
+  /** The caller aborted (AbortSignal): not a fact about the registry, so never cached nor shown as health. */
+  cancelled?: boolean;
 }
 
 export type RegistryResult<T> =

@@ -17,7 +17,8 @@ export interface PublisherLookup {
 }
 
 export interface SignatureLookup {
-  check(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<Answer<SignatureStatus>>;
+  /** `keys`: PEM public keys from the policy; with none, signatures are found but not verified. */
+  check(repo: RepositoryName, digest: string, keys: string[], signal?: AbortSignal): Promise<Answer<SignatureStatus>>;
 }
 
 export interface FactsSources {
@@ -35,6 +36,8 @@ export interface FactsWanted {
   publisher?: boolean;
   tagDetails?: boolean;
   signature?: boolean;
+  /** Policy keys that signatures must verify with. */
+  signatureKeys?: string[];
 }
 
 export const ALL_FACTS: FactsWanted = { digest: true, versions: true, publisher: true, tagDetails: true, signature: true };
@@ -72,7 +75,7 @@ export class ImageFactsService {
   }
 
   gather(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
-    const key = ref.raw;
+    const key = wanted.signatureKeys?.length ? `${ref.raw}|${wanted.signatureKeys.join('|')}` : ref.raw;
     const entry = this.memo.get(key);
     if (entry && Date.now() - entry.at < this.memoMs && covers(entry.wanted, wanted)) return entry.facts;
     const merged = entry && Date.now() - entry.at < this.memoMs ? { ...entry.wanted, ...wanted } : wanted;
@@ -128,7 +131,7 @@ export class ImageFactsService {
       if (details) facts.tagDetails = details;
     }
     if (wanted.signature && digest && this.sources.signatures) {
-      facts.signature = await this.sources.signatures.check(repo, digest, signal);
+      facts.signature = await this.sources.signatures.check(repo, digest, wanted.signatureKeys ?? [], signal);
     }
     return facts;
   }
@@ -183,7 +186,7 @@ export class ImageFactsService {
 }
 
 function covers(have: FactsWanted, want: FactsWanted): boolean {
-  return (Object.keys(want) as Array<keyof FactsWanted>).every((k) => !want[k] || have[k]);
+  return (['digest', 'versions', 'publisher', 'tagDetails', 'signature'] as const).every((k) => !want[k] || have[k]);
 }
 
 function toAnswer<T, V>(result: RegistryResult<T>, pick: (v: T) => V, notFoundDefault: 'repository' | 'tag'): Answer<V> {

@@ -1,0 +1,33 @@
+// Docker Hub's pull limit headers ([HUBLIM], registry-facts §3.7): `ratelimit-limit: 100;w=21600`,
+// `ratelimit-remaining: 76;w=21600`, sometimes spelled `x-ratelimit-*`. Never hard-code the numbers.
+import type { RateLimitState } from './types';
+
+type Headers = Record<string, string | undefined>;
+
+function parseCountAndWindow(value: string | undefined): { count: number; window?: number } | undefined {
+  if (!value) return undefined;
+  // Several policies may be listed (`100;w=21600, 200;w=86400`): the first is the binding one here.
+  const first = value.split(',')[0];
+  const count = Number.parseInt(first, 10);
+  if (!Number.isFinite(count) || count < 0) return undefined;
+  const window = /;\s*w=(\d+)/i.exec(first);
+  return { count, window: window ? Number(window[1]) : undefined };
+}
+
+export function parseRateLimit(headers: Headers, now: number): RateLimitState | undefined {
+  const limit = parseCountAndWindow(headers['ratelimit-limit'] ?? headers['x-ratelimit-limit']);
+  const remaining = parseCountAndWindow(headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining']);
+  if (!limit || !remaining) return undefined;
+  const windowSeconds = limit.window ?? remaining.window;
+  return { limit: limit.count, remaining: remaining.count, ...(windowSeconds !== undefined ? { windowSeconds } : {}), observedAt: now };
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date ([RFC 9110 §10.2.3]). */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
