@@ -9,7 +9,7 @@ import type { ImageReference } from '../core/types';
 import { planPins } from '../features/pin';
 import { writeFileAtomically } from '../services/atomicWrite';
 import { composeEnvironment, findPolicyFile, loadPolicyFile } from '../services/documentContext';
-import type { FactsWanted } from '../services/imageFacts';
+import { factsWantedFor, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
 import type { CliOptions } from './args';
 import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
@@ -108,20 +108,9 @@ async function gatherAll(network: Network, files: AnalyzedFile[], wanted: FactsW
   return facts;
 }
 
-function wantedFor(policy: Policy): FactsWanted {
-  const on = (id: string) => (policy.rules[id as keyof Policy['rules']] ?? ruleById(id)!.defaultSeverity) !== 'off';
-  return {
-    digest: true,
-    versions: on('outdated-version') || on('latest-tag') || on('missing-tag'),
-    publisher: on('unofficial-image'),
-    tagDetails: on('stale-image'),
-    signature: on('unsigned-image'),
-    signatureKeys: policy.signatureKeys,
-  };
-}
 
 async function lint(options: CliOptions, io: CliIo, policy: Policy, files: AnalyzedFile[], network: Network): Promise<number> {
-  const facts = await gatherAll(network, files, wantedFor(policy));
+  const facts = await gatherAll(network, files, factsWantedFor(policy));
   const report: LintReport = { files: [], notes: [] };
   for (const f of files) {
     const findings = evaluateRules(f.analysis, policy, {

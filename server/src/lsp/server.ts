@@ -30,7 +30,7 @@ import type { Finding, Fix, ImageReference, Position, Range, Severity } from '..
 import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
-import { ALL_FACTS, type FactsWanted } from '../services/imageFacts';
+import { ALL_FACTS, factsWantedFor, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
 import {
   MachineSettingsNotification,
@@ -275,22 +275,11 @@ export class ImageTrustServer {
     return known ?? this.network.facts.offlineFacts(ref);
   }
 
-  private wantedFor(policy: Policy): FactsWanted {
-    const on = (id: string) => (policy.rules[id as keyof Policy['rules']] ?? ruleById(id)!.defaultSeverity) !== 'off';
-    return {
-      digest: true,
-      versions: on('outdated-version') || on('latest-tag') || on('missing-tag'),
-      publisher: on('unofficial-image'),
-      tagDetails: on('stale-image'),
-      signature: on('unsigned-image'),
-      signatureKeys: policy.signatureKeys,
-    };
-  }
 
   private async networkPass(uri: string, state: DocumentState): Promise<void> {
     const abort = new AbortController();
     state.networkAbort = abort;
-    const wanted = this.wantedFor(state.policy);
+    const wanted = factsWantedFor(state.policy);
     const refs = uniqueReferences(state.analysis);
     await Promise.all(
       refs.map(async (ref) => {
@@ -341,7 +330,7 @@ export class ImageTrustServer {
     await Promise.all(
       inRange.map(async (r) => {
         if (!r.reference) return;
-        facts.set(r.reference.raw, online ? await this.gatherWithTimeout(r.reference, { ...this.wantedFor(state.policy), digest: true, versions: true }) : this.network.facts.offlineFacts(r.reference));
+        facts.set(r.reference.raw, online ? await this.gatherWithTimeout(r.reference, { ...factsWantedFor(state.policy), digest: true, versions: true }) : this.network.facts.offlineFacts(r.reference));
       }),
     );
     if (this.states.get(document.uri) !== state || state.version !== document.version) return [];

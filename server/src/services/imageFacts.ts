@@ -4,7 +4,9 @@
 import { lookupEol } from '../core/eol/eol';
 import type { Answer, ImageFacts, PublisherInfo, SignatureStatus, TagDetails } from '../core/facts';
 import { hubNamespace, isOfficialImage } from '../core/reference';
-import type { ImageReference } from '../core/types';
+import { ruleById } from '../core/rules';
+import type { Policy } from '../core/settings';
+import type { ImageReference, RuleId } from '../core/types';
 import { candidateTagsForDigestMatch, pickTagForDigest } from '../core/versions/latestResolution';
 import { findNewerVersions } from '../core/versions/findNewerVersions';
 import { isOfficialImageName } from '../data/officialImages';
@@ -38,6 +40,19 @@ export interface FactsWanted {
   signature?: boolean;
   /** Policy keys that signatures must verify with. */
   signatureKeys?: string[];
+}
+
+/** The answers the enabled rules need: each costs requests, so rules that are off cost none. */
+export function factsWantedFor(policy: Policy): FactsWanted {
+  const on = (id: RuleId) => (policy.rules[id] ?? ruleById(id)!.defaultSeverity) !== 'off';
+  return {
+    digest: true,
+    versions: on('outdated-version') || on('latest-tag') || on('missing-tag'),
+    publisher: on('unofficial-image'),
+    tagDetails: on('stale-image'),
+    signature: on('unsigned-image'),
+    signatureKeys: policy.signatureKeys,
+  };
 }
 
 export const ALL_FACTS: FactsWanted = { digest: true, versions: true, publisher: true, tagDetails: true, signature: true };
