@@ -21,6 +21,12 @@ export function parsePublicKeys(pems: string[]): ParsedKeys {
   const keys: SigningKey[] = [];
   const problems: string[] = [];
   pems.forEach((pem, i) => {
+    // createPublicKey would quietly derive the public half of a private key; a private key in a
+    // policy file (shared, committed) is a mistake to point out, not to use.
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+      problems.push(`signature key ${i + 1} is a private key; signatureKeys takes public keys`);
+      return;
+    }
     try {
       const key = createPublicKey(pem);
       if (key.type !== 'public') throw new Error('not a public key');
