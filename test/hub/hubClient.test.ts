@@ -152,7 +152,9 @@ test('an aborted caller gets an error at once', async () => {
   const pending = client({ fetchTimeoutMs: 10_000 }).getRepository('slow', 'app', controller.signal);
   controller.abort();
   const result = await pending;
-  assert.equal(!result.ok && result.error.kind, 'unreachable');
+  assert.ok(!result.ok);
+  assert.equal(result.error.kind, 'unreachable');
+  assert.equal(result.error.cancelled, true);
 });
 
 test('concurrent lookups of one repository share one request', async () => {

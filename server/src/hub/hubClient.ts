@@ -188,7 +188,7 @@ function fromCache<T>(entry: CacheEntry<T>): HubResult<T> {
 
 function raceAbort<T>(work: Promise<HubResult<T>>, signal: AbortSignal | undefined, registry: string): Promise<HubResult<T>> {
   if (!signal) return work;
-  const cancelled: HubResult<T> = { ok: false, error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry } };
+  const cancelled: HubResult<T> = { ok: false, error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true } };
   if (signal.aborted) return Promise.resolve(cancelled);
   return new Promise((resolve) => {
     const onAbort = () => resolve(cancelled);

@@ -143,7 +143,7 @@ export class HubHttp {
   }
 
   private cancelled(): RegistryError {
-    return { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry: this.host };
+    return { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry: this.host, cancelled: true };
   }
 }
 
