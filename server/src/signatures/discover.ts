@@ -141,16 +141,26 @@ function isNothingThere(error: RegistryError): boolean {
   return error.kind === 'notFound';
 }
 
+export interface DiscoverOptions {
+  /**
+   * Fetch the legacy `.sig` manifest (needed to verify it). Without it a HEAD is enough to know a
+   * signature exists (§6.1), and on Docker Hub a HEAD does not count as a pull, a GET does (§3.7).
+   */
+  fetchLegacyManifest: boolean;
+}
+
 export async function discoverSignatures(
   registry: RegistryClient,
   repo: RepositoryName,
   digest: string,
+  options: DiscoverOptions,
   signal?: AbortSignal,
 ): Promise<Discovery> {
   const discovery: Discovery = { signatures: [], attestations: 0, problems: [] };
+  const legacyTag = cosignSignatureTag(digest);
   const [referrers, legacy] = await Promise.all([
     registry.listReferrers(repo, digest, signal),
-    registry.getManifest(repo, cosignSignatureTag(digest), signal),
+    options.fetchLegacyManifest ? registry.getManifest(repo, legacyTag, signal) : registry.resolveDigest(repo, legacyTag, signal),
   ]);
 
   if (referrers.ok) {
@@ -176,10 +186,11 @@ export async function discoverSignatures(
   }
 
   if (legacy.ok) {
-    // The tag exists; it is a signature only if it holds simple-signing layers (§6.1).
-    const layers = legacy.value.json.layers ?? [];
-    if (layers.some((l) => l.mediaType === MEDIA.simpleSigning || l.annotations?.[ANNOTATIONS.cosignSignature])) {
-      discovery.signatures.push({ format: 'simple-signing', kind: KINDS.legacyTag, manifestRef: cosignSignatureTag(digest), manifest: legacy.value });
+    const manifest = 'json' in legacy.value ? legacy.value : undefined;
+    // When fetched, the tag counts only if it holds simple-signing layers (§6.1).
+    const layers = manifest?.json.layers;
+    if (!manifest || layers?.some((l) => l.mediaType === MEDIA.simpleSigning || l.annotations?.[ANNOTATIONS.cosignSignature])) {
+      discovery.signatures.push({ format: 'simple-signing', kind: KINDS.legacyTag, manifestRef: legacyTag, manifest });
     }
   } else if (!isNothingThere(legacy.error)) {
     discovery.problems.push(legacy.error);

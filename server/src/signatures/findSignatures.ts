@@ -21,7 +21,7 @@ export async function findSignatures(
   keys: string[],
   signal?: AbortSignal,
 ): Promise<RegistryResult<SignatureStatus>> {
-  const discovery = await discoverSignatures(registry, repo, digest, signal);
+  const discovery = await discoverSignatures(registry, repo, digest, { fetchLegacyManifest: keys.length > 0 }, signal);
   const kinds = [...new Set(discovery.signatures.map((s) => s.kind))];
 
   if (discovery.signatures.length === 0) {
