@@ -1,0 +1,99 @@
+// Builds the registry client the server and CLI use, from the machine's NetworkSettings:
+// HTTP client (undici) → cache (memory + disk) → health for the status bar.
+import type { NetworkSettings } from '../core/settings';
+import { CachedRegistryClient, type CacheTtls } from './cachedRegistryClient';
+import { DockerCredentialStore } from './credentials';
+import { defaultCacheDir } from './diskCache';
+import { RegistryHealthTracker } from './health';
+import { HttpRegistryClient } from './httpRegistryClient';
+import { TokenCache } from './tokens';
+import { RegistryTransport, type RequestInfo } from './transport';
+import type { RegistryClient, RegistryHealth } from './types';
+
+export type { RequestInfo } from './transport';
+
+export interface RegistryClientOptions {
+  /** Called for every HTTP request sent (registry and token endpoints), each retry included. */
+  onRequest?: (info: RequestInfo) => void;
+  userAgent?: string;
+  /** Connect and response-headers timeout, ms (default 10 000). */
+  timeoutMs?: number;
+  /** Longest pause inside a response body, ms (default 30 000). */
+  bodyTimeoutMs?: number;
+  /** Attempts per request on 429 / 5xx / dropped connections (default 3). */
+  maxAttempts?: number;
+  /** First backoff step, ms (default 500; doubles, plus jitter). */
+  retryBaseDelayMs?: number;
+  /** Cap on any wait before a retry, ms (default 10 000); a longer Retry-After ends the retries. */
+  maxRetryDelayMs?: number;
+  /** Requests in flight per origin (default 6). */
+  concurrencyPerRegistry?: number;
+  /** `n` for tag-list pages (default 1000). */
+  tagPageSize?: number;
+  /** Credential helper timeout, ms (default 5 000). */
+  helperTimeoutMs?: number;
+  /** Environment for DOCKER_CONFIG, XDG_CACHE_HOME/LOCALAPPDATA and the helpers' PATH (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  ttl?: Partial<CacheTtls>;
+  now?: () => number;
+}
+
+/** A RegistryClient itself (the cached one), plus what the server and CLI need around it. */
+export interface RegistryClientHandle extends RegistryClient {
+  /** The cached client: what rules, fixes and hovers call (the same methods as the handle's own). */
+  client: RegistryClient;
+  health(): RegistryHealth;
+  /** Returns a function that removes the listener. */
+  onHealthChange(listener: () => void): () => void;
+  /** Forgets cached answers (memory and disk), tokens and credential lookups. */
+  clearCache(): Promise<void>;
+  /** Resolves when pending disk-cache writes are done. */
+  flush(): Promise<void>;
+  /** The disk cache folder in use, or undefined when there is none. */
+  cacheDir: string | undefined;
+  dispose(): Promise<void>;
+}
+
+const DEFAULT_USER_AGENT = 'image-trust (+https://example.invalid/image-trust)';
+
+export function createRegistryClient(network: NetworkSettings, options: RegistryClientOptions = {}): RegistryClientHandle {
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  const health = new RegistryHealthTracker();
+  const transport = new RegistryTransport({
+    timeoutMs: options.timeoutMs ?? 10_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+    maxAttempts: Math.max(1, options.maxAttempts ?? 3),
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+    concurrencyPerOrigin: Math.max(1, options.concurrencyPerRegistry ?? 6),
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    onRequest: options.onRequest,
+  });
+  const credentials = new DockerCredentialStore({ configDir: network.dockerConfigDir, env, helperTimeoutMs: options.helperTimeoutMs, now });
+  const tokens = new TokenCache(transport, network, now);
+  const http = new HttpRegistryClient({ network, transport, credentials, tokens, health, tagPageSize: options.tagPageSize, now });
+  const cacheDir = network.cacheDir === '' ? undefined : (network.cacheDir ?? defaultCacheDir(env));
+  const cached = new CachedRegistryClient(http, { cacheDir, ttl: options.ttl, now, offline: network.offline });
+  return {
+    resolveDigest: (repo, ref, signal) => cached.resolveDigest(repo, ref, signal),
+    getManifest: (repo, ref, signal) => cached.getManifest(repo, ref, signal),
+    listTags: (repo, signal) => cached.listTags(repo, signal),
+    getBlob: (repo, digest, signal) => cached.getBlob(repo, digest, signal),
+    listReferrers: (repo, digest, signal) => cached.listReferrers(repo, digest, signal),
+    client: cached,
+    health: () => health.snapshot(),
+    onHealthChange: (listener) => health.onChange(listener),
+    clearCache: async () => {
+      http.clearAuthorizations();
+      health.clear();
+      await cached.clear();
+    },
+    flush: () => cached.flush(),
+    cacheDir,
+    dispose: async () => {
+      await cached.flush();
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// The on-disk half of the registry cache: one JSON file per answer under the OS cache folder,
+// written atomically (temp file + rename) so a crash or a second process never leaves half a file;
+// a file that does not parse is treated as absent.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, posix, win32 } from 'node:path';
+
+export interface CacheEntry {
+  key: string;
+  storedAt: number;
+  /** null: never expires (content addressed by digest). */
+  expiresAt: number | null;
+  value: unknown;
+}
+
+const FORMAT = 'registry-v1';
+
+/** The OS cache folder for image-trust: XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (platform === 'win32') return win32.join(env.LOCALAPPDATA || win32.join(home, 'AppData', 'Local'), 'image-trust', 'Cache');
+  if (platform === 'darwin') return posix.join(home, 'Library', 'Caches', 'image-trust');
+  return posix.join(env.XDG_CACHE_HOME || posix.join(home, '.cache'), 'image-trust');
+}
+
+// Bytes (manifest bodies, config blobs) travel as base64 inside the JSON.
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (original instanceof Uint8Array) return { $bytes: Buffer.from(original).toString('base64') };
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length === 1 && typeof record.$bytes === 'string') return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
+  }
+  return value;
+}
+
+export class DiskCache {
+  private readonly root: string;
+
+  constructor(cacheDir: string) {
+    this.root = join(cacheDir, FORMAT);
+  }
+
+  private pathFor(key: string): string {
+    const hash = createHash('sha256').update(key).digest('hex');
+    return join(this.root, hash.slice(0, 2), `${hash}.json`);
+  }
+
+  async read(key: string): Promise<CacheEntry | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.pathFor(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const entry = JSON.parse(text, reviver) as CacheEntry;
+      // A hash collision or a file from elsewhere: not ours.
+      if (!entry || entry.key !== key || typeof entry.storedAt !== 'number') return undefined;
+      return entry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async write(entry: CacheEntry): Promise<void> {
+    const file = this.pathFor(entry.key);
+    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(temp, JSON.stringify(entry, replacer));
+      await rename(temp, file);
+    } catch {
+      // A cache that cannot be written only costs requests.
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.pathFor(key)).catch(() => undefined);
+  }
+
+  async clear(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,498 @@
+// The RegistryClient that talks to registries over HTTP (OCI distribution spec, registry-facts §2-4).
+// Authentication follows the registry's challenge; redirects are followed here so credentials never
+// leave the registry's origin; every failure comes back as a RegistryError value.
+import type { NetworkSettings } from '../core/settings';
+import type { DockerCredentialStore, RegistryCredentials } from './credentials';
+import { digestOf, matchesDigest } from './digests';
+import { DOCKER_HUB, isTransportAllowed, resolveEndpoint, type RegistryEndpoint } from './endpoints';
+import type { RegistryHealthTracker } from './health';
+import { nextLink } from './links';
+import { DIGEST_PATTERN, MANIFEST_ACCEPT, OCI_INDEX, bareMediaType, inferManifestMediaType, isDigest } from './mediaTypes';
+import { parseRateLimit, parseRetryAfter } from './rateLimit';
+import type { TokenCache } from './tokens';
+import type { HttpExchange, RegistryTransport } from './transport';
+import type {
+  Descriptor,
+  Manifest,
+  ManifestHead,
+  ManifestJson,
+  Platform,
+  RegistryClient,
+  RegistryError,
+  RegistryResult,
+  RepositoryName,
+} from './types';
+import { parseWwwAuthenticate, pickChallenge } from './wwwAuthenticate';
+import { isLoopbackHost } from '../core/reference';
+
+export interface HttpRegistryClientOptions {
+  network: NetworkSettings;
+  transport: RegistryTransport;
+  credentials: DockerCredentialStore;
+  tokens: TokenCache;
+  health: RegistryHealthTracker;
+  /** `n` for tags/list pages (default 1000: ECR refuses more). */
+  tagPageSize?: number;
+  now?: () => number;
+}
+
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // the spec lets registries refuse bigger manifests
+const MAX_BLOB_BYTES = 16 * 1024 * 1024; // image configs; layers are never fetched
+const MAX_TAG_PAGE_BYTES = 16 * 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const MAX_TAG_PAGES = 1000;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+interface Outcome {
+  response: HttpExchange;
+  /** A 401 came back although the request carried a token fetched for this very request. */
+  refusedFreshAuthorization: boolean;
+  credentials?: RegistryCredentials;
+}
+
+function errorCodeOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { errors?: Array<{ code?: unknown }> };
+    const code = parsed.errors?.[0]?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function repoLabel(repo: RepositoryName): string {
+  return `${repo.registry}/${repo.repository}`;
+}
+
+function toPlatform(raw: unknown): Platform | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const p = raw as Record<string, unknown>;
+  if (typeof p.os !== 'string' || typeof p.architecture !== 'string') return undefined;
+  const platform: Platform = { os: p.os, architecture: p.architecture };
+  if (typeof p.variant === 'string') platform.variant = p.variant;
+  if (typeof p['os.version'] === 'string') platform.osVersion = p['os.version'];
+  return platform;
+}
+
+function toDescriptor(raw: unknown): Descriptor | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const d = raw as Record<string, unknown>;
+  if (typeof d.digest !== 'string' || typeof d.mediaType !== 'string') return undefined;
+  const descriptor: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: typeof d.size === 'number' ? d.size : 0 };
+  const platform = toPlatform(d.platform);
+  if (platform) descriptor.platform = platform;
+  if (typeof d.artifactType === 'string') descriptor.artifactType = d.artifactType;
+  if (d.annotations && typeof d.annotations === 'object') descriptor.annotations = d.annotations as Record<string, string>;
+  return descriptor;
+}
+
+/** The parsed body with `os.version` also available as `platform.osVersion`. */
+function toManifestJson(parsed: Record<string, unknown>): ManifestJson {
+  const json = { ...parsed } as ManifestJson & Record<string, unknown>;
+  if (Array.isArray(parsed.manifests)) {
+    json.manifests = parsed.manifests.map((m) => ({ ...(m as object), ...toDescriptor(m) }) as Descriptor);
+  }
+  return json;
+}
+
+export class HttpRegistryClient implements RegistryClient {
+  private readonly network: NetworkSettings;
+  private readonly transport: RegistryTransport;
+  private readonly credentials: DockerCredentialStore;
+  private readonly tokens: TokenCache;
+  private readonly health: RegistryHealthTracker;
+  private readonly tagPageSize: number;
+  private readonly now: () => number;
+  /** `origin repository` → Authorization value that worked (or was issued) last. */
+  private readonly authorizations = new Map<string, string>();
+
+  constructor(options: HttpRegistryClientOptions) {
+    this.network = options.network;
+    this.transport = options.transport;
+    this.credentials = options.credentials;
+    this.tokens = options.tokens;
+    this.health = options.health;
+    this.tagPageSize = Math.max(1, options.tagPageSize ?? 1000);
+    this.now = options.now ?? Date.now;
+  }
+
+  clearAuthorizations(): void {
+    this.authorizations.clear();
+    this.tokens.clear();
+    this.credentials.clear();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // RegistryClient
+
+  async resolveDigest(repo: RepositoryName, tagOrDigest: string, signal?: AbortSignal): Promise<RegistryResult<ManifestHead>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const url = this.manifestUrl(endpoint.value, repo, tagOrDigest);
+    const sent = await this.exchange(repo, endpoint.value, 'HEAD', url, MANIFEST_ACCEPT, 0, signal);
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status === 200) {
+      const digest = response.headers['docker-content-digest']?.trim();
+      if (digest && DIGEST_PATTERN.test(digest)) {
+        if (isDigest(tagOrDigest) && digest !== tagOrDigest) return this.mismatch(repo, tagOrDigest, `the registry answered ${digest}`);
+        const size = Number(response.headers['content-length']);
+        const head: ManifestHead = { digest, mediaType: bareMediaType(response.headers['content-type']) ?? '' };
+        if (Number.isFinite(size) && size > 0) head.size = size;
+        return { ok: true, value: head };
+      }
+      // No (usable) Docker-Content-Digest: the digest is the sha256 of the exact bytes a GET serves.
+    } else if (response.status !== 405 && response.status !== 400) {
+      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'manifest', signal) };
+    }
+    const manifest = await this.getManifest(repo, tagOrDigest, signal);
+    if (!manifest.ok) return manifest;
+    return { ok: true, value: { digest: manifest.value.digest, mediaType: manifest.value.mediaType, size: manifest.value.body.length } };
+  }
+
+  async getManifest(repo: RepositoryName, tagOrDigest: string, signal?: AbortSignal): Promise<RegistryResult<Manifest>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const url = this.manifestUrl(endpoint.value, repo, tagOrDigest);
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, signal);
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status !== 200) return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'manifest', signal) };
+    const body = response.body;
+    const claimed = response.headers['docker-content-digest']?.trim();
+    if (isDigest(tagOrDigest) && !matchesDigest(body, tagOrDigest)) return this.mismatch(repo, tagOrDigest, 'the bytes served hash to something else');
+    if (claimed && DIGEST_PATTERN.test(claimed) && !matchesDigest(body, claimed)) {
+      return this.mismatch(repo, claimed, 'the bytes served do not hash to the Docker-Content-Digest header');
+    }
+    const digest = isDigest(tagOrDigest) ? tagOrDigest : claimed && DIGEST_PATTERN.test(claimed) ? claimed : digestOf(body);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The manifest of ${repoLabel(repo)}:${tagOrDigest} is not JSON.` } };
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The manifest of ${repoLabel(repo)}:${tagOrDigest} is not a JSON object.` } };
+    }
+    const json = toManifestJson(parsed as Record<string, unknown>);
+    const contentType = bareMediaType(response.headers['content-type']);
+    const mediaType = contentType && contentType !== 'application/json' && contentType !== 'text/plain' ? contentType : (inferManifestMediaType(json) ?? contentType ?? '');
+    return { ok: true, value: { digest, mediaType, body: new Uint8Array(body), json } };
+  }
+
+  async listTags(repo: RepositoryName, signal?: AbortSignal): Promise<RegistryResult<string[]>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const first = new URL(`${endpoint.value.baseUrl}/v2/${repo.repository}/tags/list`);
+    first.searchParams.set('n', String(this.tagPageSize));
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    let url: URL | undefined = first;
+    for (let page = 0; url && page < MAX_TAG_PAGES; page++) {
+      const sent = await this.exchange(repo, endpoint.value, 'GET', url.href, 'application/json', MAX_TAG_PAGE_BYTES, signal);
+      if (!sent.ok) return sent;
+      const { response } = sent.value;
+      if (response.status !== 200) return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'tags', signal) };
+      let pageTags: unknown;
+      try {
+        pageTags = (JSON.parse(response.body.toString('utf8')) as { tags?: unknown }).tags;
+      } catch {
+        return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The tag list of ${repoLabel(repo)} is not JSON.` } };
+      }
+      // `"tags": null` is how distribution answers for a repository whose tags were all deleted.
+      const list = Array.isArray(pageTags) ? pageTags.filter((t): t is string => typeof t === 'string') : [];
+      let added = 0;
+      for (const tag of list) {
+        if (!seen.has(tag)) {
+          seen.add(tag);
+          tags.push(tag);
+          added++;
+        }
+      }
+      const link = nextLink(response.headers.link, response.url);
+      if (link) {
+        // A next page elsewhere would be a request the user never configured ([REN], [GGCR] SSRF guard).
+        if (link.origin !== new URL(response.url).origin) {
+          return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The tag list of ${repoLabel(repo)} points its next page at another host; not following it.` } };
+        }
+        url = link;
+      } else if (list.length >= this.tagPageSize && added > 0) {
+        // A full page and no Link: older registries expect the client to continue after the last tag.
+        const next: URL = new URL(first.href);
+        next.searchParams.set('last', list[list.length - 1]);
+        url = next;
+      } else {
+        url = undefined;
+      }
+      if (added === 0 && list.length > 0) url = undefined; // a page of repeats: the registry loops
+    }
+    return { ok: true, value: tags };
+  }
+
+  async getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    if (!isDigest(digest)) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/blobs/${digest}`;
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', MAX_BLOB_BYTES, signal);
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status !== 200) return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'blob', signal) };
+    if (!matchesDigest(response.body, digest)) return this.mismatch(repo, digest, 'the blob served hashes to something else');
+    return { ok: true, value: new Uint8Array(response.body) };
+  }
+
+  async listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    if (!isDigest(digest)) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/referrers/${digest}`;
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, OCI_INDEX, MAX_MANIFEST_BYTES, signal);
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status === 200) {
+      try {
+        const parsed = JSON.parse(response.body.toString('utf8')) as { manifests?: unknown };
+        if (Array.isArray(parsed.manifests)) {
+          return { ok: true, value: parsed.manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined) };
+        }
+      } catch {
+        // not an index: treat like a registry without the API
+      }
+    } else if (![404, 400, 405, 406, 501].includes(response.status)) {
+      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'referrers', signal) };
+    }
+    // No referrers API: the OCI 1.1 fallback is an index tagged `sha256-<hex>` ([DS] referrers tag schema).
+    const fallback = await this.getManifest(repo, digest.replace(':', '-'), signal);
+    if (!fallback.ok) return fallback.error.kind === 'notFound' ? { ok: true, value: [] } : fallback;
+    const manifests = fallback.value.json.manifests ?? [];
+    return { ok: true, value: manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // HTTP with authentication and redirects
+
+  private offline(repo: RepositoryName): RegistryResult<never> | undefined {
+    if (!this.network.offline) return undefined;
+    return { ok: false, error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' } };
+  }
+
+  private manifestUrl(endpoint: RegistryEndpoint, repo: RepositoryName, reference: string): string {
+    return `${endpoint.baseUrl}/v2/${repo.repository}/manifests/${encodeURIComponent(reference).replace(/%3A/gi, ':')}`;
+  }
+
+  private mismatch(repo: RepositoryName, digest: string, why: string): RegistryResult<never> {
+    return {
+      ok: false,
+      error: { kind: 'digestMismatch', registry: repo.registry, message: `${repoLabel(repo)}@${digest} failed verification: ${why}. Not trusting it.` },
+    };
+  }
+
+  private async exchange(
+    repo: RepositoryName,
+    endpoint: RegistryEndpoint,
+    method: 'GET' | 'HEAD',
+    url: string,
+    accept: string,
+    maxBodyBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Outcome>> {
+    let current = new URL(url);
+    const registryKey = `${endpoint.origin} ${repo.repository}`;
+    // Authorization for hosts a redirect led to: anonymous tokens from their own challenge only.
+    const hopAuthorizations = new Map<string, string>();
+    const challenged = new Set<string>();
+    let freshAuthorization: string | undefined;
+    let credentials: RegistryCredentials | undefined;
+    for (let redirects = 0; ; ) {
+      const atRegistry = current.origin === endpoint.origin;
+      const authorization = atRegistry ? this.authorizations.get(registryKey) : hopAuthorizations.get(current.origin);
+      const headers: Record<string, string> = { accept };
+      if (authorization) headers.authorization = authorization;
+      const sent = await this.transport.send({ method, url: current.href, headers, registry: repo.registry, purpose: 'registry', maxBodyBytes, signal });
+      if (!sent.ok) {
+        if (!sent.error.cancelled && sent.error.kind === 'unreachable') this.health.failed(repo.registry, sent.error.message);
+        return sent;
+      }
+      const response = sent.value;
+      this.observe(repo, endpoint, response);
+
+      if (REDIRECT_STATUSES.has(response.status) && response.headers.location) {
+        if (++redirects > MAX_REDIRECTS) {
+          return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${current.host} redirected more than ${MAX_REDIRECTS} times.` } };
+        }
+        let next: URL;
+        try {
+          next = new URL(response.headers.location, current);
+        } catch {
+          return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${current.host} redirected to something that is not a URL.` } };
+        }
+        if (!isTransportAllowed(next, this.network)) {
+          return { ok: false, error: { kind: 'insecureRefused', registry: repo.registry, message: `${current.host} redirected to plain http on ${next.host}; refused.` } };
+        }
+        current = next;
+        continue;
+      }
+
+      if (response.status === 401) {
+        if (authorization && authorization === freshAuthorization) {
+          return { ok: true, value: { response, refusedFreshAuthorization: true, credentials } };
+        }
+        if (challenged.has(current.origin)) return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+        challenged.add(current.origin);
+        if (authorization) {
+          // A cached token the registry no longer takes: forget it and ask again.
+          if (authorization.startsWith('Bearer ')) this.tokens.invalidate(authorization.slice(7));
+          if (atRegistry) this.authorizations.delete(registryKey);
+        }
+        const answered = await this.answerChallenge(repo, endpoint, current, response, atRegistry, signal);
+        if (!answered.ok) return answered;
+        if (answered.value.credentials) credentials = answered.value.credentials;
+        if (!answered.value.authorization) return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+        freshAuthorization = answered.value.authorization;
+        if (atRegistry) this.authorizations.set(registryKey, freshAuthorization);
+        else hopAuthorizations.set(current.origin, freshAuthorization);
+        continue;
+      }
+      return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+    }
+  }
+
+  private async answerChallenge(
+    repo: RepositoryName,
+    endpoint: RegistryEndpoint,
+    at: URL,
+    response: HttpExchange,
+    atRegistry: boolean,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<{ authorization?: string; credentials?: RegistryCredentials }>> {
+    const challenge = pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate']));
+    if (!challenge) return { ok: true, value: {} };
+    let credentials: RegistryCredentials | undefined;
+    // Credentials belong to the host that answers (a mirror is a different host than docker.io);
+    // a host a redirect led to gets none.
+    if (atRegistry) {
+      const lookup = await this.credentials.lookup(endpoint.host);
+      if (!lookup.ok) {
+        return { ok: false, error: { kind: 'unauthorized', registry: repo.registry, message: `${repoLabel(repo)} needs credentials, but looking them up failed: ${lookup.message}` } };
+      }
+      credentials = lookup.credentials;
+      if (credentials?.registryToken) return { ok: true, value: { authorization: `Bearer ${credentials.registryToken}`, credentials } };
+    }
+    if (challenge.scheme === 'bearer') {
+      const realmText = challenge.params.realm;
+      if (!realmText) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${at.host} asked for a bearer token without saying where to get one.` } };
+      let realm: URL;
+      try {
+        realm = new URL(realmText, at);
+      } catch {
+        return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${at.host} named a token endpoint that is not a URL.` } };
+      }
+      // Never send a password in clear text across a network: plain-http realms get none unless loopback.
+      const sendable = credentials && (realm.protocol === 'https:' || isLoopbackHost(realm.host)) ? credentials : undefined;
+      const token = await this.tokens.token(
+        { realm: realm.href, service: challenge.params.service, scope: `repository:${repo.repository}:pull`, registry: repo.registry, credentials: sendable },
+        signal,
+      );
+      if (!token.ok) {
+        if (token.error.kind === 'rateLimited' || token.error.kind === 'unreachable') this.health.failed(repo.registry, token.error.message);
+        return token;
+      }
+      return { ok: true, value: { authorization: `Bearer ${token.value}`, credentials: sendable } };
+    }
+    if (challenge.scheme === 'basic' && credentials?.username !== undefined) {
+      const basic = Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64');
+      return { ok: true, value: { authorization: `Basic ${basic}`, credentials } };
+    }
+    return { ok: true, value: { credentials } };
+  }
+
+  private observe(repo: RepositoryName, endpoint: RegistryEndpoint, response: HttpExchange): void {
+    if (repo.registry === DOCKER_HUB) {
+      const rateLimit = parseRateLimit(response.headers, this.now());
+      if (rateLimit) this.health.dockerHubRateLimit(rateLimit);
+    }
+    if (response.status === 429) this.health.failed(repo.registry, `${endpoint.host} is rate limiting requests.`);
+    else if (response.status >= 500) this.health.failed(repo.registry, `${endpoint.host} answered HTTP ${response.status}.`);
+    else this.health.reachable(repo.registry);
+  }
+
+  /** Turns a non-success answer into an error value. */
+  private async failure(
+    repo: RepositoryName,
+    endpoint: RegistryEndpoint,
+    outcome: Outcome,
+    what: 'manifest' | 'tags' | 'blob' | 'referrers',
+    signal?: AbortSignal,
+  ): Promise<RegistryError> {
+    const { response } = outcome;
+    const status = response.status;
+    const label = repoLabel(repo);
+    if (status === 404) {
+      const code = errorCodeOf(response.body);
+      let missing: RegistryError['missing'];
+      if (code === 'NAME_UNKNOWN' || what === 'tags') missing = 'repository';
+      else if (what === 'manifest') missing = await this.manifestOrRepositoryMissing(repo, endpoint, signal);
+      else missing = 'manifest';
+      const message =
+        missing === 'repository'
+          ? `${label} does not exist.`
+          : what === 'blob'
+            ? `${label} has no blob with that digest.`
+            : `${label} has no such tag or digest.`;
+      return { kind: 'notFound', registry: repo.registry, status, message, ...(missing ? { missing } : {}) };
+    }
+    if (status === 401 || status === 403) {
+      // Docker Hub issues anonymous tokens for any name and then refuses them: for a repository
+      // that does not exist as well as for a private one (registry-facts §3.6).
+      if (repo.registry === DOCKER_HUB && !endpoint.mirror && outcome.refusedFreshAuthorization) {
+        return {
+          kind: 'notFound',
+          registry: repo.registry,
+          status,
+          missing: 'repository',
+          message: `Docker Hub refused ${repo.repository}: it does not exist, or it is private and ${outcome.credentials ? `the credentials from ${outcome.credentials.source} do not give access` : 'no credentials were found for docker.io'}.`,
+        };
+      }
+      const withWhat = outcome.credentials ? `with the credentials from ${outcome.credentials.source}` : 'without credentials (none found for this registry)';
+      return { kind: 'unauthorized', registry: repo.registry, status, message: `${endpoint.host} refused access to ${repo.repository} ${withWhat}.` };
+    }
+    if (status === 429) {
+      const retryAfter = parseRetryAfter(response.headers['retry-after'], this.now());
+      return {
+        kind: 'rateLimited',
+        registry: repo.registry,
+        status,
+        message: `${endpoint.host} is rate limiting requests${retryAfter !== undefined ? `; retry in ${retryAfter} s` : ''}.`,
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+      };
+    }
+    if (status >= 500) return { kind: 'unreachable', registry: repo.registry, status, message: `${endpoint.host} answered HTTP ${status}.` };
+    const code = errorCodeOf(response.body);
+    return { kind: 'protocol', registry: repo.registry, status, message: `${endpoint.host} answered HTTP ${status}${code ? ` (${code})` : ''} for ${label}.` };
+  }
+
+  /**
+   * distribution answers MANIFEST_UNKNOWN for a tag of a repository that does not exist too, and a
+   * HEAD has no body at all: the tag list tells the two apart.
+   */
+  private async manifestOrRepositoryMissing(repo: RepositoryName, endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<'repository' | 'manifest' | undefined> {
+    const url = new URL(`${endpoint.baseUrl}/v2/${repo.repository}/tags/list`);
+    url.searchParams.set('n', '1');
+    const sent = await this.exchange(repo, endpoint, 'GET', url.href, 'application/json', MAX_MANIFEST_BYTES, signal);
+    if (!sent.ok) return undefined;
+    if (sent.value.response.status === 404) return 'repository';
+    if (sent.value.response.status === 200) return 'manifest';
+    return undefined;
+  }
+}
