@@ -45,6 +45,13 @@ export interface CountingProxyOptions {
   delayMs?: number;
   /** Picks the target per request path; default: always the target URL given. */
   route?: (path: string) => string;
+  /**
+   * Serve tags/list in pages (`n`, `last`) the way distribution v3 and the OCI spec do: Debian's
+   * distribution 2.8 ignores `n` for tags and always answers the whole list. `link`: pages carry a
+   * relative `Link: <...>; rel="next"`; `lastOnly`: no Link (older registries), the client must
+   * continue with `last` itself.
+   */
+  paginateTags?: 'link' | 'lastOnly';
 }
 
 export function classifyRequest(method: string, path: string): RequestKind {
@@ -65,6 +72,51 @@ export function classifyRequest(method: string, path: string): RequestKind {
     if (method === 'GET') return 'blobGet';
   }
   return 'other';
+}
+
+function servePaginatedTags(
+  target: URL,
+  path: string,
+  requestHeaders: IncomingHttpHeaders,
+  mode: 'link' | 'lastOnly',
+  record: RequestRecord,
+  res: import('node:http').ServerResponse,
+): void {
+  const asked = new URL(path, 'http://proxy.invalid');
+  const upstream = httpRequest(
+    { hostname: target.hostname, port: target.port, method: 'GET', path: asked.pathname, headers: requestHeaders },
+    (upstreamRes) => {
+      const chunks: Buffer[] = [];
+      upstreamRes.on('data', (c: Buffer) => chunks.push(c));
+      upstreamRes.on('end', () => {
+        const body = Buffer.concat(chunks);
+        record.status = upstreamRes.statusCode;
+        if (upstreamRes.statusCode !== 200) {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          res.end(body);
+          return;
+        }
+        const parsed = JSON.parse(body.toString('utf8')) as { name: string; tags: string[] | null };
+        const all = [...(parsed.tags ?? [])].sort();
+        const last = asked.searchParams.get('last');
+        const n = asked.searchParams.has('n') ? Number(asked.searchParams.get('n')) : all.length;
+        const after = last === null ? all : all.filter((t) => t > last);
+        const page = after.slice(0, n);
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (mode === 'link' && page.length > 0 && after.length > page.length) {
+          headers.link = `<${asked.pathname}?n=${n}&last=${encodeURIComponent(page[page.length - 1])}>; rel="next"`;
+        }
+        res.writeHead(200, headers);
+        res.end(JSON.stringify({ name: parsed.name, tags: page }));
+      });
+    },
+  );
+  upstream.on('error', () => {
+    record.status = 502;
+    res.writeHead(502);
+    res.end();
+  });
+  upstream.end();
 }
 
 export async function startCountingProxy(targetUrl: string, options: CountingProxyOptions = {}): Promise<CountingProxy> {
@@ -90,6 +142,10 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
     log.push(record);
     const forward = () => {
       const target = new URL(route(path));
+      if (options.paginateTags && record.kind === 'tags' && method === 'GET') {
+        servePaginatedTags(target, path, req.headers, options.paginateTags, record, res);
+        return;
+      }
       // Keep the Host header so the registry builds Location URLs that point back at the proxy.
       const headers: IncomingHttpHeaders = { ...req.headers };
       const upstream = httpRequest(

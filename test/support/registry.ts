@@ -38,6 +38,8 @@ export interface StartRegistryOptions {
   anonymousPull?: boolean;
   /** Milliseconds the counting proxy waits before forwarding each request. */
   delayMs?: number;
+  /** Page tags/list at the proxy (see CountingProxyOptions.paginateTags); 2.8 itself ignores `n`. */
+  paginateTags?: 'link' | 'lastOnly';
 }
 
 export interface TestRegistry {
@@ -177,6 +179,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   let directUrl = '';
   const proxy = await startCountingProxy('http://127.0.0.1:1', {
     delayMs: options.delayMs,
+    paginateTags: options.paginateTags,
     route: (path) => (tokenServer && path.startsWith('/token') ? tokenServer.url : directUrl),
   });
 
@@ -292,7 +295,7 @@ export async function pushBlob(registry: TestRegistry, repo: string, bytes: Uint
   location.searchParams.set('digest', digest);
   const put = await fetch(location, {
     method: 'PUT',
-    headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+    headers: { ...headers, 'content-type': 'application/octet-stream' },
     body: bytes,
   });
   await expectStatus(put, [201], `upload blob ${digest} to ${repo}`);

@@ -216,7 +216,10 @@ export class HttpRegistryClient implements RegistryClient {
         }
       }
       const link = nextLink(response.headers.link, response.url);
-      if (link) {
+      if (list.length > this.tagPageSize && !link) {
+        // More than asked for and no next page: the registry ignores `n` (distribution 2.x) and sent everything.
+        url = undefined;
+      } else if (link) {
         // A next page elsewhere would be a request the user never configured ([REN], [GGCR] SSRF guard).
         if (link.origin !== new URL(response.url).origin) {
           return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The tag list of ${repoLabel(repo)} points its next page at another host; not following it.` } };
