@@ -114,9 +114,16 @@ function runHelper(program: string, serverUrl: string, env: NodeJS.ProcessEnv, t
     };
     let stdout = '';
     let stderr = '';
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, shell: false });
+    // Its own process group on POSIX, so a helper script's children die with it on timeout.
+    const ownGroup = process.platform !== 'win32';
+    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, shell: false, detached: ownGroup });
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try {
+        if (ownGroup && child.pid) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
       finish({ kind: 'timeout', stdout, stderr });
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
