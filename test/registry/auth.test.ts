@@ -234,3 +234,23 @@ describe('config.json variants', () => {
     await handle.dispose();
   });
 });
+
+describe('Docker Hub answers 401 for what it does not have', () => {
+  test('401 after a fresh token, as docker.io (through a mirror): notFound repository, "or private" in the message', async () => {
+    const hubLike = await startRegistry({ auth: 'token', anonymousPull: false });
+    try {
+      const handle = createRegistryClient(
+        { ...defaultNetworkSettings(), cacheDir: '', dockerConfigDir: dockerConfig({}), registryMirrors: { 'docker.io': hubLike.url } },
+        { retryBaseDelayMs: 10 },
+      );
+      const head = await handle.resolveDigest({ registry: 'docker.io', repository: 'someone/private-or-missing' }, 'latest');
+      assert.ok(!head.ok);
+      assert.equal(head.error.kind, 'notFound');
+      assert.equal(head.error.missing, 'repository');
+      assert.match(head.error.message, /does not exist, or it is private/);
+      await handle.dispose();
+    } finally {
+      await hubLike.stop();
+    }
+  });
+});

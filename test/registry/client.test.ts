@@ -337,3 +337,40 @@ describe('health', () => {
     await handle.dispose();
   });
 });
+
+describe('limits', () => {
+  test('at most 6 requests in flight to one registry', async () => {
+    const slow = await startCountingProxy(registry.directUrl, { delayMs: 40 });
+    try {
+      const { handle } = client();
+      const tags = Array.from({ length: 20 }, (_, i) => `missing-${i}`);
+      const results = await Promise.all(tags.map((t) => handle.resolveDigest({ registry: slow.host, repository: 'team/app' }, t)));
+      assert.ok(results.every((r) => !r.ok && r.error.kind === 'notFound'));
+      assert.ok(slow.maxInFlight <= 6, `max in flight ${slow.maxInFlight}`);
+      assert.ok(slow.log.length >= 20);
+      await handle.dispose();
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  test('a caller that aborts gets a cancelled answer; others sharing the request still get theirs', async () => {
+    const slow = await startCountingProxy(registry.directUrl, { delayMs: 100 });
+    try {
+      const { handle } = client();
+      const controller = new AbortController();
+      const target = { registry: slow.host, repository: 'team/app' };
+      const aborted = handle.resolveDigest(target, '1.0', controller.signal);
+      const patient = handle.resolveDigest(target, '1.0');
+      controller.abort();
+      const [a, p] = await Promise.all([aborted, patient]);
+      assert.ok(!a.ok && a.error.cancelled === true);
+      assert.ok(p.ok && p.value.digest === single.digest);
+      assert.equal(slow.count('manifestHead'), 1);
+      assert.deepEqual(handle.health().unreachable, []);
+      await handle.dispose();
+    } finally {
+      await slow.stop();
+    }
+  });
+});

@@ -38,6 +38,8 @@ export interface CountingProxy {
   reset(): void;
   /** Milliseconds to wait before forwarding each request. */
   delayMs: number;
+  /** The most requests that were open at the same time (concurrency-limit tests). */
+  maxInFlight: number;
   stop(): Promise<void>;
 }
 
@@ -122,11 +124,13 @@ function servePaginatedTags(
 export async function startCountingProxy(targetUrl: string, options: CountingProxyOptions = {}): Promise<CountingProxy> {
   const log: RequestRecord[] = [];
   const route = options.route ?? (() => targetUrl);
+  let inFlight = 0;
   const proxy: CountingProxy = {
     url: '',
     host: '',
     log,
     delayMs: options.delayMs ?? 0,
+    maxInFlight: 0,
     count: (kind) => (kind ? log.filter((r) => r.kind === kind).length : log.length),
     reset: () => void log.splice(0),
     stop: async () => {
@@ -140,6 +144,9 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
     const path = req.url ?? '/';
     const record: RequestRecord = { kind: classifyRequest(method, path), method, path, authorization: req.headers.authorization };
     log.push(record);
+    inFlight++;
+    proxy.maxInFlight = Math.max(proxy.maxInFlight, inFlight);
+    res.once('close', () => inFlight--);
     const forward = () => {
       const target = new URL(route(path));
       if (options.paginateTags && record.kind === 'tags' && method === 'GET') {

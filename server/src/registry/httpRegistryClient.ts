@@ -458,13 +458,15 @@ export class HttpRegistryClient implements RegistryClient {
     if (status === 401 || status === 403) {
       // Docker Hub issues anonymous tokens for any name and then refuses them: for a repository
       // that does not exist as well as for a private one (registry-facts §3.6).
-      if (repo.registry === DOCKER_HUB && !endpoint.mirror && outcome.refusedFreshAuthorization) {
+      // Mirrors of Docker Hub behave the same way when they front it with token auth.
+      if (repo.registry === DOCKER_HUB && outcome.refusedFreshAuthorization) {
+        const who = endpoint.mirror ? `The Docker Hub mirror ${endpoint.host}` : 'Docker Hub';
         return {
           kind: 'notFound',
           registry: repo.registry,
           status,
           missing: 'repository',
-          message: `Docker Hub refused ${repo.repository}: it does not exist, or it is private and ${outcome.credentials ? `the credentials from ${outcome.credentials.source} do not give access` : 'no credentials were found for docker.io'}.`,
+          message: `${who} refused ${repo.repository}: it does not exist, or it is private and ${outcome.credentials ? `the credentials from ${outcome.credentials.source} do not give access` : `no credentials were found for ${endpoint.host}`}.`,
         };
       }
       const withWhat = outcome.credentials ? `with the credentials from ${outcome.credentials.source}` : 'without credentials (none found for this registry)';
