@@ -259,21 +259,36 @@ export class HttpRegistryClient implements RegistryClient {
     if (!isDigest(digest)) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
     const endpoint = resolveEndpoint(repo.registry, this.network);
     if (!endpoint.ok) return endpoint;
-    const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/referrers/${digest}`;
-    const sent = await this.exchange(repo, endpoint.value, 'GET', url, OCI_INDEX, MAX_MANIFEST_BYTES, signal);
-    if (!sent.ok) return sent;
-    const { response } = sent.value;
-    if (response.status === 200) {
-      try {
-        const parsed = JSON.parse(response.body.toString('utf8')) as { manifests?: unknown };
-        if (Array.isArray(parsed.manifests)) {
-          return { ok: true, value: parsed.manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined) };
+    let url: string | undefined = `${endpoint.value.baseUrl}/v2/${repo.repository}/referrers/${digest}`;
+    const found: Descriptor[] = [];
+    // The referrers index may come in pages linked with `Link: <...>; rel="next"` ([DS] referrers).
+    for (let page = 0; url && page < MAX_TAG_PAGES; page++) {
+      const sent = await this.exchange(repo, endpoint.value, 'GET', url, OCI_INDEX, MAX_MANIFEST_BYTES, signal);
+      if (!sent.ok) return sent;
+      const { response } = sent.value;
+      if (response.status === 200) {
+        let manifests: unknown;
+        try {
+          manifests = (JSON.parse(response.body.toString('utf8')) as { manifests?: unknown }).manifests;
+        } catch {
+          manifests = undefined;
         }
-      } catch {
+        if (Array.isArray(manifests)) {
+          found.push(...manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined));
+          const link = nextLink(response.headers.link, response.url);
+          if (link && link.origin !== new URL(response.url).origin) {
+            return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The referrers of ${repoLabel(repo)} point their next page at another host; not following it.` } };
+          }
+          url = link?.href;
+          if (!url) return { ok: true, value: found };
+          continue;
+        }
+        if (page > 0) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `A page of the referrers of ${repoLabel(repo)} is not an index.` } };
         // not an index: treat like a registry without the API
+      } else if (page > 0 || ![404, 400, 405, 406, 501].includes(response.status)) {
+        return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'referrers', signal) };
       }
-    } else if (![404, 400, 405, 406, 501].includes(response.status)) {
-      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'referrers', signal) };
+      break;
     }
     // No referrers API: the OCI 1.1 fallback is an index tagged `sha256-<hex>` ([DS] referrers tag schema).
     const fallback = await this.getManifest(repo, digest.replace(':', '-'), signal);
