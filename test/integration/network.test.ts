@@ -2,16 +2,14 @@
 // the local Docker Hub fixture: the CLI and the language server with network rules and fixes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHubServer, type HubTestServer } from '../support/hubServer';
 import { LspTestClient } from '../support/lspClient';
+import { runCli } from '../support/runCli';
 import { pushImage, startRegistry, tagExisting, type TestRegistry } from '../support/registry';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 let registry: TestRegistry;
 let other: TestRegistry;
@@ -50,13 +48,10 @@ after(async () => {
 });
 
 function cli(args: string[], cache = cacheDir) {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--registry-mirror', `docker.io=${registry.url}`, '--hub-url', hub.url], {
+  return runCli([...args, '--registry-mirror', `docker.io=${registry.url}`, '--hub-url', hub.url], {
     cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, IMAGE_TRUST_CACHE_DIR: cache, NO_COLOR: '1', DOCKER_CONFIG: join(dir, 'no-docker-config') },
-    timeout: 120_000,
+    env: { IMAGE_TRUST_CACHE_DIR: cache, DOCKER_CONFIG: join(dir, 'no-docker-config') },
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 interface JsonFinding {
@@ -71,7 +66,7 @@ function findings(stdout: string): JsonFinding[] {
 }
 
 describe('CLI against the real registry', () => {
-  test('network rules and fixes with real digests', () => {
+  test('network rules and fixes with real digests', async () => {
     const oldPin = digests['library/nginx:1.27.2'];
     writeFileSync(
       join(dir, 'Dockerfile'),
@@ -87,7 +82,7 @@ describe('CLI against the real registry', () => {
         '',
       ].join('\n'),
     );
-    const r = cli(['lint', '--format', 'json', 'Dockerfile']);
+    const r = await cli(['lint', '--format', 'json', 'Dockerfile']);
     assert.equal(r.code, 1, r.stderr);
     const all = findings(r.stdout);
     const at = (line: number, rule: string) => all.find((f) => f.line === line && f.rule === rule);
@@ -117,38 +112,38 @@ describe('CLI against the real registry', () => {
     assert.equal(at(8, 'unofficial-image'), undefined, 'a Verified Publisher is not flagged');
   });
 
-  test('a second run is served from the disk cache with zero requests', () => {
+  test('a second run is served from the disk cache with zero requests', async () => {
     const registryBefore = registry.requestCount();
     const hubBefore = hub.count();
-    const r = cli(['lint', '--format', 'json', 'Dockerfile']);
+    const r = await cli(['lint', '--format', 'json', 'Dockerfile']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(registry.requestCount() - registryBefore, 0, JSON.stringify(registry.log.slice(registryBefore)));
     assert.equal(hub.count() - hubBefore, 0);
     assert.ok(findings(r.stdout).some((f) => f.rule === 'stale-digest'));
   });
 
-  test('pin rewrites only the references, byte for byte, where their text lives', () => {
+  test('pin rewrites only the references, byte for byte, where their text lives', async () => {
     const d = (k: string) => digests[k];
     const before = '\uFEFF# syntax=docker/dockerfile:1\r\nARG BASE=nginx:1.27\r\nFROM ${BASE} AS web\r\n\t# a comment with nginx:1.27\r\nFROM --platform=linux/amd64 python:3.12.1-slim-bookworm\r\nFROM web\r\nCOPY --from=nginx:1.26 /etc/nginx /x';
     const expected = `\uFEFF# syntax=docker/dockerfile:1\r\nARG BASE=nginx:1.27@${d('library/nginx:1.27.3')}\r\nFROM \${BASE} AS web\r\n\t# a comment with nginx:1.27\r\nFROM --platform=linux/amd64 python:3.12.1-slim-bookworm@${d('library/python:3.12.1-slim-bookworm')}\r\nFROM web\r\nCOPY --from=nginx:1.26@${d('library/nginx:1.26.3')} /etc/nginx /x`;
     const path = join(dir, 'pin.Dockerfile');
     writeFileSync(path, before);
-    const dry = cli(['pin', '--dry-run', 'pin.Dockerfile']);
+    const dry = await cli(['pin', '--dry-run', 'pin.Dockerfile']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^--- a\/pin\.Dockerfile\n\+\+\+ b\/pin\.Dockerfile\n@@/);
     assert.match(dry.stdout, /\n-ARG BASE=nginx:1\.27\n\+ARG BASE=nginx:1\.27@sha256:/);
     assert.equal(readFileSync(path, 'utf8'), before, '--dry-run writes nothing');
 
-    const r = cli(['pin', 'pin.Dockerfile']);
+    const r = await cli(['pin', 'pin.Dockerfile']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(path, 'utf8'), expected);
-    assert.equal(cli(['pin', '--check', 'pin.Dockerfile']).code, 0);
+    assert.equal((await cli(['pin', '--check', 'pin.Dockerfile'])).code, 0);
   });
 
-  test('compose ${VAR:-default} is pinned in the default; an unset variable is reported, not guessed', () => {
+  test('compose ${VAR:-default} is pinned in the default; an unset variable is reported, not guessed', async () => {
     const path = join(dir, 'compose.yaml');
     writeFileSync(path, 'services:\n  web:\n    image: ${WEB:-nginx:1.27}   # default\n  app:\n    image: app:${VERSION}\n');
-    const r = cli(['pin', 'compose.yaml']);
+    const r = await cli(['pin', 'compose.yaml']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /cannot pin app:\$\{VERSION\}: VERSION has no value here/);
     assert.equal(readFileSync(path, 'utf8'), `services:\n  web:\n    image: \${WEB:-nginx:1.27@${digests['library/nginx:1.27.3']}}   # default\n  app:\n    image: app:\${VERSION}\n`);

@@ -40,7 +40,7 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
     if (options.command === 'lint') return await lint(options, io, policy, analyzed, network);
     return await pin(options, io, analyzed, network);
   } finally {
-    network.dispose();
+    await network.dispose();
   }
 }
 

@@ -160,7 +160,7 @@ export class ImageTrustServer {
     });
     const key = JSON.stringify(settings);
     if (key === this.networkKey) return;
-    this.network?.dispose();
+    void this.network?.dispose();
     this.networkKey = key;
     this.network = createNetwork(settings);
     this.network.onHealthChange(() => this.sendStatus());

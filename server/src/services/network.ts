@@ -1,32 +1,57 @@
-// Everything that talks to the network, built from NetworkSettings: registry client (with
-// cache), Docker Hub client, signature lookups, and the facts service over them.
+// Everything that talks to the network, built from NetworkSettings: the registry client (with
+// its cache), the Docker Hub client, signature lookups, and the facts service over them.
 import type { NetworkSettings } from '../core/settings';
-import type { RegistryClient, RegistryHealth, RegistryResult } from '../registry/types';
-import { ImageFactsService } from './imageFacts';
+import { createHubClient } from '../hub';
+import { createRegistryClient, type RequestInfo } from '../registry';
+import type { RegistryHealth } from '../registry/types';
+import { findSignatures } from '../signatures';
+import { errorAnswer, ImageFactsService } from './imageFacts';
+import { createPublisherLookup } from './publisherLookup';
 
 export interface Network {
   readonly settings: NetworkSettings;
   readonly facts: ImageFactsService;
   health(): RegistryHealth;
   onHealthChange(listener: () => void): void;
+  /** Forgets every cached answer (memory and disk) of the registry and Docker Hub. */
   clearCache(): Promise<void>;
-  dispose(): void;
+  /** Waits for pending disk-cache writes and closes connections. */
+  dispose(): Promise<void>;
 }
 
-export function createNetwork(settings: NetworkSettings): Network {
-  const registry = offlineRegistry();
-  const facts = new ImageFactsService({ registry, offline: true });
+export interface NetworkOptions {
+  onRequest?: (info: RequestInfo | { url: string }) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createNetwork(settings: NetworkSettings, options: NetworkOptions = {}): Network {
+  const registry = createRegistryClient(settings, { onRequest: options.onRequest, env: options.env });
+  const hub = createHubClient({
+    hubUrl: settings.hubUrl,
+    offline: settings.offline,
+    cacheDir: settings.cacheDir === '' ? '' : (settings.cacheDir ?? registry.cacheDir),
+    onRequest: options.onRequest ? (url) => options.onRequest!({ url }) : undefined,
+  });
+  const facts = new ImageFactsService({
+    registry: registry.client,
+    offline: settings.offline,
+    publishers: createPublisherLookup(hub, registry.client),
+    signatures: {
+      async check(repo, digest, keys, signal) {
+        const result = await findSignatures(registry.client, repo, digest, keys, signal);
+        return result.ok ? { state: 'known', value: result.value, fetchedAt: result.fetchedAt, fromCache: result.fromCache } : errorAnswer(result.error, 'tag');
+      },
+    },
+  });
   return {
-    settings: { ...settings, offline: true },
+    settings,
     facts,
-    health: () => ({ unreachable: [] }),
-    onHealthChange: () => undefined,
-    clearCache: async () => facts.clear(),
-    dispose: () => undefined,
+    health: () => registry.health(),
+    onHealthChange: (listener) => void registry.onHealthChange(listener),
+    clearCache: async () => {
+      facts.clear();
+      await Promise.all([registry.clearCache(), hub.clearCache()]);
+    },
+    dispose: () => registry.dispose(),
   };
-}
-
-function offlineRegistry(): RegistryClient {
-  const fail = async <T>(): Promise<RegistryResult<T>> => ({ ok: false, error: { kind: 'offline', message: 'offline', registry: '' } });
-  return { resolveDigest: fail, getManifest: fail, listTags: fail, getBlob: fail, listReferrers: fail };
 }
