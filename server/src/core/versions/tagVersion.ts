@@ -1,0 +1,74 @@
+// What a Docker tag means as a version: optional prefix, one to four numeric parts, an optional
+// pre-release, and a variant suffix (`-slim-bookworm`, `-alpine3.20`, `-jdk-jammy`). Named tags
+// (`latest`, `lts`, `mainline`, `bookworm`, `alpine`) are not versions. See docs/versions.md.
+import semver from 'semver';
+
+export interface TagVersion {
+  tag: string;
+  /** `v` in `v1.2.3`, `ce-` in `ce-8.1.2.4`; empty for most images. */
+  prefix: string;
+  numbers: number[];
+  /** The number parts as written (`08` stays `08`), for display and exact matching. */
+  rawNumbers: string[];
+  /** `-rc1`, `b2`, `-beta.1` …; present only for pre-releases. */
+  prerelease?: string;
+  /** Everything after the version and pre-release: `-slim-bookworm`, `-alpine3.20`, ``. */
+  variant: string;
+}
+
+const SHAPE = /^((?:[A-Za-z][A-Za-z0-9]*-)|v|V)?(\d{1,10}(?:\.\d{1,10}){0,3})(.*)$/;
+// A pre-release right after the numbers: 3.13.0rc1, 1.2.3-beta.1, 21-ea, 8.0-preview.3, 1.0-dev.
+const PRERELEASE = /^([-.]?(?:alpha|beta|rc|dev|ea|preview|pre|a|b)(?:[.-]?\d+)*)(?=$|[-_])/i;
+const ARTIFACT_TAG = /^sha256-[a-f0-9]{64}/;
+
+export function parseTagVersion(tag: string): TagVersion | undefined {
+  if (ARTIFACT_TAG.test(tag)) return undefined;
+  const m = SHAPE.exec(tag);
+  if (!m) return undefined;
+  const [, prefix = '', nums, afterNumbers] = m;
+  let rest = afterNumbers;
+  let prerelease: string | undefined;
+  const pre = PRERELEASE.exec(rest);
+  if (pre) {
+    prerelease = pre[1];
+    rest = rest.slice(pre[1].length);
+  }
+  // After the numbers comes a separator or nothing: `3.11.4slim` or `1.2.3.4.5` is not a version.
+  if (rest && !/^[-_+]/.test(rest)) return undefined;
+  const rawNumbers = nums.split('.');
+  return { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest };
+}
+
+/** Same prefix, variant and number of parts: the only tags a version may move between. */
+export function sameLine(a: TagVersion, b: TagVersion): boolean {
+  return a.prefix === b.prefix && a.variant === b.variant && a.numbers.length === b.numbers.length;
+}
+
+const PRE_ORDER = ['dev', 'a', 'alpha', 'b', 'beta', 'pre', 'preview', 'ea', 'rc'];
+
+export function compareTagVersions(a: TagVersion, b: TagVersion): number {
+  // Three plain parts are semver-shaped: semver decides (the common case).
+  if (a.numbers.length === 3 && b.numbers.length === 3 && !a.prerelease && !b.prerelease) {
+    const sa = semver.valid(a.numbers.join('.'));
+    const sb = semver.valid(b.numbers.join('.'));
+    if (sa && sb) return semver.compare(sa, sb);
+  }
+  const n = Math.max(a.numbers.length, b.numbers.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a.numbers[i] ?? -1) - (b.numbers[i] ?? -1);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  if (!a.prerelease !== !b.prerelease) return a.prerelease ? -1 : 1;
+  if (a.prerelease && b.prerelease) return comparePrerelease(a.prerelease, b.prerelease);
+  return 0;
+}
+
+function comparePrerelease(a: string, b: string): number {
+  const parse = (p: string) => {
+    const m = /([a-z]+)[.-]?(\d*)/i.exec(p)!;
+    return { rank: PRE_ORDER.indexOf(m[1].toLowerCase()), n: Number(m[2] || 0) };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  return x.rank !== y.rank ? Math.sign(x.rank - y.rank) : Math.sign(x.n - y.n);
+}
