@@ -1,0 +1,36 @@
+// Activation: the log, the status bar item, the language client and the commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { ImageTrustClient } from './languageClient';
+import { affectsMachineSettings, readMachineSettings } from './machineSettings';
+import { TrustStatusBar } from './statusBar';
+
+let client: ImageTrustClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Image Trust', { log: true });
+  const statusBar = new TrustStatusBar();
+  const started = new ImageTrustClient(context.asAbsolutePath(path.join('dist', 'server.js')), log, statusBar);
+  client = started;
+  context.subscriptions.push(
+    log,
+    statusBar,
+    started,
+    ...registerCommands(started, log),
+    // The server started in Restricted Mode makes no registry lookups; trust changes that, and
+    // initializationOptions carry it, so start over.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void started.restart()),
+    // synchronize.configurationSection forwards the whole section, but the server takes the
+    // machine-scoped keys only from this notification, which carries the user's own values.
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsMachineSettings(event)) started.sendMachineSettings(readMachineSettings(vscode.workspace.getConfiguration('imageTrust')));
+    }),
+  );
+  await started.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,124 @@
+// Starts dist/server.js over IPC and carries the custom messages of server/src/lsp/protocol.ts.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  NotificationType,
+  RequestType,
+  RequestType0,
+  RevealOutputChannelOn,
+  State,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { MachineSettingsParams, PinFilesParams, PinFilesResult, StatusParams } from '../../server/src/lsp/protocol';
+import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
+import { readMachineSettings } from './machineSettings';
+import type { TrustStatusBar } from './statusBar';
+
+// Method names and shapes are the server's (server/src/lsp/protocol.ts); only the types are
+// imported so the client bundle does not pull in vscode-languageserver.
+const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
+const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
+const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
+const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
+
+/** `<id>.trace.server` is the setting vscode-languageclient reads for protocol tracing. */
+const CLIENT_ID = 'imageTrust';
+const DEBUG_PORT = 6009;
+
+// The editor-level settings the server reads; the machine-scoped ones travel separately.
+const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
+
+function documentSelector(): DocumentSelector {
+  return [
+    { language: 'dockerfile' },
+    { language: 'dockercompose' },
+    ...[...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, POLICY_GLOB].map((pattern) => ({ scheme: 'file', pattern })),
+  ];
+}
+
+function editorSettings(): Record<string, unknown> {
+  const configuration = vscode.workspace.getConfiguration('imageTrust');
+  return Object.fromEntries(EDITOR_SETTING_KEYS.map((key) => [key, configuration.get(key)]));
+}
+
+export class ImageTrustClient implements vscode.Disposable {
+  private readonly client: LanguageClient;
+
+  constructor(serverModule: string, private readonly log: vscode.LogOutputChannel, statusBar: TrustStatusBar) {
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', `--inspect=${DEBUG_PORT}`] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: documentSelector(),
+      // A function, so a restart (after the workspace is trusted) sends fresh values.
+      initializationOptions: () => ({
+        settings: editorSettings(),
+        machineSettings: readMachineSettings(vscode.workspace.getConfiguration('imageTrust')),
+        workspaceTrusted: vscode.workspace.isTrusted,
+      }),
+      synchronize: { configurationSection: 'imageTrust' },
+      outputChannel: log,
+      // The status bar tells about trouble; the log opens when the user asks for it.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+    };
+    this.client = new LanguageClient(CLIENT_ID, 'Image Trust', serverOptions, clientOptions);
+    this.client.onNotification(StatusNotification, (status) => statusBar.showStatus(status));
+    this.client.onDidChangeState(({ newState }) => {
+      if (newState === State.Starting) statusBar.showStarting();
+      else if (newState === State.Stopped) statusBar.showStopped();
+    });
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.client.start();
+    } catch (error) {
+      this.log.error(`The image-trust language server did not start: ${describeError(error)}`);
+    }
+  }
+
+  async restart(): Promise<void> {
+    this.log.info('Restarting the image-trust language server.');
+    try {
+      if (this.client.needsStop()) await this.client.stop();
+    } catch (error) {
+      this.log.warn(`Stopping the language server failed: ${describeError(error)}`);
+    }
+    await this.start();
+  }
+
+  isRunning(): boolean {
+    return this.client.isRunning();
+  }
+
+  pinFiles(uris: string[]): Promise<PinFilesResult> {
+    return this.client.sendRequest(PinFilesRequest, { uris });
+  }
+
+  refresh(): Promise<void> {
+    return this.client.sendRequest(RefreshRequest);
+  }
+
+  sendMachineSettings(settings: MachineSettingsParams): void {
+    if (!this.client.isRunning()) return;
+    this.client.sendNotification(MachineSettingsNotification, settings).catch((error) => {
+      this.log.warn(`Could not send the machine settings to the server: ${describeError(error)}`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.client.needsStop()) await this.client.stop();
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
