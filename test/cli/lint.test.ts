@@ -24,7 +24,7 @@ before(() => {
   mkdirSync(join(dir, 'node_modules', 'x'), { recursive: true });
   writeFileSync(join(dir, 'node_modules', 'x', 'Dockerfile'), 'FROM bad:latest\n');
   mkdirSync(join(dir, 'pinned'));
-  writeFileSync(join(dir, 'pinned', 'Dockerfile'), `FROM nginx:1.27@sha256:${'a'.repeat(64)}\n`);
+  writeFileSync(join(dir, 'pinned', 'Dockerfile'), `FROM nginx:1.31@sha256:${'a'.repeat(64)}\n`);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -83,7 +83,7 @@ test('a policy file with mistakes is exit 2 with file, line and key', () => {
   const sub = join(dir, 'badpolicy');
   mkdirSync(sub);
   writeFileSync(join(sub, '.image-trust.yaml'), 'rules:\n  latest-tags: error\n');
-  writeFileSync(join(sub, 'Dockerfile'), 'FROM nginx:1.27\n');
+  writeFileSync(join(sub, 'Dockerfile'), 'FROM nginx:1.31\n');
   const r = run(['lint', '--offline', 'badpolicy']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /\.image-trust\.yaml:2:3: Unknown rule "latest-tags"/);
@@ -93,7 +93,7 @@ test('the policy file changes severities (found upward from the first path)', ()
   const sub = join(dir, 'strict');
   mkdirSync(sub);
   writeFileSync(join(sub, '.image-trust.yaml'), 'rules: { unpinned-digest: error }\ntrustedRegistries: [ghcr.io/acme]\n');
-  writeFileSync(join(sub, 'Dockerfile'), 'FROM nginx:1.27\n');
+  writeFileSync(join(sub, 'Dockerfile'), 'FROM nginx:1.31\n');
   const r = run(['lint', '--offline', '--format', 'json', 'strict']);
   const rules = JSON.parse(r.stdout).files[0].findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`);
   assert.deepEqual(rules.sort(), ['unpinned-digest:error', 'untrusted-registry:warning']);

@@ -43,7 +43,7 @@ test('updates as the user types', async () => {
   const uri = uriOf('app.Dockerfile');
   client.open(uri, 'dockerfile', 'FROM nginx:latest\n');
   await client.diagnosticsFor(uri, (d) => d.diagnostics.some((x) => x.code === 'latest-tag'));
-  const version = client.change(uri, 'FROM nginx:1.27\n');
+  const version = client.change(uri, 'FROM nginx:1.31\n');
   const d = await client.diagnosticsFor(uri, (p) => p.version === version);
   assert.deepEqual(d.diagnostics.map((x) => x.code), ['unpinned-digest']);
 });
@@ -85,7 +85,7 @@ test('malformed input never crashes the server', async () => {
   const big = uriOf('compose.big.yaml');
   client.open(big, 'dockercompose', 'services:\n' + Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    image: nginx:1.${i}\n`).join(''));
   const d = await client.diagnosticsFor(big);
-  assert.equal(d.diagnostics.length, 3000);
+  assert.equal(d.diagnostics.filter((x) => x.code === 'unpinned-digest').length, 3000);
   assert.equal(client.process.exitCode, null, 'server still running');
   assert.ok(!client.logs.some((l) => /unhandled|uncaught/i.test(l)), client.logs.join('\n'));
 });
