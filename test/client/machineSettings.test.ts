@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { affectsMachineSettings, readMachineSettings } from '../../client/src/machineSettings';
+
+interface Inspection {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+function configuration(values: Record<string, Inspection>) {
+  return { inspect: (<T>(key: string) => (values[key] ? { key, ...values[key] } : undefined) as { key: string; globalValue?: T; defaultValue?: T } | undefined) };
+}
+
+test('the user value counts, workspace and folder values never do', () => {
+  const settings = readMachineSettings(
+    configuration({
+      registryMirrors: { defaultValue: {}, globalValue: { 'docker.io': 'http://127.0.0.1:5000' }, workspaceValue: { 'docker.io': 'http://evil.example' } },
+      hubUrl: { defaultValue: 'https://hub.docker.com', workspaceFolderValue: 'http://evil.example' },
+      insecureRegistries: { defaultValue: [], workspaceValue: ['evil.example'] },
+    }) as never,
+  );
+  assert.deepEqual(settings, { registryMirrors: { 'docker.io': 'http://127.0.0.1:5000' }, hubUrl: 'https://hub.docker.com', insecureRegistries: [] });
+});
+
+test('values of the wrong type are dropped', () => {
+  const settings = readMachineSettings(
+    configuration({
+      registryMirrors: { globalValue: { 'docker.io': 5000, 'ghcr.io': 'http://127.0.0.1:5001' } },
+      hubUrl: { globalValue: '  ' },
+      insecureRegistries: { globalValue: ['reg.lan:5000', 7] },
+    }) as never,
+  );
+  assert.deepEqual(settings, { registryMirrors: { 'ghcr.io': 'http://127.0.0.1:5001' }, insecureRegistries: ['reg.lan:5000'] });
+  assert.deepEqual(readMachineSettings(configuration({ registryMirrors: { globalValue: ['x'] } }) as never), {});
+});
+
+test('which configuration changes concern the machine settings', () => {
+  const event = (changed: string) => ({ affectsConfiguration: (section: string) => changed === section || changed.startsWith(`${section}.`) });
+  assert.equal(affectsMachineSettings(event('imageTrust.hubUrl')), true);
+  assert.equal(affectsMachineSettings(event('imageTrust.registryMirrors')), true);
+  assert.equal(affectsMachineSettings(event('imageTrust.offline')), false);
+  assert.equal(affectsMachineSettings(event('editor.fontSize')), false);
+});
