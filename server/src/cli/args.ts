@@ -12,6 +12,7 @@ export interface CliOptions {
   registryMirrors: Record<string, string>;
   insecureRegistries: string[];
   hubUrl?: string;
+  eolUrl?: string;
   config?: string;
   failOn: FailOn;
   dryRun: boolean;
@@ -34,6 +35,8 @@ Options:
   --registry-mirror HOST=URL      repeatable, e.g. docker.io=http://127.0.0.1:5000
   --insecure-registry HOST        repeatable: allow plain http to HOST (not only loopback)
   --hub-url URL                   Docker Hub web API base (default https://hub.docker.com)
+  --eol-url URL                   refresh end-of-life data from this endoflife.date API base
+                                  (e.g. https://endoflife.date/api); default: the shipped snapshot
   --config FILE                   policy file (default: .image-trust.yaml found upward)
   --fail-on error|warning|info|never   lint exit threshold (default warning)
   --dry-run                       pin: print a unified diff, write nothing
@@ -97,6 +100,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
         const v = value();
         if (!v || !/^https?:\/\/[^/]+/.test(v)) return { kind: 'error', message: '--hub-url takes an http(s) URL' };
         options.hubUrl = v.replace(/\/+$/, '');
+        break;
+      }
+      case '--eol-url': {
+        const v = value();
+        if (!v || !/^https?:\/\/[^/]+/.test(v)) return { kind: 'error', message: '--eol-url takes an http(s) URL' };
+        options.eolUrl = v;
         break;
       }
       case '--config': {

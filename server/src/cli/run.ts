@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { analyzeDocument, evaluateRules, SEVERITY_RANK, type DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
-import { ruleById } from '../core/rules';
 import { defaultNetworkSettings, type NetworkSettings, type Policy } from '../core/settings';
 import type { ImageReference } from '../core/types';
 import { planPins } from '../features/pin';
@@ -52,6 +51,7 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     registryMirrors: options.registryMirrors,
     insecureRegistries: options.insecureRegistries,
     hubUrl: options.hubUrl ?? defaults.hubUrl,
+    eolApiUrl: options.eolUrl,
     cacheDir: env.IMAGE_TRUST_CACHE_DIR,
   };
 }

@@ -30,7 +30,7 @@ export interface NetworkSettings {
   dockerConfigDir?: string;
   /** Disk cache folder; default the OS cache folder. Empty string: no disk cache. */
   cacheDir?: string;
-  /** endoflife.date API base for the optional refresh. */
+  /** endoflife.date API base (e.g. https://endoflife.date/api) to refresh the shipped snapshot; unset: no refresh. */
   eolApiUrl?: string;
 }
 

@@ -14,6 +14,8 @@ export interface MachineSettingsParams {
   registryMirrors?: Record<string, string>;
   hubUrl?: string;
   insecureRegistries?: string[];
+  /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
+  eolUrl?: string;
 }
 export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
 

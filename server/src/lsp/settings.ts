@@ -32,6 +32,7 @@ export function readMachineSettings(value: unknown): MachineSettingsParams {
     );
   }
   if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
+  if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
   if (Array.isArray(v.insecureRegistries)) out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
   return out;
 }
@@ -45,6 +46,7 @@ export function networkSettings(editor: EditorSettings, machine: MachineSettings
     registryMirrors: machine.registryMirrors ?? defaults.registryMirrors,
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
+    eolApiUrl: machine.eolUrl,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

@@ -11,6 +11,7 @@ import { candidateTagsForDigestMatch, pickTagForDigest } from '../core/versions/
 import { findNewerVersions } from '../core/versions/findNewerVersions';
 import { isOfficialImageName } from '../data/officialImages';
 import type { RegistryClient, RegistryError, RegistryResult, RepositoryName } from '../registry/types';
+import type { EolRefresher } from './eolRefresh';
 
 /** Docker Hub's web API as the facts need it (adapter over server/src/hub). */
 export interface PublisherLookup {
@@ -25,6 +26,8 @@ export interface SignatureLookup {
 
 export interface FactsSources {
   registry: RegistryClient;
+  /** Newer end-of-life data than the shipped snapshot, when online. */
+  eol?: EolRefresher;
   publishers?: PublisherLookup;
   signatures?: SignatureLookup;
   /** True when the user asked for no network: no source is called. */
@@ -74,7 +77,7 @@ export class ImageFactsService {
   /** Facts that need no network: end of life from the shipped snapshot. */
   offlineFacts(ref: ImageReference): ImageFacts {
     const facts: ImageFacts = {};
-    const eol = lookupEol(ref, ref.tag, this.now());
+    const eol = lookupEol(ref, ref.tag, this.now(), undefined, this.sources.eol?.cyclesFor(ref));
     if (eol) facts.eol = eol;
     return facts;
   }
@@ -109,6 +112,7 @@ export class ImageFactsService {
   }
 
   private async fetch(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
+    if (!this.sources.offline) await this.sources.eol?.refresh(ref);
     const facts = this.offlineFacts(ref);
     if (this.sources.offline) {
       const reason = 'offline mode';

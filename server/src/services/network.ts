@@ -1,6 +1,7 @@
 // Everything that talks to the network, built from NetworkSettings: the registry client (with
 // its cache), the Docker Hub client, signature lookups, and the facts service over them.
 import type { NetworkSettings } from '../core/settings';
+import { EolRefresher } from './eolRefresh';
 import { createHubClient } from '../hub';
 import { createRegistryClient, type RequestInfo } from '../registry';
 import type { RegistryHealth } from '../registry/types';
@@ -34,6 +35,10 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
   });
   const facts = new ImageFactsService({
     registry: registry.client,
+    // The end-of-life refresh is opt-in: the shipped snapshot needs no request.
+    eol: settings.eolApiUrl
+      ? new EolRefresher({ baseUrl: settings.eolApiUrl, offline: settings.offline, cacheDir: settings.cacheDir === '' ? undefined : (settings.cacheDir ?? registry.cacheDir) })
+      : undefined,
     offline: settings.offline,
     publishers: createPublisherLookup(hub, registry.client),
     signatures: {

@@ -26,14 +26,27 @@ export function eolSnapshotDate(data: EolSnapshot = SNAPSHOT): string {
   return data.date;
 }
 
+/** The endoflife.date product an image maps to (`library/node` → `nodejs`), if any. */
+export function eolProductFor(ref: { registry: string; repository: string }, data: EolSnapshot = SNAPSHOT): string | undefined {
+  return ref.registry === 'docker.io' ? data.images[ref.repository] : undefined;
+}
+
 /**
  * Maps an image tag to its product cycle: the longest cycle that equals the leading version parts
  * (`node:20.11-alpine` → nodejs 20, `python:3.8-slim` → python 3.8, `ubuntu:20.04` → 20.04).
  */
-export function lookupEol(ref: { registry: string; repository: string }, tag: string | undefined, today: Date, data: EolSnapshot = SNAPSHOT): EolInfo | undefined {
+export function lookupEol(
+  ref: { registry: string; repository: string },
+  tag: string | undefined,
+  today: Date,
+  data: EolSnapshot = SNAPSHOT,
+  /** Cycles from a newer endoflife.date answer, replacing the snapshot's for this product. */
+  refreshedCycles?: EolCycle[],
+): EolInfo | undefined {
   if (!tag) return undefined;
-  const productId = ref.registry === 'docker.io' ? data.images[ref.repository] : undefined;
-  const product = productId ? data.products[productId] : undefined;
+  const productId = eolProductFor(ref, data);
+  const shipped = productId ? data.products[productId] : undefined;
+  const product = shipped && refreshedCycles ? { ...shipped, cycles: refreshedCycles } : shipped;
   const version = parseTagVersion(tag);
   if (!product || !productId || !version || version.prefix !== '' && version.prefix !== 'v') return undefined;
   let match: EolCycle | undefined;

@@ -12,6 +12,8 @@ export interface TagVersion {
   rawNumbers: string[];
   /** `-rc1`, `b2`, `-beta.1` …; present only for pre-releases. */
   prerelease?: string;
+  /** The build number right after the version: `_9` in Temurin's `11.0.32_9`, `_1` in `ee-8.1.2.4_1`. */
+  build?: string;
   /** Everything after the version and pre-release: `-slim-bookworm`, `-alpine3.20`, ``. */
   variant: string;
 }
@@ -27,6 +29,10 @@ export function parseTagVersion(tag: string): TagVersion | undefined {
   if (!m) return undefined;
   const [, prefix = '', nums, afterNumbers] = m;
   let rest = afterNumbers;
+  // Temurin's `_9` is the JDK build of 11.0.32, not part of the variant: without this every
+  // Temurin release would be its own variant and never see the next one.
+  const build = /^_\d+(?=$|-)/.exec(rest)?.[0];
+  if (build) rest = rest.slice(build.length);
   let prerelease: string | undefined;
   const pre = PRERELEASE.exec(rest);
   if (pre) {
@@ -36,19 +42,25 @@ export function parseTagVersion(tag: string): TagVersion | undefined {
   // After the numbers comes a separator or nothing: `3.11.4slim` or `1.2.3.4.5` is not a version.
   if (rest && !/^[-_+]/.test(rest)) return undefined;
   const rawNumbers = nums.split('.');
-  return { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest };
+  const version: TagVersion = { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest };
+  if (build) version.build = build;
+  return version;
 }
 
-/** Same prefix, variant and number of parts: the only tags a version may move between. */
+/**
+ * Same prefix, variant, number of parts and build-number shape: the only tags a version may move
+ * between. `ee-8.1.2.4` and its rebuild `ee-8.1.2.4_1` are published side by side; each line
+ * follows its own kind.
+ */
 export function sameLine(a: TagVersion, b: TagVersion): boolean {
-  return a.prefix === b.prefix && a.variant === b.variant && a.numbers.length === b.numbers.length;
+  return a.prefix === b.prefix && a.variant === b.variant && a.numbers.length === b.numbers.length && !a.build === !b.build;
 }
 
 const PRE_ORDER = ['dev', 'a', 'alpha', 'b', 'beta', 'pre', 'preview', 'ea', 'rc'];
 
 export function compareTagVersions(a: TagVersion, b: TagVersion): number {
   // Three plain parts are semver-shaped: semver decides (the common case).
-  if (a.numbers.length === 3 && b.numbers.length === 3 && !a.prerelease && !b.prerelease) {
+  if (a.numbers.length === 3 && b.numbers.length === 3 && !a.prerelease && !b.prerelease && !a.build && !b.build) {
     const sa = semver.valid(a.numbers.join('.'));
     const sb = semver.valid(b.numbers.join('.'));
     if (sa && sb) return semver.compare(sa, sb);
@@ -59,8 +71,15 @@ export function compareTagVersions(a: TagVersion, b: TagVersion): number {
     if (d !== 0) return d < 0 ? -1 : 1;
   }
   if (!a.prerelease !== !b.prerelease) return a.prerelease ? -1 : 1;
-  if (a.prerelease && b.prerelease) return comparePrerelease(a.prerelease, b.prerelease);
-  return 0;
+  if (a.prerelease && b.prerelease) {
+    const c = comparePrerelease(a.prerelease, b.prerelease);
+    if (c !== 0) return c;
+  }
+  return Math.sign(buildNumber(a) - buildNumber(b));
+}
+
+function buildNumber(v: TagVersion): number {
+  return v.build ? Number(v.build.slice(1)) : -1;
 }
 
 function comparePrerelease(a: string, b: string): number {
