@@ -76,12 +76,18 @@ test('a policy file changes severities and its own mistakes are diagnostics', as
 });
 
 test('malformed input never crashes the server', async () => {
-  const inputs = ['\u0000\u0001binary\u0000', 'FROM \\', '', 'services: [', 'x'.repeat(2_000_000), 'FROM ' + 'a'.repeat(300) + ':' + 'b'.repeat(200)];
+  const inputs = ['\u0000\u0001binary\u0000', 'FROM \\', '', 'services: [', 'FROM ' + 'a'.repeat(300) + ':' + 'b'.repeat(200)];
   for (const [i, text] of inputs.entries()) {
     const uri = uriOf(`bad${i}.Dockerfile`);
     client.open(uri, 'dockerfile', text);
     await client.diagnosticsFor(uri);
   }
+  const huge = uriOf('huge.Dockerfile');
+  client.open(huge, 'dockerfile', 'FROM nginx:latest\n' + 'RUN echo 0123456789abcdef\n'.repeat(400_000));
+  const hugeDiagnostics = await client.diagnosticsFor(huge);
+  assert.equal(hugeDiagnostics.diagnostics.length, 1);
+  assert.equal(hugeDiagnostics.diagnostics[0].code, 'invalid-document');
+  assert.match(hugeDiagnostics.diagnostics[0].message, /10\.3 MB; image-trust checks files up to 1 MB/);
   const big = uriOf('compose.big.yaml');
   client.open(big, 'dockercompose', 'services:\n' + Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    image: nginx:1.${i}\n`).join(''));
   const d = await client.diagnosticsFor(big);

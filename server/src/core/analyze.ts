@@ -8,8 +8,11 @@ import { invalidReference } from './rules/invalidReference';
 import type { Policy } from './settings';
 import type { DocumentKind, DocumentProblem, Finding, ImageOccurrence, ImageReference, RuleId, Severity, SeveritySetting } from './types';
 
-/** Beyond this size a file is not a Dockerfile or compose file anyone writes by hand. */
-export const MAX_DOCUMENT_LENGTH = 20 * 1024 * 1024;
+/**
+ * Beyond this size a file is not a Dockerfile or compose file anyone writes by hand, and parsing
+ * it on every keystroke would stall the editor (dockerfile-ast takes about a second per MB).
+ */
+export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
 
 export interface AnalyzedReference {
   occurrence: ImageOccurrence;
@@ -37,7 +40,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
     return {
       kind,
       references: [],
-      problems: [{ code: 'invalid-document', severity: 'info', range: zeroRange(), message: `This file is ${(text.length / 1048576).toFixed(0)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB.` }],
+      problems: [{ code: 'invalid-document', severity: 'info', range: zeroRange(), message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.` }],
     };
   }
   if (looksBinary(text)) {
