@@ -3,24 +3,36 @@
 import type { VersionSuggestions } from '../facts';
 import { compareTagVersions, parseTagVersion, sameLine, type TagVersion } from './tagVersion';
 
+/**
+ * Which bucket a newer version falls in: the first number that differs decides. The same numbers
+ * (`3.15-rc` → `3.15`, `19beta3` → `19`, a rebuild `_10` after `_9`) is the smallest step there is,
+ * so it counts as a patch even for tags with fewer than three parts.
+ */
+function bucketOf(candidate: TagVersion, current: TagVersion): keyof VersionSuggestions {
+  const first = candidate.numbers.findIndex((n, i) => n !== current.numbers[i]);
+  if (first === 0) return 'major';
+  if (first === 1) return 'minor';
+  return 'patch';
+}
+
+function samePrereleaseTarget(candidate: TagVersion, current: TagVersion): boolean {
+  return candidate.numbers.every((n, i) => n === current.numbers[i]);
+}
+
 export function findNewerVersions(currentTag: string, availableTags: readonly string[]): VersionSuggestions {
   const current = parseTagVersion(currentTag);
   if (!current) return {};
-  const candidates: TagVersion[] = [];
+  const out: VersionSuggestions = {};
   for (const tag of availableTags) {
     const v = parseTagVersion(tag);
     if (!v || !sameLine(v, current)) continue;
-    // Pre-releases are suggested only to someone already on one.
-    if (v.prerelease && !current.prerelease) continue;
-    if (compareTagVersions(v, current) > 0) candidates.push(v);
+    // Pre-releases are suggested only to someone already testing that same release (3.15.0rc1 →
+    // 3.15.0rc2), never a pre-release of another one (3.15.0rc1 → 3.16.0a1): Renovate's rule too.
+    if (v.prerelease && !(current.prerelease && samePrereleaseTarget(v, current))) continue;
+    if (compareTagVersions(v, current) <= 0) continue;
+    const bucket = bucketOf(v, current);
+    const best = out[bucket];
+    if (best === undefined || compareTagVersions(v, parseTagVersion(best)!) > 0) out[bucket] = v.tag;
   }
-  const [major, minor] = current.numbers;
-  const parts = current.numbers.length;
-  const newest = (list: TagVersion[]) => list.reduce<TagVersion | undefined>((best, v) => (!best || compareTagVersions(v, best) > 0 ? v : best), undefined)?.tag;
-  const out: VersionSuggestions = {};
-  if (parts >= 3) out.patch = newest(candidates.filter((v) => v.numbers[0] === major && v.numbers[1] === minor));
-  if (parts >= 2) out.minor = newest(candidates.filter((v) => v.numbers[0] === major && v.numbers[1] > minor));
-  out.major = newest(candidates.filter((v) => v.numbers[0] > major));
-  for (const k of ['patch', 'minor', 'major'] as const) if (out[k] === undefined) delete out[k];
   return out;
 }
