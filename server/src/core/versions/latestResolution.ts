@@ -14,10 +14,36 @@ export function floatingVariant(currentTag: string | undefined): string {
   return `-${tag}`;
 }
 
+/**
+ * The variants to look for, most specific first: codenames and distribution names that have no
+ * version tags of their own (`node:jod`, `node:krypton-alpine`, `ubuntu:jammy`, `debian:bookworm-slim`)
+ * fall back to the variant left after dropping their leading words (`-alpine`, ``, `-slim`).
+ * Matching digests keeps a fallback honest: it only names a tag that is the very same image.
+ */
+function floatingVariantChain(currentTag: string | undefined): string[] {
+  const chain = [floatingVariant(currentTag)];
+  for (let v = chain[0]; v; ) {
+    const next = v.indexOf('-', 1);
+    v = next > 0 ? v.slice(next) : '';
+    chain.push(v);
+  }
+  return chain;
+}
+
+function isPlainVersion(v: TagVersion | undefined): v is TagVersion {
+  return !!v && !v.prerelease && (v.prefix === '' || v.prefix === 'v');
+}
+
 function byNewestThenMostSpecific(a: TagVersion, b: TagVersion): number {
   const c = compareTagVersions(b, a);
   if (c !== 0) return c;
-  return b.numbers.length - a.numbers.length;
+  // `3.7.11` before `v3.7.11` (Traefik publishes both): the same image, one stable answer.
+  return b.numbers.length - a.numbers.length || a.prefix.length - b.prefix.length;
+}
+
+/** Most specific first, then newest, then without a `v`. */
+function byMostSpecificThenNewest(a: TagVersion, b: TagVersion): number {
+  return b.numbers.length - a.numbers.length || compareTagVersions(b, a) || a.prefix.length - b.prefix.length;
 }
 
 /**
@@ -25,25 +51,20 @@ function byNewestThenMostSpecific(a: TagVersion, b: TagVersion): number {
  * specific first, at most `limit` of them, so the network cost stays small.
  */
 export function candidateTagsForDigestMatch(currentTag: string | undefined, availableTags: readonly string[], limit = 24): string[] {
-  const variant = floatingVariant(currentTag);
-  const versions: TagVersion[] = [];
-  for (const tag of availableTags) {
-    const v = parseTagVersion(tag);
-    if (v && !v.prerelease && v.variant === variant && (v.prefix === '' || v.prefix === 'v')) versions.push(v);
+  const all = availableTags.map(parseTagVersion).filter(isPlainVersion);
+  for (const variant of floatingVariantChain(currentTag)) {
+    const versions = all.filter((v) => v.variant === variant);
+    if (versions.length === 0) continue;
+    versions.sort(byNewestThenMostSpecific);
+    return versions.slice(0, limit).map((v) => v.tag);
   }
-  versions.sort(byNewestThenMostSpecific);
-  return versions.slice(0, limit).map((v) => v.tag);
+  return [];
 }
 
 /** The most specific (most parts), then newest, version tag of the floating tag's variant with `digest`. */
 export function pickTagForDigest(currentTag: string | undefined, digest: string, tagDigests: Record<string, string>): string | undefined {
-  const variant = floatingVariant(currentTag);
-  let best: TagVersion | undefined;
-  for (const [tag, d] of Object.entries(tagDigests)) {
-    if (d !== digest) continue;
-    const v = parseTagVersion(tag);
-    if (!v || v.prerelease || v.variant !== variant) continue;
-    if (!best || v.numbers.length > best.numbers.length || (v.numbers.length === best.numbers.length && compareTagVersions(v, best) > 0)) best = v;
-  }
-  return best?.tag;
+  const resolved = Object.keys(tagDigests).map(parseTagVersion).filter(isPlainVersion);
+  // The same variant candidateTagsForDigestMatch chose: the first of the chain with versions.
+  const variant = floatingVariantChain(currentTag).find((v) => resolved.some((r) => r.variant === v));
+  return resolved.filter((v) => v.variant === variant && tagDigests[v.tag] === digest).sort(byMostSpecificThenNewest)[0]?.tag;
 }
