@@ -46,6 +46,7 @@ function editorSettings(): Record<string, unknown> {
 
 export class ImageTrustClient implements vscode.Disposable {
   private readonly client: LanguageClient;
+  private lastLoggedStatus = '';
 
   constructor(serverModule: string, private readonly log: vscode.LogOutputChannel, statusBar: TrustStatusBar) {
     const serverOptions: ServerOptions = {
@@ -66,14 +67,29 @@ export class ImageTrustClient implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };
     this.client = new LanguageClient(CLIENT_ID, 'Image Trust', serverOptions, clientOptions);
-    this.client.onNotification(StatusNotification, (status) => statusBar.showStatus(status));
+    this.client.onNotification(StatusNotification, (status) => {
+      statusBar.showStatus(status);
+      this.logStatus(status);
+    });
     this.client.onDidChangeState(({ newState }) => {
       if (newState === State.Starting) statusBar.showStarting();
       else if (newState === State.Stopped) statusBar.showStopped();
     });
   }
 
+  /** The log keeps the history the status bar item only shows the latest of. */
+  private logStatus(status: StatusParams): void {
+    const line = `Status: ${status.state}${status.unreachable.length ? `; unreachable: ${status.unreachable.map((u) => `${u.registry} (${u.message})`).join(', ')}` : ''}${
+      status.rateLimit ? `; Docker Hub pulls left: ${status.rateLimit.remaining}/${status.rateLimit.limit}` : ''
+    }`;
+    if (line === this.lastLoggedStatus) return;
+    this.lastLoggedStatus = line;
+    if (status.state === 'degraded') this.log.warn(line);
+    else this.log.info(line);
+  }
+
   async start(): Promise<void> {
+    this.log.info(`Starting the image-trust language server (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: no registry lookups'}).`);
     try {
       await this.client.start();
     } catch (error) {
