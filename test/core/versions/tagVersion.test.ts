@@ -90,6 +90,14 @@ test('sameLine needs the same prefix, variant, number of parts and build shape',
   assert.ok(!sameLine(parsed('ee-8.1.2.4'), parsed('ce-8.1.2.4')));
   assert.ok(!sameLine(parsed('ee-8.1.2.4'), parsed('ee-8.1.2.4_1')));
   assert.ok(sameLine(parsed('11.0.20_8-jdk'), parsed('11.0.32_9-jdk')));
+  assert.ok(!sameLine(parsed('3'), parsed('20260805')), 'a date is not a major version');
+  assert.ok(sameLine(parsed('20240606'), parsed('20260805')));
+  assert.ok(sameLine(parsed('2025'), parsed('2026')), 'a year alone is a version');
+});
+
+test('alpine:3 is not told to move to the edge snapshot 20260805', () => {
+  assert.deepEqual(findNewerVersions('3', ['3', '20260805', '3.24', 'edge']), {});
+  assert.deepEqual(findNewerVersions('20240606', ['3', '20260805']), { major: '20260805' });
 });
 
 // Each of these was wrong before the fix named in its message.

@@ -53,7 +53,15 @@ export function parseTagVersion(tag: string): TagVersion | undefined {
  * follows its own kind.
  */
 export function sameLine(a: TagVersion, b: TagVersion): boolean {
-  return a.prefix === b.prefix && a.variant === b.variant && a.numbers.length === b.numbers.length && !a.build === !b.build;
+  return a.prefix === b.prefix && a.variant === b.variant && a.numbers.length === b.numbers.length && !a.build === !b.build && isDateTag(a) === isDateTag(b);
+}
+
+/**
+ * `20260805` (alpine's edge snapshot) is a date, not major version twenty million: `alpine:3` must
+ * not be told to move to it, nor `alpine:20240606` to 3.
+ */
+function isDateTag(v: TagVersion): boolean {
+  return /^(?:19|20)\d{6}$/.test(v.rawNumbers[0]);
 }
 
 const PRE_ORDER = ['dev', 'a', 'alpha', 'b', 'beta', 'pre', 'preview', 'ea', 'rc'];
