@@ -62,9 +62,13 @@ export function lookupEol(
   if (!match) return undefined;
   const day = today.toISOString().slice(0, 10);
   const ended = (c: EolCycle) => c.eol === true || (typeof c.eol === 'string' && c.eol < day);
-  const supported = product.cycles.filter((c) => !ended(c));
   const byRelease = (a: EolCycle, b: EolCycle) => (a.releaseDate ?? '').localeCompare(b.releaseDate ?? '');
-  supported.sort(byRelease);
+  // The cycle to move to is never older than this one: Temurin 8 was first released (as Temurin)
+  // after 16, so "oldest by release date" told Temurin 16 users to move to 8.
+  const current = match;
+  const supported = product.cycles
+    .filter((c) => !ended(c) && isNumericCycle(c.cycle) && compareCycles(c.cycle, current.cycle) >= 0)
+    .sort((a, b) => compareCycles(a.cycle, b.cycle));
   return {
     product: productId,
     productTitle: product.title,
@@ -74,4 +78,19 @@ export function lookupEol(
     oldestSupportedCycle: supported[0]?.cycle,
     latestCycle: [...product.cycles].sort(byRelease).pop()?.cycle,
   };
+}
+
+function isNumericCycle(cycle: string): boolean {
+  return /^\d+(?:\.\d+)*$/.test(cycle);
+}
+
+/** `22.04` < `24.04`, `3.9` < `3.10`, `9.6` < `10`. */
+function compareCycles(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? -1) - (y[i] ?? -1);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
