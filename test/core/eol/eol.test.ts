@@ -64,6 +64,7 @@ test('the cycle to move to is never older than the current one (Temurin 8 was re
   assert.equal(t16?.oldestSupportedCycle, '17');
   assert.equal(lookupEol(hub('eclipse-temurin'), '8-jdk-jammy', TODAY)?.isEol, false);
   assert.equal(lookupEol(hub('eclipse-temurin'), '11.0.32_9-jre', TODAY)?.cycle, '11');
+  assert.equal(lookupEol(hub('eclipse-temurin'), '8u402-b06-jre-jammy', TODAY)?.cycle, '8');
 });
 
 test('two-part cycles: ubuntu 20.04, alpine 3.19, redis 7.0', () => {

@@ -148,7 +148,8 @@ const ROWS: Row[] = [
   ['eclipse-temurin', '8-jdk-jammy', '', '', '26-jdk-jammy'],
   ['eclipse-temurin', '11-alpine-3.21', '', '', '25-alpine-3.21'],
   ['eclipse-temurin', '21', '', '', '26'],
-  ['eclipse-temurin', '8u402-b06-jre-jammy', '', '', '', { why: 'Java 8 update tags (8u502-b07) are not understood' }],
+  ['eclipse-temurin', '8u402-b06-jre-jammy', '8u502-b07-jre-jammy', '', '26.0.2_10-jre-jammy', { why: '8u402 is 8.0.402; -b06 its build' }],
+  ['eclipse-temurin', '8u502-b06-jdk-ubi9-minimal', '8u502-b07-jdk-ubi9-minimal', '', '21.0.12_8-jdk-ubi9-minimal'],
   ['eclipse-temurin', '11.0.32_8-jdk', '11.0.32_9-jdk', '', '26.0.2_10-jdk', { why: 'a newer build of the same release is a patch' }],
   ['eclipse-temurin', '26.0.2_10-jdk-noble', '', '', ''],
 
@@ -283,7 +284,8 @@ const ROWS: Row[] = [
   // amazoncorretto: 26.0.2 25.0.4 21.0.12 17.0.20 11.0.32; Java 8 as 8u504.
   ['amazoncorretto', '17.0.9-al2023', '17.0.20-al2023', '', '26.0.2-al2023'],
   ['amazoncorretto', '11.0.21-al2', '11.0.32-al2', '', '21.0.12-al2', { why: '25 and 26 have no al2' }],
-  ['amazoncorretto', '8u402-al2', '', '', '', { why: 'Java 8 update tags are not understood' }],
+  ['amazoncorretto', '8u402-al2', '8u504-al2', '', '21.0.12-al2', { why: '8u402 is 8.0.402; 25 and 26 have no al2' }],
+  ['amazoncorretto', '8u402', '8u504', '', '26.0.2'],
   ['amazoncorretto', '21-alpine3.19', '', '', ''],
   ['amazoncorretto', '21.0.2-alpine', '21.0.12-alpine', '', '26.0.2-alpine'],
 

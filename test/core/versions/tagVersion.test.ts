@@ -95,6 +95,20 @@ test('sameLine needs the same prefix, variant, number of parts and build shape',
   assert.ok(sameLine(parsed('2025'), parsed('2026')), 'a year alone is a version');
 });
 
+test('Java 8 update tags: 8u402 is 8.0.402, -b06 its build', () => {
+  assert.deepEqual(shape('8u502-b07-jdk-alpine-3.24'), { prefix: '', numbers: [8, 0, 502], prerelease: undefined, build: '-b07', variant: '-jdk-alpine-3.24' });
+  assert.deepEqual(shape('8u504-al2'), { prefix: '', numbers: [8, 0, 504], prerelease: undefined, build: undefined, variant: '-al2' });
+  assert.deepEqual(shape('8u504'), { prefix: '', numbers: [8, 0, 504], prerelease: undefined, build: undefined, variant: '' });
+  assert.ok(compareTagVersions(parsed('8u502-b07-jre'), parsed('8u502-b06-jre')) > 0);
+  assert.ok(compareTagVersions(parsed('8u502-b01-jre'), parsed('8u482-b08-jre')) > 0);
+  assert.equal(parseTagVersion('8uabc'), undefined);
+  assert.deepEqual(findNewerVersions('8u402-b06-jre-jammy', ['8u502-b07-jre-jammy', '8u502-b07-jdk-jammy', '8-jre-jammy', '11.0.32_9-jre-jammy']), {
+    patch: '8u502-b07-jre-jammy',
+    major: '11.0.32_9-jre-jammy',
+  });
+  assert.deepEqual(findNewerVersions('8u402-al2', ['8u504-al2', '8-al2', '21.0.12-al2']), { patch: '8u504-al2', major: '21.0.12-al2' });
+});
+
 test('alpine:3 is not told to move to the edge snapshot 20260805', () => {
   assert.deepEqual(findNewerVersions('3', ['3', '20260805', '3.24', 'edge']), {});
   assert.deepEqual(findNewerVersions('20240606', ['3', '20260805']), { major: '20260805' });

@@ -8,11 +8,11 @@ export interface TagVersion {
   /** `v` in `v1.2.3`, `ce-` in `ce-8.1.2.4`; empty for most images. */
   prefix: string;
   numbers: number[];
-  /** The number parts as written (`08` stays `08`), for display and exact matching. */
+  /** The number parts as written (`08` stays `08`; `8u402` reads as `8`, `0`, `402`). */
   rawNumbers: string[];
   /** `-rc1`, `b2`, `-beta.1` …; present only for pre-releases. */
   prerelease?: string;
-  /** The build number right after the version: `_9` in Temurin's `11.0.32_9`, `_1` in `ee-8.1.2.4_1`. */
+  /** The build number right after the version: `_9` in Temurin's `11.0.32_9`, `-b07` in `8u502-b07`, `_1` in `ee-8.1.2.4_1`. */
   build?: string;
   /** Everything after the version and pre-release: `-slim-bookworm`, `-alpine3.20`, ``. */
   variant: string;
@@ -23,8 +23,18 @@ const SHAPE = /^((?:[A-Za-z][A-Za-z0-9]*-)|v|V)?(\d{1,10}(?:\.\d{1,10}){0,3})(.*
 const PRERELEASE = /^([-.]?(?:alpha|beta|rc|dev|ea|preview|pre|a|b)(?:[.-]?\d+)*)(?=$|[-_])/i;
 const ARTIFACT_TAG = /^sha256-[a-f0-9]{64}/;
 
+// Java 8 updates: `8u402` is version 8.0.402 (JEP 223's mapping of 1.8.0_402), `-b06` its build.
+const JAVA8_UPDATE = /^(\d{1,2})u(\d{1,4})(-b\d{1,3})?(?=$|-)(.*)$/;
+
 export function parseTagVersion(tag: string): TagVersion | undefined {
   if (ARTIFACT_TAG.test(tag)) return undefined;
+  const java = JAVA8_UPDATE.exec(tag);
+  if (java) {
+    const [, major, update, build, variant] = java;
+    const version: TagVersion = { tag, prefix: '', numbers: [Number(major), 0, Number(update)], rawNumbers: [major, '0', update], variant };
+    if (build) version.build = build;
+    return version;
+  }
   const m = SHAPE.exec(tag);
   if (!m) return undefined;
   const [, prefix = '', nums, afterNumbers] = m;
@@ -87,7 +97,7 @@ export function compareTagVersions(a: TagVersion, b: TagVersion): number {
 }
 
 function buildNumber(v: TagVersion): number {
-  return v.build ? Number(v.build.slice(1)) : -1;
+  return v.build ? Number(v.build.replace(/^\D+/, '')) : -1;
 }
 
 function comparePrerelease(a: string, b: string): number {
