@@ -123,11 +123,19 @@ test('Temurin builds (_9) are not variants: 11.0.20_8 sees 11.0.32_9', () => {
   assert.deepEqual(findNewerVersions('11.0.32_8-jdk', ['11.0.32_9-jdk', '11.0.32_10-jdk']), { patch: '11.0.32_10-jdk' });
 });
 
-test('a release of the same numbers as the current pre-release is suggested for any number of parts', () => {
-  assert.deepEqual(findNewerVersions('3.15-rc-slim', ['3.15-slim', '3.14-slim', '3.15-rc-slim']), { patch: '3.15-slim' });
+test('a release of the same numbers as the current pre-release is suggested for one and three parts', () => {
   assert.deepEqual(findNewerVersions('19beta3', ['19rc1', '19', '18']), { patch: '19' });
   assert.deepEqual(findNewerVersions('19beta3', ['19rc1']), { patch: '19rc1' });
   assert.deepEqual(findNewerVersions('3.15.0rc1', ['3.15.0rc2', '3.15.0', '3.15.1']), { patch: '3.15.1' });
+});
+
+test('a two-part pre-release channel (8.5-rc) is not offered the release of its numbers, which may be older', () => {
+  // php: 8.5-rc is 8.5.10RC1 while 8.5 is 8.5.9.
+  assert.deepEqual(findNewerVersions('8.5-rc-cli', ['8.5-cli', '8.5.9-cli', '8.6-rc-cli', '8.4-cli']), {});
+  assert.deepEqual(findNewerVersions('3.15-rc-slim', ['3.15-slim', '3.16-slim']), { minor: '3.16-slim' });
+  assert.deepEqual(findNewerVersions('3.5-dev', ['3.5-dev5', '3.5']), {});
+  // With a number of its own it is one pre-release, not a channel.
+  assert.deepEqual(findNewerVersions('3.5-dev3', ['3.5-dev5', '3.5-dev']), { patch: '3.5-dev5' });
 });
 
 test('a pre-release is suggested only to someone testing that same release', () => {

@@ -19,6 +19,15 @@ function samePrereleaseTarget(candidate: TagVersion, current: TagVersion): boole
   return candidate.numbers.every((n, i) => n === current.numbers[i]);
 }
 
+/**
+ * `8.5-rc`, `3.15-rc`, `3.5-dev`: a two-part pre-release without a number of its own follows the
+ * next release of that line, which may be newer than the release tag of the same numbers (PHP
+ * keeps `8.5-rc` = 8.5.10RC1 beside `8.5` = 8.5.9). Only later lines are offered from it.
+ */
+function isChannel(v: TagVersion): boolean {
+  return !!v.prerelease && v.numbers.length === 2 && !/\d/.test(v.prerelease);
+}
+
 export function findNewerVersions(currentTag: string, availableTags: readonly string[]): VersionSuggestions {
   const current = parseTagVersion(currentTag);
   if (!current) return {};
@@ -30,6 +39,7 @@ export function findNewerVersions(currentTag: string, availableTags: readonly st
     // 3.15.0rc2), never a pre-release of another one (3.15.0rc1 → 3.16.0a1): Renovate's rule too.
     if (v.prerelease && !(current.prerelease && samePrereleaseTarget(v, current))) continue;
     if (compareTagVersions(v, current) <= 0) continue;
+    if (isChannel(current) && samePrereleaseTarget(v, current)) continue;
     const bucket = bucketOf(v, current);
     const best = out[bucket];
     if (best === undefined || compareTagVersions(v, parseTagVersion(best)!) > 0) out[bucket] = v.tag;
