@@ -282,6 +282,8 @@ const ROWS: Row[] = [
   ['openjdk', '17-jdk-slim', '', '', '', { why: 'every openjdk tag left is a pre-release' }],
   ['openjdk', '27-ea-20-jdk', '27-rc-jdk', '', '', { why: 'rc after ea of the same release' }],
   ['openjdk', '28-ea-5-jdk', '28-ea-11-jdk', '', ''],
+  ['openjdk', '28-ea-jdk', '', '', '', { why: '28-ea follows the newest early-access build: 28-ea-11 is never ahead of it' }],
+  ['openjdk', '27-rc-jdk', '27-jdk', '', '', { extra: ['27-jdk'], why: 'the release of a one-part channel is its GA' }],
   ['openjdk', '21-jdk', '', '', ''],
 
   // amazoncorretto: 26.0.2 25.0.4 21.0.12 17.0.20 11.0.32; Java 8 as 8u504.
@@ -460,7 +462,8 @@ const ROWS: Row[] = [
   ['example/app', '5', '', '', '7', { only: true, extra: ['6', '7', '7-alpine', '7.1', '8-rc1'] }],
   ['example/app', '1.0.0-windowsservercore-ltsc2022', '1.0.1-windowsservercore-ltsc2022', '', '', { only: true, extra: ['1.0.1-windowsservercore-ltsc2022', '1.0.2-windowsservercore-1809', '1.0.2-windowsservercore-ltsc2025'] }],
   ['example/app', '1.0-dev', '', '1.1', '', { only: true, extra: ['1.0-alpha', '1.1'], why: '1.0-dev is a channel: nothing of its own numbers; 1.1 a release of the next minor' }],
-  ['example/app', '1.0.0-dev', '1.0.0-alpha', '1.1.0', '', { only: true, extra: ['1.0.0-alpha', '1.1.0'], why: 'three parts: one pre-release; dev < alpha' }],
+  ['example/app', '1.0.0-dev', '', '1.1.0', '', { only: true, extra: ['1.0.0-alpha', '1.1.0'], why: 'a -dev channel may be ahead of any numbered pre-release of its numbers' }],
+  ['example/app', '1.0.0-dev3', '1.0.0-alpha', '1.1.0', '', { only: true, extra: ['1.0.0-alpha', '1.1.0'], why: 'one numbered pre-release: dev < alpha' }],
   ['example/app', '3.2.1-alpha', '3.2.1', '', '', { only: true, extra: ['3.2.1', '3.2.1-beta'] }],
   ['example/app', 'stable', '', '', '', { only: true, extra: ['1.0.0', '2.0.0'] }],
 ];

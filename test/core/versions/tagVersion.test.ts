@@ -129,13 +129,17 @@ test('a release of the same numbers as the current pre-release is suggested for 
   assert.deepEqual(findNewerVersions('3.15.0rc1', ['3.15.0rc2', '3.15.0', '3.15.1']), { patch: '3.15.1' });
 });
 
-test('a two-part pre-release channel (8.5-rc) is not offered the release of its numbers, which may be older', () => {
+test('pre-release channels (8.5-rc, 28-ea) are not offered what may be behind them', () => {
   // php: 8.5-rc is 8.5.10RC1 while 8.5 is 8.5.9.
   assert.deepEqual(findNewerVersions('8.5-rc-cli', ['8.5-cli', '8.5.9-cli', '8.6-rc-cli', '8.4-cli']), {});
   assert.deepEqual(findNewerVersions('3.15-rc-slim', ['3.15-slim', '3.16-slim']), { minor: '3.16-slim' });
   assert.deepEqual(findNewerVersions('3.5-dev', ['3.5-dev5', '3.5']), {});
   // With a number of its own it is one pre-release, not a channel.
   assert.deepEqual(findNewerVersions('3.5-dev3', ['3.5-dev5', '3.5-dev']), { patch: '3.5-dev5' });
+  // One part: numbered builds are behind the channel, the release is not.
+  assert.deepEqual(findNewerVersions('28-ea-jdk', ['28-ea-11-jdk', '28-ea-jdk']), {});
+  assert.deepEqual(findNewerVersions('27-rc-jdk', ['27-jdk', '27-ea-5-jdk', '28-ea-jdk']), { patch: '27-jdk' });
+  assert.deepEqual(findNewerVersions('4.0.0-rc-eclipse-temurin-21', ['4.0.0-rc-5-eclipse-temurin-21', '4.0.0-eclipse-temurin-21']), { patch: '4.0.0-eclipse-temurin-21' });
 });
 
 test('a pre-release is suggested only to someone testing that same release', () => {

@@ -20,12 +20,15 @@ function samePrereleaseTarget(candidate: TagVersion, current: TagVersion): boole
 }
 
 /**
- * `8.5-rc`, `3.15-rc`, `3.5-dev`: a two-part pre-release without a number of its own follows the
- * next release of that line, which may be newer than the release tag of the same numbers (PHP
- * keeps `8.5-rc` = 8.5.10RC1 beside `8.5` = 8.5.9). Only later lines are offered from it.
+ * A pre-release without a number of its own (`8.5-rc`, `28-ea`, `3.5-dev`) is a channel: it follows
+ * the newest pre-release of its numbers, so a numbered one (`28-ea-11`) is never ahead of it. With
+ * two parts even the release of the same numbers may be behind: PHP keeps `8.5-rc` = 8.5.10RC1
+ * beside `8.5` = 8.5.9. From a channel only other numbers are offered, and the release of the same
+ * numbers for one or three parts (`27-rc` → `27`, `3.15.0-rc` → `3.15.0`).
  */
-function isChannel(v: TagVersion): boolean {
-  return !!v.prerelease && v.numbers.length === 2 && !/\d/.test(v.prerelease);
+function behindChannel(candidate: TagVersion, current: TagVersion): boolean {
+  if (!current.prerelease || /\d/.test(current.prerelease) || !samePrereleaseTarget(candidate, current)) return false;
+  return !!candidate.prerelease || current.numbers.length === 2;
 }
 
 export function findNewerVersions(currentTag: string, availableTags: readonly string[]): VersionSuggestions {
@@ -39,7 +42,7 @@ export function findNewerVersions(currentTag: string, availableTags: readonly st
     // 3.15.0rc2), never a pre-release of another one (3.15.0rc1 → 3.16.0a1): Renovate's rule too.
     if (v.prerelease && !(current.prerelease && samePrereleaseTarget(v, current))) continue;
     if (compareTagVersions(v, current) <= 0) continue;
-    if (isChannel(current) && samePrereleaseTarget(v, current)) continue;
+    if (behindChannel(v, current)) continue;
     const bucket = bucketOf(v, current);
     const best = out[bucket];
     if (best === undefined || compareTagVersions(v, parseTagVersion(best)!) > 0) out[bucket] = v.tag;
