@@ -24,11 +24,13 @@ async function printOurs() {
   const { NEWER_VERSION_CASES, officialTags, tagsFor } = await import(pathToFileURL(join(root, 'test/core/versions/officialTagTable.cases.ts')).href);
   const { findNewerVersions } = await import(pathToFileURL(join(root, 'server/src/core/versions/findNewerVersions.ts')).href);
   const official = officialTags();
-  const out = NEWER_VERSION_CASES.map((c) => {
+  const table = NEWER_VERSION_CASES.map((c) => {
     const tags = tagsFor(c, official);
     return { image: c.image, current: c.current, tags, expected: pick(c), ours: findNewerVersions(c.current, tags), why: c.why };
   });
-  process.stdout.write(JSON.stringify(out));
+  // The sweep: every tag of every fixture image as the current tag, against its own image's list.
+  const sweep = Object.entries(official).flatMap(([image, tags]) => tags.map((current) => ({ image, current, tags, ours: findNewerVersions(current, tags) })));
+  process.stdout.write(JSON.stringify({ table, sweep }));
 }
 
 /**
@@ -106,6 +108,9 @@ function explain(c, renovate) {
   if (all.some((t) => /^\d+(?:\.\d+)*_\d+/.test(t))) return 'ours: Renovate reads Temurin\'s JDK build `_9` as a pre-release, so a Temurin user is never offered the next release';
   if (all.some((t) => /^v\d/.test(t)) && all.some((t) => /^\d/.test(t))) return 'ours: Renovate strips `v` and mixes `v3.7.11` with `3.7.11`; we keep the two spellings apart so a fix never changes the style';
   if (all.some((t) => DATE.test(t)) && all.some((t) => !DATE.test(t))) return 'ours: Renovate compares the date tag `20260805` with version numbers (alpine:3 → 20260805)';
+  if (/^\d+\.\d+-(?:rc|dev|alpha|beta)(?:-|$)/.test(c.current) && Object.values(renovate.buckets).some((t) => PRE_AFTER_DASH.test(t))) {
+    return 'debatable: Renovate moves an rc channel on to the next line\'s channel (`8.5-rc` → `8.6-rc`), which suits someone who follows release candidates; by rule we never offer a pre-release of another release';
+  }
   if (all.some((t) => PRE_AFTER_DASH.test(t))) return 'ours: Renovate reads `-rc`, `-dev`, `-ea`, `-beta.1` after a dash as a variant, not a pre-release: it never moves from one to its release (`3.15-rc-slim` → `3.15-slim`, `5.0.0-beta.1` → `5.0.0`) nor to the next pre-release (`1.13.0-rc1` → `1.13.0-rc3`), and counts `13.0.1-rc` as a release';
   if (/\d(?:rc|a|b|alpha|beta|dev)\d*(?:$|-)/i.test(c.current)) return 'ours: from a pre-release we also offer later releases of the same line; Renovate offers them too but buckets them differently';
   return undefined;
@@ -123,13 +128,15 @@ async function compare() {
   try {
     const oursRun = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--ours'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
     if (oursRun.status !== 0) throw new Error(`our side failed: ${oursRun.stderr}`);
-    const cases = JSON.parse(oursRun.stdout);
+    const { table, sweep } = JSON.parse(oursRun.stdout);
     const casesFile = join(tmp, 'cases.json');
-    writeFileSync(casesFile, JSON.stringify(cases.map(({ current, tags }) => ({ current, tags: [...new Set([...tags, current])] }))));
-    const renovateRun = spawnSync(node24, [fileURLToPath(import.meta.url), '--renovate', casesFile], { cwd: cache, encoding: 'utf8', maxBuffer: 64 << 20 });
+    // The current tag is in the registry's list in real life; Renovate's unstable filter depends on it.
+    writeFileSync(casesFile, JSON.stringify([...table, ...sweep].map(({ current, tags }) => ({ current, tags: [...new Set([...tags, current])] }))));
+    const renovateRun = spawnSync(node24, [fileURLToPath(import.meta.url), '--renovate', casesFile], { cwd: cache, encoding: 'utf8', maxBuffer: 256 << 20 });
     if (renovateRun.status !== 0) throw new Error(`Renovate's side failed under ${node24}: ${renovateRun.stderr}`);
     const theirs = JSON.parse(renovateRun.stdout);
-    report(cases, theirs, how);
+    report(table, theirs.slice(0, table.length), how);
+    reportSweep(sweep, theirs.slice(table.length));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -167,6 +174,33 @@ function report(cases, theirs, how) {
   for (const { c, ours, them, reason } of rows) lines.push(`| \`${c.image}:${c.current}\` | ${show(ours)} | ${show(them)} | ${reason} |`);
   console.log(lines.join('\n'));
   if (rows.some((r) => r.reason.startsWith('UNEXPLAINED'))) process.exitCode = 1;
+}
+
+function reportSweep(cases, theirs) {
+  let same = 0;
+  const byReason = new Map();
+  cases.forEach((c, i) => {
+    const ours = pick(c.ours);
+    const them = pick(theirs[i].buckets);
+    if (JSON.stringify(ours) === JSON.stringify(them)) {
+      same++;
+      return;
+    }
+    const reason = explain(c, theirs[i]) ?? 'UNEXPLAINED: look at these';
+    if (!byReason.has(reason)) byReason.set(reason, []);
+    byReason.get(reason).push(`\`${c.image}:${c.current}\` ours ${show(ours)}; Renovate ${show(them)}`);
+  });
+  const lines = ['', `Sweep: each of the ${cases.length} current tags of the ${new Set(cases.map((c) => c.image)).size} fixture images as the current tag, against its image's list`];
+  lines.push(`same patch, minor and major: ${same}/${cases.length} = ${((100 * same) / cases.length).toFixed(1)}%`);
+  lines.push('');
+  lines.push('| differences | why | examples |');
+  lines.push('|---|---|---|');
+  for (const [reason, examples] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
+    const shown = reason.startsWith('UNEXPLAINED') ? examples : examples.slice(0, 3);
+    lines.push(`| ${examples.length} | ${reason} | ${shown.join('<br>')}${examples.length > shown.length ? ' …' : ''} |`);
+  }
+  console.log(lines.join('\n'));
+  if (byReason.has('UNEXPLAINED: look at these')) process.exitCode = 1;
 }
 
 // Last, so every constant above is initialised.
