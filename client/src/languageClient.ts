@@ -120,6 +120,9 @@ export class ImageTrustClient implements vscode.Disposable {
   }
 
   sendMachineSettings(settings: MachineSettingsParams): void {
+    // Hosts only: a mirror URL may carry credentials.
+    const mirrors = Object.keys(settings.registryMirrors ?? {});
+    this.log.info(`Machine settings changed: ${mirrors.length ? `mirrors for ${mirrors.join(', ')}` : 'no registry mirrors'}; ${settings.insecureRegistries?.length ?? 0} insecure registries.`);
     if (!this.client.isRunning()) return;
     this.client.sendNotification(MachineSettingsNotification, settings).catch((error) => {
       this.log.warn(`Could not send the machine settings to the server: ${describeError(error)}`);

@@ -1,10 +1,10 @@
-// Settings that decide where requests go (mirrors, Hub URL, plain-http registries). A workspace's
+// Settings that decide where requests go (mirrors, Hub URL, plain-http registries, end-of-life API). A workspace's
 // .vscode/settings.json must not redirect registry traffic or credentials, so only the user's own
 // value (globalValue) or the default counts, never a workspace or folder value.
 import type * as vscode from 'vscode';
 import type { MachineSettingsParams } from '../../server/src/lsp/protocol';
 
-export const MACHINE_SETTING_KEYS = ['registryMirrors', 'hubUrl', 'insecureRegistries'] as const;
+export const MACHINE_SETTING_KEYS = ['registryMirrors', 'hubUrl', 'insecureRegistries', 'eolUrl'] as const;
 
 type Inspectable = Pick<vscode.WorkspaceConfiguration, 'inspect'>;
 
@@ -24,6 +24,8 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   }
   const hubUrl = userValue<unknown>(configuration, 'hubUrl');
   if (typeof hubUrl === 'string' && hubUrl.trim()) settings.hubUrl = hubUrl.trim();
+  const eolUrl = userValue<unknown>(configuration, 'eolUrl');
+  if (typeof eolUrl === 'string' && eolUrl.trim()) settings.eolUrl = eolUrl.trim();
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
   if (Array.isArray(insecure)) settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');
   return settings;

@@ -19,9 +19,15 @@ test('the user value counts, workspace and folder values never do', () => {
       registryMirrors: { defaultValue: {}, globalValue: { 'docker.io': 'http://127.0.0.1:5000' }, workspaceValue: { 'docker.io': 'http://evil.example' } },
       hubUrl: { defaultValue: 'https://hub.docker.com', workspaceFolderValue: 'http://evil.example' },
       insecureRegistries: { defaultValue: [], workspaceValue: ['evil.example'] },
+      eolUrl: { defaultValue: '', globalValue: 'https://endoflife.date/api', workspaceValue: 'http://evil.example' },
     }) as never,
   );
-  assert.deepEqual(settings, { registryMirrors: { 'docker.io': 'http://127.0.0.1:5000' }, hubUrl: 'https://hub.docker.com', insecureRegistries: [] });
+  assert.deepEqual(settings, {
+    registryMirrors: { 'docker.io': 'http://127.0.0.1:5000' },
+    hubUrl: 'https://hub.docker.com',
+    insecureRegistries: [],
+    eolUrl: 'https://endoflife.date/api',
+  });
 });
 
 test('values of the wrong type are dropped', () => {
@@ -30,6 +36,7 @@ test('values of the wrong type are dropped', () => {
       registryMirrors: { globalValue: { 'docker.io': 5000, 'ghcr.io': 'http://127.0.0.1:5001' } },
       hubUrl: { globalValue: '  ' },
       insecureRegistries: { globalValue: ['reg.lan:5000', 7] },
+      eolUrl: { defaultValue: '' },
     }) as never,
   );
   assert.deepEqual(settings, { registryMirrors: { 'ghcr.io': 'http://127.0.0.1:5001' }, insecureRegistries: ['reg.lan:5000'] });
@@ -40,6 +47,7 @@ test('which configuration changes concern the machine settings', () => {
   const event = (changed: string) => ({ affectsConfiguration: (section: string) => changed === section || changed.startsWith(`${section}.`) });
   assert.equal(affectsMachineSettings(event('imageTrust.hubUrl')), true);
   assert.equal(affectsMachineSettings(event('imageTrust.registryMirrors')), true);
+  assert.equal(affectsMachineSettings(event('imageTrust.eolUrl')), true);
   assert.equal(affectsMachineSettings(event('imageTrust.offline')), false);
   assert.equal(affectsMachineSettings(event('editor.fontSize')), false);
 });
