@@ -31,10 +31,14 @@ const DEBUG_PORT = 6009;
 // The editor-level settings the server reads; the machine-scoped ones travel separately.
 const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
 
+// Files on disk and new unsaved editors only: a git: or diff view of the same file would repeat
+// its diagnostics in the Problems panel.
 function documentSelector(): DocumentSelector {
   return [
-    { language: 'dockerfile' },
-    { language: 'dockercompose' },
+    ...['file', 'untitled'].flatMap((scheme) => [
+      { scheme, language: 'dockerfile' },
+      { scheme, language: 'dockercompose' },
+    ]),
     ...[...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, POLICY_GLOB].map((pattern) => ({ scheme: 'file', pattern })),
   ];
 }
