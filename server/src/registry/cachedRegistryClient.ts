@@ -29,6 +29,11 @@ export interface CachedRegistryClientOptions {
   maxMemoryEntries?: number;
   /** When true every call answers `offline` without looking anywhere. */
   offline?: boolean;
+  /**
+   * Where a registry's answers come from (its mirror or its own base URL). Part of every cache
+   * key, so answers cached from one mirror are never served when another is configured.
+   */
+  sourceOf?: (registry: string) => string;
 }
 
 type Lifetime = number | null | undefined; // ms, forever, or do not cache
@@ -52,6 +57,11 @@ export class CachedRegistryClient implements RegistryClient {
   private readonly maxMemoryEntries: number;
   private readonly pendingWrites = new Set<Promise<void>>();
 
+  private key(kind: string, repo: RepositoryName, reference: string): string {
+    const registry = repo.registry.toLowerCase();
+    return [kind, registry, this.options.sourceOf?.(registry) ?? '', repo.repository, reference].join('\n');
+  }
+
   constructor(
     private readonly inner: RegistryClient,
     private readonly options: CachedRegistryClientOptions = {},
@@ -66,11 +76,11 @@ export class CachedRegistryClient implements RegistryClient {
     const byDigest = isDigest(tagOrDigest);
     return this.cached(
       repo,
-      key('head', repo, tagOrDigest),
+      this.key('head', repo, tagOrDigest),
       async () => {
         // A manifest already fetched by digest answers a HEAD by that digest.
         if (byDigest) {
-          const manifest = await this.lookup<Manifest>(key('manifest', repo, tagOrDigest));
+          const manifest = await this.lookup<Manifest>(this.key('manifest', repo, tagOrDigest));
           if (manifest?.ok) return { ok: true, value: { digest: manifest.value.digest, mediaType: manifest.value.mediaType, size: manifest.value.body.length } };
         }
         return this.inner.resolveDigest(repo, tagOrDigest);
@@ -84,7 +94,7 @@ export class CachedRegistryClient implements RegistryClient {
     const byDigest = isDigest(tagOrDigest);
     return this.cached(
       repo,
-      key('manifest', repo, tagOrDigest),
+      this.key('manifest', repo, tagOrDigest),
       () => this.inner.getManifest(repo, tagOrDigest),
       (result) => this.lifetime(result, byDigest ? null : this.ttl.tagDigestMs),
       signal,
@@ -94,24 +104,24 @@ export class CachedRegistryClient implements RegistryClient {
         const head: ManifestHead = { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.body.length };
         // What a GET by tag learnt also answers "which digest is this tag" and "the manifest of that digest".
         if (!byDigest) {
-          await this.store(key('manifest', repo, manifest.digest), { ok: true, value: manifest }, null);
-          await this.store(key('head', repo, tagOrDigest), { ok: true, value: head }, this.ttl.tagDigestMs);
+          await this.store(this.key('manifest', repo, manifest.digest), { ok: true, value: manifest }, null);
+          await this.store(this.key('head', repo, tagOrDigest), { ok: true, value: head }, this.ttl.tagDigestMs);
         }
-        await this.store(key('head', repo, manifest.digest), { ok: true, value: head }, null);
+        await this.store(this.key('head', repo, manifest.digest), { ok: true, value: head }, null);
       },
     );
   }
 
   listTags(repo: RepositoryName, signal?: AbortSignal): Promise<RegistryResult<string[]>> {
-    return this.cached(repo, key('tags', repo, ''), () => this.inner.listTags(repo), (r) => this.lifetime(r, this.ttl.tagListMs), signal);
+    return this.cached(repo, this.key('tags', repo, ''), () => this.inner.listTags(repo), (r) => this.lifetime(r, this.ttl.tagListMs), signal);
   }
 
   getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
-    return this.cached(repo, key('blob', repo, digest), () => this.inner.getBlob(repo, digest), (r) => this.lifetime(r, null), signal);
+    return this.cached(repo, this.key('blob', repo, digest), () => this.inner.getBlob(repo, digest), (r) => this.lifetime(r, null), signal);
   }
 
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {
-    return this.cached(repo, key('referrers', repo, digest), () => this.inner.listReferrers(repo, digest), (r) => this.lifetime(r, this.ttl.referrersMs), signal);
+    return this.cached(repo, this.key('referrers', repo, digest), () => this.inner.listReferrers(repo, digest), (r) => this.lifetime(r, this.ttl.referrersMs), signal);
   }
 
   /** Forgets everything, in memory and on disk. */
@@ -224,9 +234,7 @@ export class CachedRegistryClient implements RegistryClient {
   }
 }
 
-function key(kind: string, repo: RepositoryName, reference: string): string {
-  return [kind, repo.registry.toLowerCase(), repo.repository, reference].join('\n');
-}
+
 
 function withCacheMark<T>(result: RegistryResult<T>, storedAt: number): RegistryResult<T> {
   return result.ok ? { ok: true, value: result.value, fromCache: true, fetchedAt: storedAt } : result;

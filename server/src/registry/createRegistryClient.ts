@@ -6,6 +6,7 @@ import { DockerCredentialStore } from './credentials';
 import { defaultCacheDir } from './diskCache';
 import { RegistryHealthTracker } from './health';
 import { HttpRegistryClient } from './httpRegistryClient';
+import { resolveEndpoint } from './endpoints';
 import { TokenCache } from './tokens';
 import { RegistryTransport, type RequestInfo } from './transport';
 import type { RegistryClient, RegistryHealth } from './types';
@@ -74,7 +75,16 @@ export function createRegistryClient(network: NetworkSettings, options: Registry
   const tokens = new TokenCache(transport, network, now);
   const http = new HttpRegistryClient({ network, transport, credentials, tokens, health, tagPageSize: options.tagPageSize, now });
   const cacheDir = network.cacheDir === '' ? undefined : (network.cacheDir ?? defaultCacheDir(env));
-  const cached = new CachedRegistryClient(http, { cacheDir, ttl: options.ttl, now, offline: network.offline });
+  const cached = new CachedRegistryClient(http, {
+    cacheDir,
+    ttl: options.ttl,
+    now,
+    offline: network.offline,
+    sourceOf: (registry) => {
+      const endpoint = resolveEndpoint(registry, network);
+      return endpoint.ok ? endpoint.value.baseUrl : '';
+    },
+  });
   return {
     resolveDigest: (repo, ref, signal) => cached.resolveDigest(repo, ref, signal),
     getManifest: (repo, ref, signal) => cached.getManifest(repo, ref, signal),
