@@ -20,9 +20,17 @@ const builds = [
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+// The watch task's problem matcher in .vscode/tasks.json waits for these two lines.
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => console.log(`[watch] build finished${result.errors.length ? ` with ${result.errors.length} errors` : ''}`));
+  },
+};
 if (watch) {
   for (const b of builds) {
-    const ctx = await esbuild.context({ ...common, ...b });
+    const ctx = await esbuild.context({ ...common, ...b, plugins: [watchMarkers] });
     await ctx.watch();
   }
   console.log('esbuild: watching');
