@@ -1,0 +1,73 @@
+// 2. Whole-repository lint, offline: `image-trust lint --offline` over 1,000 generated Dockerfiles
+// and compose files, against the same files through dockerfile-utils in a loop (bench/peerLint.mjs).
+// Both run as a command over a folder (a process each, startup included), best of three.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CLI_PATH } from '../test/support/runCli';
+import { writeRepositoryCorpus } from './corpus';
+
+export interface LintComparison {
+  label: string;
+  files: number;
+  ours: { ms: number; filesPerSecond: number; findings: number };
+  peer: { ms: number; filesPerSecond: number; diagnostics: number };
+}
+
+const RUNS = 3;
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ ms: performance.now() - started, stdout: Buffer.concat(out).toString(), code, stderr });
+    });
+  });
+}
+
+async function best(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
+  let fastest: { ms: number; stdout: string } | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await run(args, env);
+    if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-500)}`);
+    if (!fastest || r.ms < fastest.ms) fastest = r;
+  }
+  return fastest!;
+}
+
+export async function benchLint(workDir: string, log: (s: string) => void): Promise<LintComparison[]> {
+  const root = join(workDir, 'repository');
+  const files = writeRepositoryCorpus(root, 1000);
+  const dockerfiles = files.filter((f) => f.kind === 'dockerfile').map((f) => join(root, f.path));
+  const env = { IMAGE_TRUST_CACHE_DIR: '', NO_COLOR: '1' };
+  const peerScript = join(__dirname, 'peerLint.mjs');
+  const comparisons: Array<{ label: string; paths: string[]; count: number }> = [
+    { label: `${files.length} files (${dockerfiles.length} Dockerfiles, ${files.length - dockerfiles.length} compose)`, paths: [root], count: files.length },
+    { label: `the ${dockerfiles.length} Dockerfiles alone`, paths: dockerfiles, count: dockerfiles.length },
+  ];
+  const results: LintComparison[] = [];
+  for (const c of comparisons) {
+    log(`  lint: ${c.label}`);
+    const ours = await best([CLI_PATH, 'lint', ...c.paths, '--offline', '--fail-on', 'never', '--format', 'json'], env);
+    const report = JSON.parse(ours.stdout) as { files: Array<{ findings: unknown[] }> };
+    if (report.files.length !== c.count) throw new Error(`image-trust lint reported ${report.files.length} files, expected ${c.count}`);
+    const peer = await best([peerScript, ...c.paths], env);
+    const peerReport = JSON.parse(peer.stdout) as { files: number; diagnostics: number };
+    if (peerReport.files !== c.count) throw new Error(`the peer checked ${peerReport.files} files, expected ${c.count}`);
+    results.push({
+      label: c.label,
+      files: c.count,
+      ours: { ms: ours.ms, filesPerSecond: (c.count * 1000) / ours.ms, findings: report.files.reduce((n, f) => n + f.findings.length, 0) },
+      peer: { ms: peer.ms, filesPerSecond: (c.count * 1000) / peer.ms, diagnostics: peerReport.diagnostics },
+    });
+  }
+  return results;
+}

@@ -1,0 +1,171 @@
+// 1. Typing latency: didChange → publishDiagnostics through dist/server.js over stdio, one
+// keystroke at a time (incremental changes, as VS Code sends them), against dockerfile-utils'
+// validate() on the same text in process. The core alone (analyze + rules, in process) is timed
+// too, so a miss can be placed on the core or on the LSP plumbing.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { validate as dockerfileUtilsValidate } from 'dockerfile-utils';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { parseDocument } from 'yaml';
+import { analyzeDocument, evaluateRules } from '../server/src/core/analyze';
+import { defaultPolicy } from '../server/src/core/settings';
+import { LspTestClient } from '../test/support/lspClient';
+import { generateCompose, generateDockerfile, smallDockerfile } from './corpus';
+import { percentile } from './stats';
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+export interface TypingResult {
+  name: string;
+  lines: number;
+  bytes: number;
+  ours: Latency;
+  /** analyzeDocument + evaluateRules in process, no LSP. */
+  core: Latency;
+  peer: Latency & { label: string };
+  /** Target for our p99, ms (undefined: only "not slower than the peer"). */
+  targetP99Ms?: number;
+}
+
+interface TypingCase {
+  name: string;
+  fileName: string;
+  languageId: string;
+  kind: 'dockerfile' | 'compose';
+  text: string;
+  edits: number;
+  warmup: number;
+  targetP99Ms?: number;
+}
+
+/** Time per case, so a slow file or peer cannot stretch the run: the server stops after this once it has MINIMUM_SAMPLES keystrokes, the core and the peer after theirs once they have 20 texts. */
+const SERVER_BUDGET_MS = 15_000;
+const IN_PROCESS_BUDGET_MS = 5_000;
+const MINIMUM_SAMPLES = 50;
+
+/** Where a person types: just after an image reference, or at the end of any other line. */
+function typingPositions(text: string): Array<{ line: number; character: number }> {
+  const positions: Array<{ line: number; character: number }> = [];
+  text.split('\n').forEach((line, i) => {
+    const from = /^(FROM\s+(?:--\S+\s+)*)(\S+)/i.exec(line);
+    const image = /^(\s+image:\s*"?)([^"\s}]+)/.exec(line);
+    if (from) positions.push({ line: i, character: from[1].length + from[2].length });
+    else if (image) positions.push({ line: i, character: image[1].length + image[2].length });
+    else if (line.trim()) positions.push({ line: i, character: line.length });
+  });
+  return positions;
+}
+
+/**
+ * Keystrokes in pairs: type a character, then delete it, so the text does not drift; every
+ * third pair lands on an image reference, the others on ordinary lines.
+ */
+function keystrokes(text: string, count: number): TextDocumentContentChangeEvent[] {
+  const positions = typingPositions(text);
+  const onReference = positions.filter((p) => /^(FROM|\s+image:)/i.test(text.split('\n')[p.line]));
+  const edits: TextDocumentContentChangeEvent[] = [];
+  for (let i = 0; edits.length < count; i++) {
+    const pool = i % 3 === 0 && onReference.length ? onReference : positions;
+    const at = pool[(i * 7919) % pool.length];
+    const char = '1';
+    edits.push({ range: { start: at, end: at }, text: char });
+    edits.push({ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' });
+  }
+  return edits.slice(0, count);
+}
+
+function latency(samples: number[]): Latency {
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), samples: samples.length };
+}
+
+/** Every text the document goes through, in order (the same for the server, the core and the peer). */
+function textsAfter(text: string, edits: TextDocumentContentChangeEvent[], languageId: string): string[] {
+  let document = TextDocument.create('bench:doc', languageId, 1, text);
+  return edits.map((edit, i) => {
+    document = TextDocument.update(document, [edit], i + 2);
+    return document.getText();
+  });
+}
+
+/** Runs `work` on each text until all are done or `budgetMs` is spent (at least `minimum` of them). */
+function timeEach(texts: string[], warmup: number, work: (text: string) => unknown, budgetMs: number, minimum = 20): number[] {
+  // A short warm-up: enough for the JIT, without spending the budget on a slow peer.
+  for (const t of texts.slice(0, Math.min(warmup, 5))) work(t);
+  const samples: number[] = [];
+  const started = performance.now();
+  for (const t of texts.slice(warmup)) {
+    const before = performance.now();
+    work(t);
+    samples.push(performance.now() - before);
+    if (samples.length >= minimum && performance.now() - started > budgetMs) break;
+  }
+  return samples;
+}
+
+/** Keystrokes one after another, each waiting for its diagnostics; stops early past `budgetMs` once `minimum` samples are in. */
+async function measureServer(client: LspTestClient, uri: string, testCase: TypingCase, edits: TextDocumentContentChangeEvent[]): Promise<number[]> {
+  client.open(uri, testCase.languageId, testCase.text);
+  await client.diagnosticsFor(uri, (d) => d.version === 1, 30_000);
+  const samples: number[] = [];
+  const started = performance.now();
+  for (const [i, edit] of edits.entries()) {
+    const version = i + 2;
+    const before = performance.now();
+    void client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit] });
+    await client.diagnosticsFor(uri, (d) => d.version === version, 30_000);
+    if (i >= testCase.warmup) samples.push(performance.now() - before);
+    if (samples.length >= MINIMUM_SAMPLES && performance.now() - started > SERVER_BUDGET_MS) break;
+  }
+  client.close(uri);
+  return samples;
+}
+
+export async function benchTyping(workDir: string, log: (s: string) => void): Promise<TypingResult[]> {
+  const cases: TypingCase[] = [
+    { name: 'Dockerfile, 50 lines', fileName: 'small/Dockerfile', languageId: 'dockerfile', kind: 'dockerfile', text: smallDockerfile(), edits: 600, warmup: 60, targetP99Ms: 2 },
+    { name: 'Dockerfile, 5,000 lines', fileName: 'large/Dockerfile', languageId: 'dockerfile', kind: 'dockerfile', text: generateDockerfile(5000, 5000), edits: 200, warmup: 10, targetP99Ms: 50 },
+    { name: 'compose, 300 services', fileName: 'compose/compose.yaml', languageId: 'dockercompose', kind: 'compose', text: generateCompose(300, 300), edits: 200, warmup: 10 },
+  ];
+  const client = await LspTestClient.start({
+    initializationOptions: { settings: { offline: true } },
+    configuration: { offline: true },
+    rootPath: workDir,
+  });
+  const policy = defaultPolicy();
+  const results: TypingResult[] = [];
+  try {
+    for (const testCase of cases) {
+      const path = join(workDir, testCase.fileName);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, testCase.text);
+      const uri = pathToFileURL(path).toString();
+      const edits = keystrokes(testCase.text, testCase.edits);
+      log(`  typing: ${testCase.name} (${edits.length} keystrokes)`);
+      const ours = await measureServer(client, uri, testCase, edits);
+      const texts = textsAfter(testCase.text, edits, testCase.languageId);
+      const core = timeEach(texts, testCase.warmup, (t) => evaluateRules(analyzeDocument(t, testCase.kind), policy, { online: false }), IN_PROCESS_BUDGET_MS);
+      const peer =
+        testCase.kind === 'dockerfile'
+          ? { label: 'dockerfile-utils validate()', samples: timeEach(texts, testCase.warmup, (t) => dockerfileUtilsValidate(t), IN_PROCESS_BUDGET_MS) }
+          : { label: 'yaml parseDocument() (no Dockerfile peer for compose)', samples: timeEach(texts, testCase.warmup, (t) => parseDocument(t), IN_PROCESS_BUDGET_MS) };
+      results.push({
+        name: testCase.name,
+        lines: testCase.text.split('\n').length - 1,
+        bytes: Buffer.byteLength(testCase.text),
+        ours: latency(ours),
+        core: latency(core),
+        peer: { label: peer.label, ...latency(peer.samples) },
+        targetP99Ms: testCase.targetP99Ms,
+      });
+    }
+  } finally {
+    await client.stop();
+  }
+  return results;
+}
