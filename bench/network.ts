@@ -3,14 +3,14 @@
 // Hub and GHCR do) behind a loopback proxy that holds every response for 50 ms, as a far registry
 // would. Compared with a `skopeo inspect` loop (what a person would script) and with the same
 // requests sent one by one. Every request is counted at the proxy.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pushImage, startRegistry, type RequestKind, type RequestRecord, type TestRegistry } from '../test/support/registry';
-import { runCli } from '../test/support/runCli';
+import { CLI_PATH } from '../test/support/runCli';
 import { networkImages, writeNetworkCorpus, type NetworkImage } from './corpus';
 
 export const DISTINCT_REFERENCES = 200;
@@ -21,6 +21,10 @@ export const DELAY_MS = 50;
 const SKOPEO_SAMPLE = 40;
 /** Requests of the cold run replayed one by one; the sum is scaled to all of them. */
 const SERIAL_SAMPLE = 120;
+/** `IMAGE_TRUST_BENCH_CLI=/path/to/cli.js` measures another build (a candidate fix) against the same registry and corpus. */
+const CLI = process.env.IMAGE_TRUST_BENCH_CLI || CLI_PATH;
+/** `IMAGE_TRUST_BENCH_PROFILE=<folder>`: every CLI run writes a CPU profile there (node --cpu-prof), named by run. */
+const PROFILE_DIR = process.env.IMAGE_TRUST_BENCH_PROFILE;
 
 export type RequestCounts = Partial<Record<RequestKind, number>> & { total: number };
 
@@ -104,6 +108,24 @@ function countFindings(stdout: string): number {
   }
 }
 
+/** The CLI in a child process, so the proxy in this process keeps answering while it runs. */
+function runImageTrust(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`] : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...profile, CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString(), stderr });
+    });
+  });
+}
+
 function execFileAsync(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -181,7 +203,7 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
       const args = ['lint', corpus, '--format', 'json', '--fail-on', 'never', '--hub-url', hub.url];
       if (config) args.push('--config', config);
       const started = performance.now();
-      const run = await runCli(args, { cwd: workDir, env: { IMAGE_TRUST_CACHE_DIR: cacheDir, DOCKER_CONFIG: dockerConfig }, timeoutMs: 120_000 });
+      const run = await runImageTrust(args, workDir, { IMAGE_TRUST_CACHE_DIR: cacheDir, DOCKER_CONFIG: dockerConfig }, label);
       const ms = performance.now() - started;
       const records = [...registry.log];
       const counts = count(records);

@@ -102,15 +102,15 @@ function networkRows(n: NetworkResult): Row[] {
       ours: `${ms(run.ms)}; ${requestSummary(run)}`,
       peer: skopeo ? `skopeo inspect loop ≈ ${ms(skopeo.estimatedMs)} (${skopeo.sampled} run, ×${n.distinct / skopeo.sampled}; ${skopeo.requestsPerReference.toFixed(2)} requests each)` : (n.skopeo as { error: string }).error,
       ratio: skopeo ? `${times(speedup)} faster` : 'n/a',
-      target: '≥ 10× faster; ≤ 1 manifest request per reference + tokens',
-      met: speedup >= 10 && run.manifestPerReference <= 1 && run.exitCode === 0,
+      target: '≥ 10× faster than skopeo',
+      met: speedup >= 10 && run.exitCode === 0 && !run.stderr,
     });
     rows.push({
-      metric: `  manifest requests per distinct reference (${run.label})`,
-      ours: run.manifestPerReference.toFixed(2),
+      metric: `  manifest requests per distinct reference (${run.label}); token requests beside them`,
+      ours: `${run.manifestPerReference.toFixed(2)}; ${run.requests.token ?? 0} token`,
       peer: '',
       ratio: '',
-      target: '≤ 1',
+      target: '≤ 1 (+ tokens)',
       met: run.manifestPerReference <= 1,
     });
   }
