@@ -125,15 +125,21 @@ export class ImageFactsService {
     const registry = this.sources.registry;
     const tag = ref.tag ?? (ref.digest ? undefined : 'latest');
 
+    // Outside Docker Hub the tag details are read from the manifest itself, so GET it once (the
+    // cache then answers the details' GET) instead of a HEAD beside a GET. Docker Hub keeps the
+    // HEAD: it does not count against the pull rate limit, and Hub's API has the details.
+    const readManifest = wanted.tagDetails && ref.registry !== 'docker.io';
     const digestTask = wanted.digest || wanted.versions || wanted.signature || wanted.tagDetails
-      ? registry.resolveDigest(repo, tag ?? ref.digest!, signal)
+      ? readManifest
+        ? registry.getManifest(repo, tag ?? ref.digest!, signal)
+        : registry.resolveDigest(repo, tag ?? ref.digest!, signal)
       : undefined;
     const tagsTask = wanted.versions ? registry.listTags(repo, signal) : undefined;
     const publisherTask = wanted.publisher ? this.publisher(ref, signal) : undefined;
 
     if (digestTask) {
       const head = await digestTask;
-      facts.currentDigest = toAnswer(head, (v) => v.digest, tag ? 'tag' : 'tag');
+      facts.currentDigest = toAnswer<{ digest: string }, string>(head, (v) => v.digest, 'tag');
     }
     if (tagsTask) {
       const tags = await tagsTask;
