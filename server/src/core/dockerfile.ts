@@ -2,6 +2,7 @@
 // COPY --from=<image> and RUN --mount=...,from=<image>. Earlier stage names and scratch are not
 // images. dockerfile-ast handles `# escape=`, continuations, heredocs and lowercase keywords.
 import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import { blankIrrelevantInstructions } from './dockerfileBlanking';
 import { interpolate } from './interpolate';
 import { LineIndex } from './lineIndex';
 import { suppressedRulesAbove } from './suppression';
@@ -13,11 +14,12 @@ interface ArgDefault {
   target?: EditTarget;
 }
 
-export function extractDockerfileImages(text: string): ExtractionResult {
+/** `blank: false` parses the text as it is (the reference the blanking is tested against). */
+export function extractDockerfileImages(text: string, options: { blank?: boolean } = {}): ExtractionResult {
   const occurrences: ImageOccurrence[] = [];
   const problems: DocumentProblem[] = [];
   const lines = new LineIndex(text);
-  const dockerfile = DockerfileParser.parse(text);
+  const dockerfile = DockerfileParser.parse(options.blank === false ? text : blankIrrelevantInstructions(text));
 
   const globalArgs = new Map<string, ArgDefault>();
   for (const arg of dockerfile.getInitialARGs()) {

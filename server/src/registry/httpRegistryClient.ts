@@ -340,10 +340,10 @@ export class HttpRegistryClient implements RegistryClient {
     const knownChallenge = this.originChallenges.get(endpoint.origin);
     if (knownChallenge && !this.authorizations.has(registryKey)) {
       const early = await this.answerChallenge(repo, endpoint, current, { status: 401, headers: { 'www-authenticate': knownChallenge }, body: Buffer.alloc(0), url: current.href }, true, signal);
+      // Not marked fresh: if the registry refuses it, the usual challenge path asks again.
       if (early.ok && early.value.authorization) {
-        freshAuthorization = early.value.authorization;
         if (early.value.credentials) credentials = early.value.credentials;
-        this.authorizations.set(registryKey, freshAuthorization);
+        this.authorizations.set(registryKey, early.value.authorization);
       }
     }
     for (let redirects = 0; ; ) {
