@@ -202,6 +202,10 @@ const ROWS: Row[] = [
   ['mariadb', '12.3.2', '', '', ''],
   ['mariadb', '10', '', '', '12'],
   ['mariadb', '13.0.0-rc', '', '', '', { why: '13.0.1-rc is a pre-release of another release' }],
+  ['mariadb', '13.0.0-ubi10-rc', '', '', '', { why: 'the trailing -rc is a pre-release too: 13.0.1-ubi10-rc is one of another release' }],
+  ['mariadb', '13.0.1-ubi10-rc', '13.0.1-ubi10', '', '', { extra: ['13.0.1-ubi10'], why: 'the release of the rc it tests, on the same -ubi10 variant' }],
+  ['mariadb', '13.0-resolute-rc', '', '13.1-resolute', '', { extra: ['13.0-resolute', '13.1-resolute'], why: 'a two-part rc channel: not the release of its own numbers, which may be behind it' }],
+  ['mariadb', '12.3-ubi10', '', '', '', { why: '13.0-ubi10-rc is a pre-release' }],
 
   // mysql: 26.7.0 (innovation), 9.7.2 (lts), 8.4.11.
   ['mysql', '8.0.36', '', '8.4.11', '26.7.0'],

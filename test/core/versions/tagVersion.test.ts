@@ -27,6 +27,8 @@ test('a tag splits into prefix, numbers, pre-release, build and variant', () => 
   assert.deepEqual(shape('4.0.0-rc-5-eclipse-temurin-17'), { prefix: '', numbers: [4, 0, 0], prerelease: '-rc-5', build: undefined, variant: '-eclipse-temurin-17' });
   assert.deepEqual(shape('28-ea-11-jdk'), { prefix: '', numbers: [28], prerelease: '-ea-11', build: undefined, variant: '-jdk' });
   assert.deepEqual(shape('3.5-dev5-alpine'), { prefix: '', numbers: [3, 5], prerelease: '-dev5', build: undefined, variant: '-alpine' });
+  assert.deepEqual(shape('13.0.1-ubi10-rc'), { prefix: '', numbers: [13, 0, 1], prerelease: '-rc', build: undefined, variant: '-ubi10' });
+  assert.deepEqual(shape('13.0-resolute-beta2'), { prefix: '', numbers: [13, 0], prerelease: '-beta2', build: undefined, variant: '-resolute' });
   assert.deepEqual(shape('6.0-alpha2-trixie'), { prefix: '', numbers: [6, 0], prerelease: '-alpha2', build: undefined, variant: '-trixie' });
   assert.deepEqual(shape('jammy-20260810'), { prefix: 'jammy-', numbers: [20260810], prerelease: undefined, build: undefined, variant: '' });
   assert.deepEqual(shape('20260805'), { prefix: '', numbers: [20260805], prerelease: undefined, build: undefined, variant: '' });
@@ -45,6 +47,7 @@ test('variant words that start like a pre-release stay variants', () => {
     ['5.44.0-bullseye', '-bullseye'],
     ['1.2.3-devel', '-devel'],
     ['1.2.3-rcx', '-rcx'],
+    ['1.2.3-fpm-dev', '-fpm-dev'],
   ]) {
     assert.equal(parsed(tag).prerelease, undefined, tag);
     assert.equal(parsed(tag).variant, variant, tag);

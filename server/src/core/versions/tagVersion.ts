@@ -21,6 +21,7 @@ export interface TagVersion {
 const SHAPE = /^((?:[A-Za-z][A-Za-z0-9]*-)|v|V)?(\d{1,10}(?:\.\d{1,10}){0,3})(.*)$/;
 // A pre-release right after the numbers: 3.13.0rc1, 1.2.3-beta.1, 21-ea, 8.0-preview.3, 1.0-dev.
 const PRERELEASE = /^([-.]?(?:alpha|beta|rc|dev|ea|preview|pre|a|b)(?:[.-]?\d+)*)(?=$|[-_])/i;
+const TRAILING_PRERELEASE = /-(?:alpha|beta|rc)\d*$/i;
 const ARTIFACT_TAG = /^sha256-[a-f0-9]{64}/;
 
 // Java 8 updates: `8u402` is version 8.0.402 (JEP 223's mapping of 1.8.0_402), `-b06` its build.
@@ -51,6 +52,13 @@ export function parseTagVersion(tag: string): TagVersion | undefined {
   }
   // After the numbers comes a separator or nothing: `3.11.4slim` or `1.2.3.4.5` is not a version.
   if (rest && !/^[-_+]/.test(rest)) return undefined;
+  // MariaDB puts the pre-release word last (`13.0.1-ubi10-rc`, `13.0-resolute-rc`). Only the
+  // unambiguous words count there: a trailing `-dev` is as often a variant with build tools.
+  const trailing = prerelease ? undefined : TRAILING_PRERELEASE.exec(rest);
+  if (trailing && trailing.index > 0) {
+    prerelease = trailing[0];
+    rest = rest.slice(0, trailing.index);
+  }
   const rawNumbers = nums.split('.');
   const version: TagVersion = { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest };
   if (build) version.build = build;
