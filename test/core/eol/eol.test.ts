@@ -84,7 +84,42 @@ test('no answer: no product, another registry, named or missing tags, unknown cy
   assert.equal(lookupEol(hub('node'), 'lts-alpine', TODAY), undefined);
   assert.equal(lookupEol(hub('node'), undefined, TODAY), undefined);
   assert.equal(lookupEol(hub('node'), '99', TODAY), undefined);
-  assert.equal(lookupEol(hub('debian'), 'bookworm-20260803', TODAY), undefined);
+  // Moving aliases are not codenames: what `stable` means changes after the snapshot's date.
+  for (const tag of ['stable', 'oldstable-slim', 'testing', 'sid', 'unstable']) assert.equal(lookupEol(hub('debian'), tag, TODAY), undefined, tag);
+  assert.equal(lookupEol(hub('ubuntu'), 'devel', TODAY), undefined);
+  assert.equal(lookupEol(hub('debian'), 'forky', TODAY), undefined, 'Debian 14 has no cycle in the snapshot yet');
+  assert.equal(lookupEol(hub('node'), 'bookworm', TODAY), undefined, 'only the distribution itself has codenames');
+});
+
+test('codenames: debian:bullseye is Debian 11, ended 2024-08-14; bookworm (12) ended 2026-07-11, so 13 is the one to move to', () => {
+  const bullseye = lookupEol(hub('debian'), 'bullseye', TODAY);
+  assert.deepEqual([bullseye?.product, bullseye?.cycle, bullseye?.eolDate, bullseye?.isEol, bullseye?.oldestSupportedCycle, bullseye?.latestCycle], ['debian', '11', '2024-08-14', true, '13', '13']);
+  for (const tag of ['bookworm', 'bookworm-slim', 'bookworm-20260803', 'bookworm-20260803-slim', 'bookworm-backports']) {
+    assert.equal(lookupEol(hub('debian'), tag, TODAY)?.cycle, '12', tag);
+  }
+  assert.equal(lookupEol(hub('debian'), 'trixie-slim', TODAY)?.isEol, false);
+});
+
+test('codenames: ubuntu:focal is 20.04, ended 2025-05-31; jammy-20260810 is 22.04, supported until 2027-04-01', () => {
+  const focal = lookupEol(hub('ubuntu'), 'focal', TODAY);
+  assert.deepEqual([focal?.cycle, focal?.eolDate, focal?.isEol, focal?.oldestSupportedCycle], ['20.04', '2025-05-31', true, '22.04']);
+  const jammy = lookupEol(hub('ubuntu'), 'jammy-20260810', TODAY);
+  assert.deepEqual([jammy?.cycle, jammy?.eolDate, jammy?.isEol], ['22.04', '2027-04-01', false]);
+  assert.equal(lookupEol(hub('ubuntu'), 'noble', TODAY)?.cycle, '24.04');
+});
+
+test('a tag shorter than every cycle floats to the newest released cycle under it', () => {
+  // tomcat:9 is 9.0.x; tomcat:8 was 8.5.x, ended 2024-03-31; tomcat:10 is 10.1, not the ended 10.0.
+  assert.deepEqual([lookupEol(hub('tomcat'), '9-jdk17', TODAY)?.cycle, lookupEol(hub('tomcat'), '9', TODAY)?.isEol], ['9.0', false]);
+  const t8 = lookupEol(hub('tomcat'), '8', TODAY);
+  assert.deepEqual([t8?.cycle, t8?.eolDate, t8?.isEol, t8?.oldestSupportedCycle], ['8.5', '2024-03-31', true, '9.0']);
+  assert.equal(lookupEol(hub('tomcat'), '10', TODAY)?.cycle, '10.1');
+  // mysql:8 is 8.4 (the LTS line the official image's `8` tag follows), python:3 is 3.14, postgres:9 was 9.6.
+  assert.equal(lookupEol(hub('mysql'), '8-oracle', TODAY)?.cycle, '8.4');
+  assert.equal(lookupEol(hub('python'), '3-slim', TODAY)?.cycle, '3.14');
+  assert.deepEqual([lookupEol(hub('postgres'), '9', TODAY)?.cycle, lookupEol(hub('postgres'), '9', TODAY)?.isEol], ['9.6', true]);
+  // A cycle is matched exactly when one fits: node:20 is 20, not a longer cycle.
+  assert.equal(lookupEol(hub('node'), '20', TODAY)?.cycle, '20');
 });
 
 test('an ended cycle without a date, and a snapshot passed in', () => {

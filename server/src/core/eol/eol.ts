@@ -17,7 +17,14 @@ export interface EolSnapshot {
   source: string;
   /** `library/node` → `nodejs`. */
   images: Record<string, string>;
-  products: Record<string, { title: string; cycles: EolCycle[] }>;
+  products: Record<string, EolProduct>;
+}
+
+export interface EolProduct {
+  title: string;
+  cycles: EolCycle[];
+  /** Release names that stand for a cycle: `bullseye` → `11`, `jammy` → `22.04`. */
+  codenames?: Record<string, string>;
 }
 
 const SNAPSHOT = snapshotJson as EolSnapshot;
@@ -33,7 +40,9 @@ export function eolProductFor(ref: { registry: string; repository: string }, dat
 
 /**
  * Maps an image tag to its product cycle: the longest cycle that equals the leading version parts
- * (`node:20.11-alpine` → nodejs 20, `python:3.8-slim` → python 3.8, `ubuntu:20.04` → 20.04).
+ * (`node:20.11-alpine` → nodejs 20, `python:3.8-slim` → python 3.8, `ubuntu:20.04` → 20.04), or
+ * the cycle a codename stands for (`debian:bullseye-slim` → 11, `ubuntu:jammy-20240111` → 22.04).
+ * A tag shorter than every cycle floats to the newest cycle under it (`tomcat:9` → 9.0).
  */
 export function lookupEol(
   ref: { registry: string; repository: string },
@@ -47,20 +56,11 @@ export function lookupEol(
   const productId = eolProductFor(ref, data);
   const shipped = productId ? data.products[productId] : undefined;
   const product = shipped && refreshedCycles ? { ...shipped, cycles: refreshedCycles } : shipped;
-  const version = parseTagVersion(tag);
-  if (!product || !productId || !version || version.prefix !== '' && version.prefix !== 'v') return undefined;
-  let match: EolCycle | undefined;
-  let matchedParts = 0;
-  for (const c of product.cycles) {
-    const parts = c.cycle.split('.');
-    if (!parts.every((p) => /^\d+$/.test(p)) || parts.length > version.numbers.length) continue;
-    if (parts.every((p, i) => Number(p) === version.numbers[i]) && parts.length > matchedParts) {
-      match = c;
-      matchedParts = parts.length;
-    }
-  }
-  if (!match) return undefined;
+  if (!product || !productId) return undefined;
+  const numbers = versionNumbers(tag, product);
   const day = today.toISOString().slice(0, 10);
+  const match = numbers && cycleOf(numbers, product.cycles, day);
+  if (!match) return undefined;
   const ended = (c: EolCycle) => c.eol === true || (typeof c.eol === 'string' && c.eol < day);
   const byRelease = (a: EolCycle, b: EolCycle) => (a.releaseDate ?? '').localeCompare(b.releaseDate ?? '');
   // The cycle to move to is never older than this one: Temurin 8 was first released (as Temurin)
@@ -78,6 +78,37 @@ export function lookupEol(
     oldestSupportedCycle: supported[0]?.cycle,
     latestCycle: [...product.cycles].sort(byRelease).pop()?.cycle,
   };
+}
+
+/** The numbers a tag names for this product: from its codename, or from its version without a word prefix. */
+function versionNumbers(tag: string, product: EolProduct): number[] | undefined {
+  const codename = product.codenames?.[tag.split('-')[0].toLowerCase()];
+  if (codename) return codename.split('.').map(Number);
+  const version = parseTagVersion(tag);
+  if (!version || (version.prefix !== '' && version.prefix !== 'v')) return undefined;
+  return version.numbers;
+}
+
+function cycleOf(numbers: number[], cycles: EolCycle[], day: string): EolCycle | undefined {
+  let match: EolCycle | undefined;
+  let matchedParts = 0;
+  const under: EolCycle[] = [];
+  for (const c of cycles) {
+    if (!isNumericCycle(c.cycle)) continue;
+    const parts = c.cycle.split('.').map(Number);
+    const shared = Math.min(parts.length, numbers.length);
+    if (!parts.slice(0, shared).every((p, i) => p === numbers[i])) continue;
+    if (parts.length <= numbers.length) {
+      if (parts.length > matchedParts) {
+        match = c;
+        matchedParts = parts.length;
+      }
+    } else if (!c.releaseDate || c.releaseDate <= day) {
+      under.push(c);
+    }
+  }
+  // `tomcat:9`, `mysql:8`, `python:3` float to the newest release under them: its cycle is theirs.
+  return match ?? under.sort((a, b) => compareCycles(a.cycle, b.cycle)).pop();
 }
 
 function isNumericCycle(cycle: string): boolean {
