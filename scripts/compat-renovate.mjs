@@ -33,31 +33,62 @@ async function printOurs() {
   process.stdout.write(JSON.stringify({ table, sweep }));
 }
 
+const renovateLookup = join(cache, 'node_modules/renovate/dist/workers/repository/process/lookup');
+
 /**
- * Renovate's choice, as its lookup makes it with default settings (lib/workers/repository/process/
- * lookup: filterVersions, then the bucket per classifyRelease): versions compatible with the current
- * one (same suffix, same number of parts) and greater; with ignoreUnstable, only stable ones when the
- * current is stable, else also unstable ones of the same major.minor.patch; newest per bucket.
+ * Renovate's choice, as its lookup makes it (lib/workers/repository/process/lookup/index.ts):
+ * `filterVersions` (greater than the current one; with ignoreUnstable, only stable ones when the
+ * current is stable, else also unstable ones of the same major.minor.patch), then `isCompatible`
+ * (same suffix, same number of parts), then `groupReleasesIntoBuckets` and the newest per bucket.
+ * Renovate's own functions are called where this version has them; `separateMinorPatch` is on so
+ * that its buckets are our patch, minor and major (its default merges patch and minor).
  */
 async function printRenovate(casesFile) {
   const { api } = await import(pathToFileURL(renovateDocker).href);
+  const lookup = await loadRenovateLookup();
+  const config = { ignoreUnstable: true, ignoreDeprecated: true, respectLatest: true, separateMajorMinor: true, separateMinorPatch: true, separateMultipleMajor: false, separateMultipleMinor: false, depName: 'compat' };
   const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
   const out = cases.map(({ current, tags }) => {
     if (!api.isValid(current)) return { valid: false, buckets: {} };
-    const currentStable = api.isStable(current);
+    const releases = tags.filter((t) => api.isVersion(t)).map((version) => ({ version }));
+    const grouped = lookup
+      ? lookup.groupReleasesIntoBuckets(config, current, lookup.filterVersions(config, current, undefined, releases, api).filter((r) => api.isCompatible(r.version, current)), api)
+      : emulatedBuckets(api, current, releases);
     const buckets = {};
-    for (const tag of tags) {
-      if (!api.isVersion(tag) || !api.isCompatible(tag, current) || !api.isGreaterThan(tag, current)) continue;
-      if (!api.isStable(tag)) {
-        if (currentStable) continue;
-        if (api.getMajor(tag) !== api.getMajor(current) || api.getMinor(tag) !== api.getMinor(current) || api.getPatch(tag) !== api.getPatch(current)) continue;
-      }
-      const bucket = !api.isSame('major', tag, current) ? 'major' : !api.isSame('minor', tag, current) ? 'minor' : 'patch';
-      if (!buckets[bucket] || api.isGreaterThan(tag, buckets[bucket])) buckets[bucket] = tag;
+    for (const [bucket, candidates] of Object.entries(grouped)) {
+      // For one-part tags Renovate has no minor to tell patch from minor and says `non-major`: the
+      // same number (a release after its pre-release, `19beta1` → `19`), which is our patch.
+      buckets[bucket === 'non-major' ? 'patch' : bucket] = candidates.sort((a, b) => api.sortVersions(a.version, b.version)).at(-1).version;
     }
     return { valid: true, buckets };
   });
-  process.stdout.write(JSON.stringify(out));
+  process.stdout.write(JSON.stringify({ via: lookup ? "Renovate's filterVersions and groupReleasesIntoBuckets" : 'our copy of Renovate\'s lookup rules (its lookup modules moved)', out }));
+}
+
+async function loadRenovateLookup() {
+  try {
+    const { filterVersions } = await import(pathToFileURL(join(renovateLookup, 'filter.js')).href);
+    const { groupReleasesIntoBuckets } = await import(pathToFileURL(join(renovateLookup, 'bucket.js')).href);
+    return typeof filterVersions === 'function' && typeof groupReleasesIntoBuckets === 'function' ? { filterVersions, groupReleasesIntoBuckets } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same rules written out, for a Renovate whose internal lookup modules are elsewhere. */
+function emulatedBuckets(api, current, releases) {
+  const currentStable = api.isStable(current);
+  const buckets = {};
+  for (const { version: tag } of releases) {
+    if (!api.isCompatible(tag, current) || !api.isGreaterThan(tag, current)) continue;
+    if (!api.isStable(tag)) {
+      if (currentStable) continue;
+      if (api.getMajor(tag) !== api.getMajor(current) || api.getMinor(tag) !== api.getMinor(current) || api.getPatch(tag) !== api.getPatch(current)) continue;
+    }
+    const bucket = !api.isSame('major', tag, current) ? 'major' : !api.isSame('minor', tag, current) ? 'minor' : 'patch';
+    (buckets[bucket] ??= []).push({ version: tag });
+  }
+  return buckets;
 }
 
 function pick(o) {
@@ -138,15 +169,15 @@ async function compare() {
     writeFileSync(casesFile, JSON.stringify([...table, ...sweep].map(({ current, tags }) => ({ current, tags: [...new Set([...tags, current])] }))));
     const renovateRun = spawnSync(node24, [fileURLToPath(import.meta.url), '--renovate', casesFile], { cwd: cache, encoding: 'utf8', maxBuffer: 256 << 20 });
     if (renovateRun.status !== 0) throw new Error(`Renovate's side failed under ${node24}: ${renovateRun.stderr}`);
-    const theirs = JSON.parse(renovateRun.stdout);
-    report(table, theirs.slice(0, table.length), how);
+    const { via, out: theirs } = JSON.parse(renovateRun.stdout);
+    report(table, theirs.slice(0, table.length), how, via);
     reportSweep(sweep, theirs.slice(table.length));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function report(cases, theirs, how) {
+function report(cases, theirs, how, via) {
   const renovateVersion = JSON.parse(readFileSync(join(cache, 'node_modules/renovate/package.json'), 'utf8')).version;
   const nodeVersion = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim();
   let sameNewest = 0;
@@ -167,7 +198,7 @@ function report(cases, theirs, how) {
   });
   const pct = (n) => `${((100 * n) / cases.length).toFixed(1)}%`;
   const lines = [];
-  lines.push(`Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)})`);
+  lines.push(`Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)}); lookup rules via ${via}`);
   lines.push(`${cases.length} cases from test/core/versions/officialTagTable.cases.ts`);
   lines.push(`same newest version (what Renovate's default single update would pick): ${sameNewest}/${cases.length} = ${pct(sameNewest)}`);
   lines.push(`same patch, minor and major: ${sameAll}/${cases.length} = ${pct(sameAll)}`);
