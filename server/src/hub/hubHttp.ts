@@ -2,7 +2,8 @@
 // timeout per attempt, at most 3 attempts, backoff on 429 and 5xx that honours both `Retry-After`
 // and Hub's own `X-Retry-After` (a unix timestamp, not seconds: registry-facts §4.3), and no
 // credentials at all: Hub metadata is public and registry secrets must never reach another host.
-import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../registry/undici';
 import { isLoopbackHost } from '../core/reference';
 import type { RegistryError } from '../registry/types';
 
@@ -75,11 +76,11 @@ export class HubHttp {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     this.options.onRequest?.(url);
-    let response: Awaited<ReturnType<typeof request>>;
+    let response: Dispatcher.ResponseData;
     let body: Buffer | undefined;
     try {
       // No Authorization, no cookies: nothing here may carry a registry credential (CONTRACT, Credentials).
-      response = await request(url, {
+      response = await undici().request(url, {
         method: 'GET',
         headers: { accept: 'application/json', 'user-agent': USER_AGENT },
         signal: combined,

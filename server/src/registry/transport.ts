@@ -2,7 +2,8 @@
 // limit, retries with exponential backoff and jitter on 429 / 5xx / dropped connections honouring
 // `Retry-After` (capped), and a cap on body size. Redirects are NOT followed here: the registry
 // client follows them itself so it can drop credentials when the host changes.
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { undici } from './undici';
 import { ConcurrencyLimit } from './concurrencyLimit';
 import { parseRetryAfter } from './rateLimit';
 import type { RegistryError, RegistryResult } from './types';
@@ -126,21 +127,25 @@ async function readBody(body: Dispatcher.ResponseData['body'], maxBytes: number)
 }
 
 export class RegistryTransport {
-  private readonly agent: Agent;
+  private agentInstance: Agent | undefined;
   private readonly limit: ConcurrencyLimit;
 
   constructor(private readonly options: TransportOptions) {
-    this.agent = new Agent({
-      connect: { timeout: options.timeoutMs },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.bodyTimeoutMs,
-      keepAliveTimeout: 10_000,
-    });
     this.limit = new ConcurrencyLimit(options.concurrencyPerOrigin);
   }
 
+  private get agent(): Agent {
+    this.agentInstance ??= new (undici().Agent)({
+      connect: { timeout: this.options.timeoutMs },
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.bodyTimeoutMs,
+      keepAliveTimeout: 10_000,
+    });
+    return this.agentInstance;
+  }
+
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agentInstance?.close();
   }
 
   async send(req: SendRequest): Promise<RegistryResult<HttpExchange>> {
@@ -180,7 +185,7 @@ export class RegistryTransport {
   ): Promise<{ kind: 'response'; response: HttpExchange } | { kind: 'error'; error: RegistryError; retryable: boolean }> {
     this.options.onRequest?.({ method: req.method, url: url.href, registry: req.registry, purpose: req.purpose, attempt });
     try {
-      const response = await request(url, {
+      const response = await undici().request(url, {
         method: req.method,
         headers: { 'user-agent': this.options.userAgent, ...req.headers },
         body: req.body,

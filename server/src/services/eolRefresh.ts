@@ -3,7 +3,7 @@
 // A failed refresh keeps the snapshot: end-of-life data never blocks or breaks a lint.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { undici } from '../registry/undici';
 import { eolProductFor, type EolCycle } from '../core/eol/eol';
 
 const DAY_MS = 86_400_000;
@@ -82,7 +82,7 @@ export class EolRefresher {
     }
     try {
       const url = `${this.options.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(product)}.json`;
-      const response = await request(url, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, headers: { accept: 'application/json' } });
+      const response = await undici().request(url, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, headers: { accept: 'application/json' } });
       if (response.statusCode !== 200) {
         await response.body.dump();
         return;

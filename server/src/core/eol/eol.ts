@@ -81,7 +81,7 @@ export function lookupEol(
 }
 
 /** The numbers a tag names for this product: from its codename, or from its version without a word prefix. */
-function versionNumbers(tag: string, product: EolProduct): number[] | undefined {
+function versionNumbers(tag: string, product: EolProduct): readonly number[] | undefined {
   const codename = product.codenames?.[tag.split('-')[0].toLowerCase()];
   if (codename) return codename.split('.').map(Number);
   const version = parseTagVersion(tag);
@@ -89,7 +89,7 @@ function versionNumbers(tag: string, product: EolProduct): number[] | undefined 
   return version.numbers;
 }
 
-function cycleOf(numbers: number[], cycles: EolCycle[], day: string): EolCycle | undefined {
+function cycleOf(numbers: readonly number[], cycles: EolCycle[], day: string): EolCycle | undefined {
   let match: EolCycle | undefined;
   let matchedParts = 0;
   const under: EolCycle[] = [];

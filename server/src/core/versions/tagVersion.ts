@@ -4,18 +4,18 @@
 import semver from 'semver';
 
 export interface TagVersion {
-  tag: string;
+  readonly tag: string;
   /** `v` in `v1.2.3`, `ce-` in `ce-8.1.2.4`; empty for most images. */
-  prefix: string;
-  numbers: number[];
+  readonly prefix: string;
+  readonly numbers: readonly number[];
   /** The number parts as written (`08` stays `08`; `8u402` reads as `8`, `0`, `402`). */
-  rawNumbers: string[];
+  readonly rawNumbers: readonly string[];
   /** `-rc1`, `b2`, `-beta.1` …; present only for pre-releases. */
-  prerelease?: string;
+  readonly prerelease?: string;
   /** The build number right after the version: `_9` in Temurin's `11.0.32_9`, `-b07` in `8u502-b07`, `_1` in `ee-8.1.2.4_1`. */
-  build?: string;
+  readonly build?: string;
   /** Everything after the version and pre-release: `-slim-bookworm`, `-alpine3.20`, ``. */
-  variant: string;
+  readonly variant: string;
 }
 
 const SHAPE = /^((?:[A-Za-z][A-Za-z0-9]*-)|v|V)?(\d{1,10}(?:\.\d{1,10}){0,3})(.*)$/;
@@ -27,14 +27,26 @@ const ARTIFACT_TAG = /^sha256-[a-f0-9]{64}/;
 // Java 8 updates: `8u402` is version 8.0.402 (JEP 223's mapping of 1.8.0_402), `-b06` its build.
 const JAVA8_UPDATE = /^(\d{1,2})u(\d{1,4})(-b\d{1,3})?(?=$|-)(.*)$/;
 
+// Tag lists come from a cache and are read again on every keystroke: each tag is parsed once.
+// Bounded so a long session over many repositories cannot grow it without end.
+const parsedTags = new Map<string, TagVersion | undefined>();
+const PARSED_TAGS_LIMIT = 50_000;
+
+/** The parse is shared between callers, hence read-only. */
 export function parseTagVersion(tag: string): TagVersion | undefined {
+  if (parsedTags.has(tag)) return parsedTags.get(tag);
+  const version = parseUncached(tag);
+  if (parsedTags.size >= PARSED_TAGS_LIMIT) parsedTags.clear();
+  parsedTags.set(tag, version);
+  return version;
+}
+
+function parseUncached(tag: string): TagVersion | undefined {
   if (ARTIFACT_TAG.test(tag)) return undefined;
   const java = JAVA8_UPDATE.exec(tag);
   if (java) {
     const [, major, update, build, variant] = java;
-    const version: TagVersion = { tag, prefix: '', numbers: [Number(major), 0, Number(update)], rawNumbers: [major, '0', update], variant };
-    if (build) version.build = build;
-    return version;
+    return { tag, prefix: '', numbers: [Number(major), 0, Number(update)], rawNumbers: [major, '0', update], variant, ...(build ? { build } : {}) };
   }
   const m = SHAPE.exec(tag);
   if (!m) return undefined;
@@ -60,9 +72,7 @@ export function parseTagVersion(tag: string): TagVersion | undefined {
     rest = rest.slice(0, trailing.index);
   }
   const rawNumbers = nums.split('.');
-  const version: TagVersion = { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest };
-  if (build) version.build = build;
-  return version;
+  return { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest, ...(build ? { build } : {}) };
 }
 
 /**
