@@ -149,3 +149,10 @@ test('a pre-release is suggested only to someone testing that same release', () 
   assert.deepEqual(findNewerVersions('3.15.0rc1', ['3.16.0a1', '4.0.0b1', '3.15.0rc2']), { patch: '3.15.0rc2' });
   assert.deepEqual(findNewerVersions('3.14.7', ['3.15.0rc1', '3.14.8rc1']), {});
 });
+
+test('a tag is parsed once: the same read-only answer every time, named tags included', () => {
+  const first = parseTagVersion('3.11.4-slim-bookworm');
+  assert.equal(parseTagVersion('3.11.4-slim-bookworm'), first);
+  assert.equal(parseTagVersion('bookworm'), undefined);
+  assert.equal(parseTagVersion('bookworm'), undefined);
+});
