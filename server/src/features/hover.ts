@@ -8,12 +8,12 @@ import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
 import type { Finding } from '../core/types';
 
 const TIER_LABEL: Record<PublisherTier, string> = {
-  official: '$(verified-filled) Docker Official Image',
-  verified: '$(verified-filled) Verified Publisher',
-  'sponsored-oss': '$(verified-filled) Docker-Sponsored Open Source',
-  community: '$(warning) Community publisher',
-  'other-registry': '$(server) Private or third-party registry',
-  unverified: '$(question) Publisher could not be verified',
+  official: 'Docker Official Image',
+  verified: 'Verified Publisher',
+  'sponsored-oss': 'Docker-Sponsored Open Source',
+  community: 'Community publisher',
+  'other-registry': 'Private or third-party registry',
+  unverified: 'Publisher could not be verified',
 };
 
 export interface HoverInput {
@@ -38,14 +38,14 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   const tier = publisherTier(reference.registry, reference.repository, facts);
   const trusted = isRegistryTrusted(reference, policy) && (tier !== 'community' && tier !== 'unverified' || isNamespaceTrusted(reference, policy));
   const shown = `${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''}`;
-  lines.push(`${TIER_LABEL[tier]} · ${trusted ? '$(pass) trusted by your policy' : '$(error) not trusted by your policy'}`);
+  lines.push(`${TIER_LABEL[tier]} · ${trusted ? 'trusted by your policy' : 'not trusted by your policy'}`);
   lines.push('', `**${escapeMd(shown)}**${occurrence.resolved !== occurrence.text ? ` (from \`${occurrence.text}\`)` : ''}`);
 
   const publisher = facts.publisher?.state === 'known' ? facts.publisher.value : undefined;
   if (publisher?.description) lines.push('', escapeMd(publisher.description));
   const stats: string[] = [];
-  if (publisher?.starCount !== undefined) stats.push(`$(star) ${humanizeCount(publisher.starCount)} stars`);
-  if (publisher?.pullCount !== undefined) stats.push(`$(cloud-download) ${humanizeCount(publisher.pullCount)} pulls`);
+  if (publisher?.starCount !== undefined) stats.push(`${humanizeCount(publisher.starCount)} stars`);
+  if (publisher?.pullCount !== undefined) stats.push(`${humanizeCount(publisher.pullCount)} pulls`);
   const details = facts.tagDetails?.state === 'known' ? facts.tagDetails.value : undefined;
   if (details?.lastPushed) stats.push(`last pushed ${formatAge(details.lastPushed, now)}`);
   if (stats.length) lines.push('', stats.join(' · '));
@@ -75,7 +75,7 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   const signature = facts.signature;
   if (signature?.state === 'known') {
     const s = signature.value;
-    const label = { verified: '$(pass) verified', invalid: '$(error) invalid', signed: '$(key) signed (no key configured to verify)', unsigned: '$(circle-slash) unsigned' }[s.state];
+    const label = { verified: 'verified', invalid: 'invalid', signed: 'signed (no key configured to verify)', unsigned: 'unsigned' }[s.state];
     table.push(['Signature', `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${s.detail ? ` · ${escapeMd(s.detail)}` : ''}`]);
   } else if (signature?.state === 'unavailable') {
     table.push(['Signature', `not checked: ${escapeMd(signature.reason)}`]);
