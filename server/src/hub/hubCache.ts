@@ -5,8 +5,8 @@
 // better than nothing (issue 5: offline shows when the data was last fetched).
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { defaultCacheDir } from '../registry/diskCache';
 import type { RegistryError } from '../registry/types';
 
 export type CachedResult<T> = { ok: true; value: T } | { ok: false; error: RegistryError };
@@ -18,13 +18,12 @@ export interface CacheEntry<T> {
 }
 
 /**
- * The Hub cache folder: `<cacheDir>/hub`, by default under `$XDG_CACHE_HOME/image-trust` or
- * `~/.cache/image-trust` like the registry client; `''` means memory only (undefined here).
+ * The Hub cache folder: `<cacheDir>/hub`, by default inside the registry client's OS cache folder
+ * (`$XDG_CACHE_HOME/image-trust` or `~/.cache/image-trust` on Linux); `''` means memory only.
  */
 export function hubCacheDir(cacheDir: string | undefined): string | undefined {
   if (cacheDir === '') return undefined;
-  const root = cacheDir ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'image-trust');
-  return join(root, 'hub');
+  return join(cacheDir ?? defaultCacheDir(), 'hub');
 }
 
 export class HubCache {
