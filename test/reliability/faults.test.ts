@@ -80,7 +80,18 @@ before(async () => {
   const warm = pathToFileURL(join(dir, 'warm.Dockerfile')).toString();
   client.open(warm, 'dockerfile', 'FROM scratch\n');
   await client.diagnosticsFor(warm);
+  // Every document is opened here, one after the other, while the earlier ones' network passes run:
+  // the measure is the offline pass under network trouble, not this process's own start-up rush.
+  for (const s of SCENARIOS) {
+    const host = proxies.get(s.name)!.host;
+    openedMs.set(s.name, await openTimed(docUri(s.name), `# image-trust-ignore=stale-image\nFROM ${host}/team/app:1.0\n`));
+  }
 });
+
+const openedMs = new Map<string, number>();
+function docUri(name: string): string {
+  return pathToFileURL(join(dir, `${name.replace(/\W+/g, '-')}.Dockerfile`)).toString();
+}
 
 after(async () => {
   await client?.stop();
@@ -129,9 +140,9 @@ describe('registry faults over LSP', { concurrency: true }, () => {
   for (const scenario of SCENARIOS) {
     test(scenario.name, async () => {
       const proxy = proxies.get(scenario.name)!;
-      const uri = pathToFileURL(join(dir, `${scenario.name.replace(/\W+/g, '-')}.Dockerfile`)).toString();
+      const uri = docUri(scenario.name);
       const ref = `${proxy.host}/team/app:1.0`;
-      const offlineMs = await openTimed(uri, `# image-trust-ignore=stale-image\nFROM ${ref}\n`);
+      const offlineMs = openedMs.get(scenario.name)!;
       assert.ok(offlineMs < 100, `offline rules published ${offlineMs.toFixed(1)} ms after didOpen`);
       const first = publishes.arrivals.get(uri)![0];
       assert.ok(codes(first.diagnostics).includes('unpinned-digest'), 'the offline pass has the rules that need no network');
