@@ -60,7 +60,9 @@ function makeOccurrence(
   const [start, end] = node.range!;
   const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
   const innerStart = quoted ? start + 1 : start;
-  const innerEnd = quoted ? end - 1 : end;
+  // An unterminated quote has no closing character to leave out.
+  const closed = quoted && end - start >= 2 && lines.text[end - 1] === lines.text[start];
+  const innerEnd = Math.max(innerStart, closed ? end - 1 : end);
   const written = lines.text.slice(innerStart, innerEnd);
   const value = node.value;
   const range = lines.range(innerStart, innerEnd);

@@ -127,7 +127,8 @@ function splitRegistry(name: string): { registry: string; path: string; hostWasG
 
 export function familiarName(registry: string, repository: string): string {
   if (registry !== DOCKER_HUB) return `${registry}/${repository}`;
-  return repository.startsWith('library/') ? repository.slice('library/'.length) : repository;
+  // Only `library/x` is shortened: `library/team/app` stays as written, or it would name team/app.
+  return repository.startsWith('library/') && !repository.slice('library/'.length).includes('/') ? repository.slice('library/'.length) : repository;
 }
 
 /** `registry/repository` in canonical form: `docker.io/library/nginx`. */
