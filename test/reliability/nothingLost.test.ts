@@ -212,6 +212,19 @@ describe('code actions', () => {
     assert.equal(applyEdits(text, editsOf(fixAll[0], uri)), pinnedDockerfile().slice(1));
   });
 
+  test('a huge document (2 MB) and a binary one: reported, not parsed, the server keeps answering', async () => {
+    const huge = pathToFileURL(join(dir, 'huge.Dockerfile')).toString();
+    const binary = pathToFileURL(join(dir, 'binary.Dockerfile')).toString();
+    client.open(huge, 'dockerfile', `FROM nginx:1.27.3\n${'RUN echo filler\n'.repeat(140_000)}`);
+    client.open(binary, 'dockerfile', `FROM nginx\u0000\u0001\u00ff${'\u0000'.repeat(100)}`);
+    const h = await client.diagnosticsFor(huge);
+    const b = await client.diagnosticsFor(binary);
+    assert.deepEqual(h.diagnostics.map((d) => d.code), ['invalid-document']);
+    assert.deepEqual(b.diagnostics.map((d) => d.code), ['invalid-document']);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: huge }, position: { line: 0, character: 7 } });
+    assert.equal(hover, null);
+  });
+
   test('the document changes while a quick fix is computed: no stale edit', async () => {
     const uri = pathToFileURL(join(dir, 'race.Dockerfile')).toString();
     const ref = `${slow.host}/team/app:1.0`;

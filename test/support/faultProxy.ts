@@ -116,7 +116,7 @@ export async function startFaultProxy(targetUrl: string, plan: FaultProxy['plan'
         case 'invalidJson':
           return forward(req, res, body, (status, headers, data) => {
             const garbage = Buffer.from('<html>this is not json {"schemaVersion": 2, [</html>');
-            const h = { ...headers, 'content-length': String(method === 'HEAD' || data.length === 0 ? headers['content-length'] ?? 0 : garbage.length) };
+            const h: Record<string, string | string[] | undefined> = { ...headers, 'content-length': String(method === 'HEAD' || data.length === 0 ? headers['content-length'] ?? 0 : garbage.length) };
             delete h['docker-content-digest'];
             res.writeHead(status, h);
             res.end(method === 'HEAD' || data.length === 0 ? undefined : garbage);
