@@ -8,7 +8,9 @@ import {
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
   TextDocuments,
+  TextDocumentEdit,
   TextDocumentSyncKind,
+  TextEdit,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
@@ -16,7 +18,6 @@ import {
   type Hover,
   type InitializeParams,
   type InitializeResult,
-  type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -66,6 +67,7 @@ export class ImageTrustServer {
   private machine: MachineSettingsParams = {};
   private workspaceTrusted = true;
   private supportsConfiguration = false;
+  private supportsDocumentChanges = false;
   private network!: Network;
   private networkKey = '';
   private lastStatus = '';
@@ -111,6 +113,7 @@ export class ImageTrustServer {
     this.machine = readMachineSettings(options.machineSettings);
     this.workspaceTrusted = options.workspaceTrusted !== false;
     this.supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    this.supportsDocumentChanges = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
     this.rebuildNetwork();
     return {
       capabilities: {
@@ -420,9 +423,10 @@ export class ImageTrustServer {
       for (const uri of uris) result.failed.push({ uri, reference: '', reason: 'registry lookups are off (offline or Restricted Mode)' });
       return result;
     }
-    const changes: Record<string, TextEdit[]> = {};
+    const documentChanges: TextDocumentEdit[] = [];
     for (const uri of uris) {
-      const document = this.documents.get(uri) ?? (await readDocument(uri));
+      const open = this.documents.get(uri);
+      const document = open ?? (await readDocument(uri));
       if (!document) {
         result.failed.push({ uri, reference: '', reason: 'the file could not be read' });
         continue;
@@ -432,17 +436,25 @@ export class ImageTrustServer {
       const kind = detectDocumentKind(path);
       if (kind !== 'dockerfile' && kind !== 'compose') continue;
       const analysis = analyzeDocument(document.getText(), kind, kind === 'compose' ? composeEnvironment(path) : undefined);
-      const state: DocumentState = { version: document.version, analysis, policy: this.policyFor(uri).policy, findings: [] };
+      // An open document is updated in place as the user types: remember what the plan is made on.
+      const plannedVersion = document.version;
+      const state: DocumentState = { version: plannedVersion, analysis, policy: this.policyFor(uri).policy, findings: [] };
       const plan = await this.planDocumentPins(document, state);
       for (const f of plan.failed) result.failed.push({ uri, reference: f.reference, reason: f.reason });
-      if (plan.edits.length) {
-        changes[uri] = plan.edits.map((e) => ({ range: e.range, newText: e.newText }));
-        result.changedFiles++;
-        result.pinned += plan.edits.length;
+      if (plan.edits.length === 0) continue;
+      // The lookups take time: an edit planned on text the user has changed since must not land.
+      if (open && this.documents.get(uri)?.version !== plannedVersion) {
+        result.failed.push({ uri, reference: '', reason: 'the file changed while its digests were looked up; run Pin again' });
+        continue;
       }
+      documentChanges.push(TextDocumentEdit.create({ uri, version: open ? plannedVersion : null }, plan.edits.map((e) => TextEdit.replace(e.range, e.newText))));
+      result.changedFiles++;
+      result.pinned += plan.edits.length;
     }
     if (result.changedFiles) {
-      const edit: WorkspaceEdit = { changes };
+      const edit: WorkspaceEdit = this.supportsDocumentChanges
+        ? { documentChanges }
+        : { changes: Object.fromEntries(documentChanges.map((d) => [d.textDocument.uri, d.edits as TextEdit[]])) };
       const applied = await this.connection.workspace.applyEdit({ label: 'Pin images to digests', edit });
       if (!applied.applied) {
         result.failed.push({ uri: '', reference: '', reason: `the editor did not apply the edits${applied.failureReason ? `: ${applied.failureReason}` : ''}` });

@@ -32,6 +32,12 @@ export interface FactsSources {
   signatures?: SignatureLookup;
   /** True when the user asked for no network: no source is called. */
   offline: boolean;
+  /**
+   * Registries whose digests must be verified against the manifest bytes (a GET) rather than
+   * taken from a HEAD's Docker-Content-Digest: every one but Docker Hub itself, whose HEADs do not
+   * count against the pull rate limit and which is reached over TLS. A mirror may lie.
+   */
+  verifyDigests?: (registry: string) => boolean;
 }
 
 /** Which answers to fetch; each costs requests, so callers ask only for what they show. */
@@ -128,7 +134,8 @@ export class ImageFactsService {
     // Outside Docker Hub the tag details are read from the manifest itself, so GET it once (the
     // cache then answers the details' GET) instead of a HEAD beside a GET. Docker Hub keeps the
     // HEAD: it does not count against the pull rate limit, and Hub's API has the details.
-    const readManifest = wanted.tagDetails && ref.registry !== 'docker.io';
+    const verify = this.sources.verifyDigests?.(ref.registry) ?? false;
+    const readManifest = verify || (wanted.tagDetails && ref.registry !== 'docker.io');
     const digestTask = wanted.digest || wanted.versions || wanted.signature || wanted.tagDetails
       ? readManifest
         ? registry.getManifest(repo, tag ?? ref.digest!, signal)
@@ -164,8 +171,9 @@ export class ImageFactsService {
   private async versionFacts(ref: ImageReference, repo: RepositoryName, tags: string[], facts: ImageFacts, signal?: AbortSignal): Promise<void> {
     const registry = this.sources.registry;
     const digests: Record<string, string> = {};
+    const verify = this.sources.verifyDigests?.(ref.registry) ?? false;
     const resolveAll = async (candidates: string[]) => {
-      const results = await Promise.all(candidates.map((t) => registry.resolveDigest(repo, t, signal)));
+      const results = await Promise.all(candidates.map((t) => (verify ? registry.getManifest(repo, t, signal) : registry.resolveDigest(repo, t, signal))));
       candidates.forEach((t, i) => {
         const r = results[i];
         if (r.ok) digests[t] = r.value.digest;

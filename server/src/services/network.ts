@@ -40,6 +40,7 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
       ? new EolRefresher({ baseUrl: settings.eolApiUrl, offline: settings.offline, cacheDir: settings.cacheDir === '' ? undefined : (settings.cacheDir ?? registry.cacheDir) })
       : undefined,
     offline: settings.offline,
+    verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
     publishers: createPublisherLookup(hub, registry.client),
     signatures: {
       async check(repo, digest, keys, signal) {
