@@ -155,7 +155,7 @@ before(
     for (const dir of [join(userData, 'User'), join(userData, 'Machine'), extensions, workspace, join(work, 'home', '.docker')]) mkdirSync(dir, { recursive: true });
 
     [registry, hub] = await Promise.all([startRegistry(), startHubServer()]);
-    // Built today: whether stale-image fires must not depend on the day the test runs.
+    // Built today, as a maintained image is, so stale-image stays out of the pictures.
     const built = new Date().toISOString();
     const nginx = await pushImage(registry, 'library/nginx', '1.27.3', { platforms: ['linux/amd64', 'linux/arm64'], created: built });
     await tagExisting(registry, 'library/nginx', ['1.27', '1', 'latest'], nginx.digest);
