@@ -16,6 +16,17 @@ CS_PKG="$CS_ROOT/node_modules/code-server"
 
 log() { echo "install-code-server: $*" >&2; }
 
+# Under `npm run`, the outer npm (on Node 20) exports its own config and lifecycle variables; the
+# npm install below would inherit them, and code-server's postinstall would read "node/v20" from
+# npm_config_user_agent and refuse. Keep only where packages come from and the cache.
+while IFS= read -r name; do
+  case "$name" in
+    npm_config_cache | npm_config_registry | npm_config_userconfig | npm_config_globalconfig | npm_config_cafile | \
+      npm_config_proxy | npm_config_https_proxy | npm_config_noproxy | npm_config_strict_ssl) ;;
+    *) unset "$name" ;;
+  esac
+done < <(compgen -e | grep -i '^npm_')
+
 mkdir -p "$CACHE"
 # Two test runs starting at once must not install into the same folder.
 exec 9>"$CACHE/.lock"
@@ -59,6 +70,8 @@ if [ ! -f "$CS_ROOT/.complete" ]; then
   # nodedir=/usr (Node 20), which gives modules the wrong ABI.
   export PATH="$NODE_PKG/bin:$PATH"
   export npm_config_nodedir="$NODE_PKG"
+  # node-gyp builds each native module with make -j<cores> instead of one file at a time.
+  export JOBS=max
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$CS_ROOT.partial" \
     "code-server@$CODE_SERVER_VERSION" >&2
   # npm 11 may leave install scripts of dependencies unrun (allowScripts). code-server's
