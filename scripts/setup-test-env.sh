@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PACKAGES="docker-registry skopeo neovim openssl apache2-utils chromium"
+PACKAGES="docker-registry skopeo neovim openssl apache2-utils chromium build-essential python3 libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev"
 missing=""
 for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
