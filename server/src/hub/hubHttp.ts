@@ -3,6 +3,7 @@
 // and Hub's own `X-Retry-After` (a unix timestamp, not seconds: registry-facts §4.3), and no
 // credentials at all: Hub metadata is public and registry secrets must never reach another host.
 import type { Dispatcher } from 'undici';
+import { sleep } from '../registry/transport';
 import { undici } from '../registry/undici';
 import { isLoopbackHost } from '../core/reference';
 import type { RegistryError } from '../registry/types';
@@ -192,15 +193,3 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
   return Buffer.concat(chunks);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

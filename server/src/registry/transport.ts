@@ -91,8 +91,10 @@ function describeNetworkError(err: unknown, host: string): string {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if `signal` aborts; never rejects. Shared with the Docker Hub client. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
