@@ -28,7 +28,9 @@ export function pick<T>(random: Random, items: readonly T[]): T {
 let officialTags: Record<string, string[]> | undefined;
 function tagsByImage(): Record<string, string[]> {
   if (!officialTags) {
-    const parsed = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'official-tags-subset.json'), 'utf8')) as { tags: Record<string, string[]> };
+    const parsed = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'official-tags-subset.json'), 'utf8')) as {
+      tags: Record<string, string[]>;
+    };
     officialTags = parsed.tags;
   }
   return officialTags;
@@ -46,7 +48,8 @@ export function realisticReference(random: Random): string {
   if (roll < 0.62) return `${image}:latest`;
   if (roll < 0.67) return image;
   if (roll < 0.75) return `${image}:${tag}@sha256:${FAKE_DIGEST_HEX}`;
-  if (roll < 0.85) return `ghcr.io/acme/${pick(random, ['api', 'worker', 'base', 'tools', 'wheels'])}:${Math.floor(random() * 5)}.${Math.floor(random() * 20)}.${Math.floor(random() * 10)}`;
+  if (roll < 0.85)
+    return `ghcr.io/acme/${pick(random, ['api', 'worker', 'base', 'tools', 'wheels'])}:${Math.floor(random() * 5)}.${Math.floor(random() * 20)}.${Math.floor(random() * 10)}`;
   if (roll < 0.93) return `${pick(random, ['bitnami', 'someuser', 'grafana', 'acmecorp'])}/${image}:${tag}`;
   return `registry.example.com/platform/${image}:${tag}`;
 }
@@ -76,14 +79,21 @@ function dockerfileStage(random: Random, index: number, lines: number, previousS
   } else {
     out.push(`FROM ${ref} AS stage${index}`);
   }
-  out.push('WORKDIR /app', `ENV APP_STAGE=${index} APP_HOME=/app`, `LABEL org.opencontainers.image.title="stage ${index}"`);
+  out.push(
+    'WORKDIR /app',
+    `ENV APP_STAGE=${index} APP_HOME=/app`,
+    `LABEL org.opencontainers.image.title="stage ${index}"`,
+  );
   while (out.length < lines - 2) {
     const roll = random();
     if (roll < 0.45) out.push(...pick(random, RUN_LINES).split('\n'));
     else if (roll < 0.6) out.push('COPY . .');
     else if (roll < 0.7 && previousStage) out.push(`COPY --from=${previousStage} /out /opt/${previousStage}`);
     else if (roll < 0.78) out.push(`COPY --from=${realisticReference(random)} /usr/local/bin/tool /usr/local/bin/tool`);
-    else if (roll < 0.84) out.push(`RUN --mount=type=bind,from=${realisticReference(random)},source=/wheels,target=/wheels pip install /wheels/*.whl`);
+    else if (roll < 0.84)
+      out.push(
+        `RUN --mount=type=bind,from=${realisticReference(random)},source=/wheels,target=/wheels pip install /wheels/*.whl`,
+      );
     else if (roll < 0.92) out.push(`# step ${out.length}: keep the layer small`);
     else out.push('');
   }
@@ -125,7 +135,12 @@ export function generateCompose(services: number, seed: number): string {
     out.push('    environment:', `      LOG_LEVEL: info`, `      SERVICE_NAME: svc${i}`);
     if (i > 0 && random() < 0.5) out.push('    depends_on:', `      - svc${i - 1}`);
     if (random() < 0.3) {
-      out.push('    healthcheck:', '      test: ["CMD", "curl", "-f", "http://localhost:8080/health"]', '      interval: 30s', '      retries: 3');
+      out.push(
+        '    healthcheck:',
+        '      test: ["CMD", "curl", "-f", "http://localhost:8080/health"]',
+        '      interval: 30s',
+        '      retries: 3',
+      );
     }
     if (random() < 0.3) out.push('    volumes:', `      - svc${i}-data:/var/lib/data`);
   }
@@ -150,8 +165,10 @@ function exampleFiles(): Array<{ name: string; kind: 'dockerfile' | 'compose'; t
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/^(Dockerfile|Containerfile)/.test(name)) found.push({ name: relative(dir, p), kind: 'dockerfile', text: readFileSync(p, 'utf8') });
-      else if (/compose.*\.ya?ml$/.test(name)) found.push({ name: relative(dir, p), kind: 'compose', text: readFileSync(p, 'utf8') });
+      else if (/^(Dockerfile|Containerfile)/.test(name))
+        found.push({ name: relative(dir, p), kind: 'dockerfile', text: readFileSync(p, 'utf8') });
+      else if (/compose.*\.ya?ml$/.test(name))
+        found.push({ name: relative(dir, p), kind: 'compose', text: readFileSync(p, 'utf8') });
     }
   };
   walk(dir);
@@ -181,7 +198,14 @@ export function writeRepositoryCorpus(root: string, count: number, seed = 7): Co
       text = example.text;
     } else if (random() < 0.7) {
       kind = 'dockerfile';
-      name = pick(random, ['Dockerfile', 'Dockerfile', 'Dockerfile', 'Containerfile', 'Dockerfile.prod', 'app.Dockerfile']);
+      name = pick(random, [
+        'Dockerfile',
+        'Dockerfile',
+        'Dockerfile',
+        'Containerfile',
+        'Dockerfile.prod',
+        'app.Dockerfile',
+      ]);
       text = generateDockerfile(10 + Math.floor(random() * 110), seed * 1000 + i);
     } else {
       kind = 'compose';
@@ -219,7 +243,13 @@ export function networkImages(distinct: number, repositories: number): NetworkIm
  * `fileCount` files (three Dockerfiles for every compose file) that together reference every
  * image at least once; common bases repeat across files, as they do in real repositories.
  */
-export function writeNetworkCorpus(root: string, host: string, images: NetworkImage[], fileCount: number, seed = 11): CorpusFile[] {
+export function writeNetworkCorpus(
+  root: string,
+  host: string,
+  images: NetworkImage[],
+  fileCount: number,
+  seed = 11,
+): CorpusFile[] {
   const random = seededRandom(seed);
   const refs = images.map((i) => `${host}/${i.repository}:${i.tag}`);
   const perFile = Math.ceil(refs.length / fileCount);
@@ -238,7 +268,14 @@ export function writeNetworkCorpus(root: string, host: string, images: NetworkIm
     } else {
       const lines: string[] = [];
       [...own, ...shared].forEach((ref, i) => {
-        lines.push(i === 0 ? `FROM ${ref} AS s${i}` : i % 2 ? `COPY --from=${ref} /bin/tool /bin/tool${i}` : `FROM ${ref} AS s${i}`, 'RUN true');
+        lines.push(
+          i === 0
+            ? `FROM ${ref} AS s${i}`
+            : i % 2
+              ? `COPY --from=${ref} /bin/tool /bin/tool${i}`
+              : `FROM ${ref} AS s${i}`,
+          'RUN true',
+        );
       });
       writeFileSync(join(folder, 'Dockerfile'), `${lines.join('\n')}\n`);
       files.push({ path: relative(root, join(folder, 'Dockerfile')), kind: 'dockerfile' });

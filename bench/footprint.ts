@@ -45,7 +45,10 @@ async function rssMb(pid: number): Promise<number> {
 function packageVsix(out: string): Promise<{ bytes: number } | { error: string }> {
   return new Promise((resolve) => {
     const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-    const child = spawn(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
@@ -53,7 +56,8 @@ function packageVsix(out: string): Promise<{ bytes: number } | { error: string }
     child.on('error', (error) => resolve({ error: error.message }));
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return resolve({ error: `vsce package exited ${code}: ${stderr.trim().split('\n').slice(-2).join(' ')}` });
+      if (code !== 0)
+        return resolve({ error: `vsce package exited ${code}: ${stderr.trim().split('\n').slice(-2).join(' ')}` });
       try {
         resolve({ bytes: statSync(out).size });
       } catch (error) {
@@ -68,7 +72,10 @@ export async function benchFootprint(workDir: string, log: (s: string) => void):
   const starts: number[] = [];
   for (let i = 0; i < STARTS; i++) {
     const before = performance.now();
-    const client = await LspTestClient.start({ initializationOptions: { settings: { offline: true } }, configuration: { offline: true } });
+    const client = await LspTestClient.start({
+      initializationOptions: { settings: { offline: true } },
+      configuration: { offline: true },
+    });
     starts.push(performance.now() - before);
     await client.stop();
   }
@@ -76,7 +83,11 @@ export async function benchFootprint(workDir: string, log: (s: string) => void):
   log(`  footprint: RSS with ${OPEN_DOCUMENTS} documents open`);
   const root = join(workDir, 'open-documents');
   const files = writeRepositoryCorpus(root, OPEN_DOCUMENTS, 23);
-  const client = await LspTestClient.start({ initializationOptions: { settings: { offline: true } }, configuration: { offline: true }, rootPath: root });
+  const client = await LspTestClient.start({
+    initializationOptions: { settings: { offline: true } },
+    configuration: { offline: true },
+    rootPath: root,
+  });
   let rssIdleMb = 0;
   let rssOpenMb = 0;
   try {
@@ -103,5 +114,13 @@ export async function benchFootprint(workDir: string, log: (s: string) => void):
   }
   log('  footprint: vsce package');
   const vsix = await packageVsix(join(workDir, 'image-trust.vsix'));
-  return { startToInitializeMs: median(starts), rssIdleMb, rssOpenMb, openDocuments: files.length, distBundlesBytes, distTotalBytes, vsix };
+  return {
+    startToInitializeMs: median(starts),
+    rssIdleMb,
+    rssOpenMb,
+    openDocuments: files.length,
+    distBundlesBytes,
+    distTotalBytes,
+    vsix,
+  };
 }

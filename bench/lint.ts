@@ -16,7 +16,10 @@ export interface LintComparison {
 
 const RUNS = 3;
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string; code: number | null; stderr: string }> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; stdout: string; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,7 +53,11 @@ export async function benchLint(workDir: string, log: (s: string) => void): Prom
   const env = { IMAGE_TRUST_CACHE_DIR: '', NO_COLOR: '1' };
   const peerScript = join(__dirname, 'peerLint.mjs');
   const comparisons: Array<{ label: string; paths: string[]; count: number }> = [
-    { label: `${files.length} files (${dockerfiles.length} Dockerfiles, ${files.length - dockerfiles.length} compose)`, paths: [root], count: files.length },
+    {
+      label: `${files.length} files (${dockerfiles.length} Dockerfiles, ${files.length - dockerfiles.length} compose)`,
+      paths: [root],
+      count: files.length,
+    },
     { label: `the ${dockerfiles.length} Dockerfiles alone`, paths: dockerfiles, count: dockerfiles.length },
   ];
   const results: LintComparison[] = [];
@@ -58,14 +65,20 @@ export async function benchLint(workDir: string, log: (s: string) => void): Prom
     log(`  lint: ${c.label}`);
     const ours = await best([CLI_PATH, 'lint', ...c.paths, '--offline', '--fail-on', 'never', '--format', 'json'], env);
     const report = JSON.parse(ours.stdout) as { files: Array<{ findings: unknown[] }> };
-    if (report.files.length !== c.count) throw new Error(`image-trust lint reported ${report.files.length} files, expected ${c.count}`);
+    if (report.files.length !== c.count)
+      throw new Error(`image-trust lint reported ${report.files.length} files, expected ${c.count}`);
     const peer = await best([peerScript, ...c.paths], env);
     const peerReport = JSON.parse(peer.stdout) as { files: number; diagnostics: number };
-    if (peerReport.files !== c.count) throw new Error(`the peer checked ${peerReport.files} files, expected ${c.count}`);
+    if (peerReport.files !== c.count)
+      throw new Error(`the peer checked ${peerReport.files} files, expected ${c.count}`);
     results.push({
       label: c.label,
       files: c.count,
-      ours: { ms: ours.ms, filesPerSecond: (c.count * 1000) / ours.ms, findings: report.files.reduce((n, f) => n + f.findings.length, 0) },
+      ours: {
+        ms: ours.ms,
+        filesPerSecond: (c.count * 1000) / ours.ms,
+        findings: report.files.reduce((n, f) => n + f.findings.length, 0),
+      },
       peer: { ms: peer.ms, filesPerSecond: (c.count * 1000) / peer.ms, diagnostics: peerReport.diagnostics },
     });
   }

@@ -9,7 +9,13 @@ import { createServer, request as httpRequest, Agent, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pushImage, startRegistry, type RequestKind, type RequestRecord, type TestRegistry } from '../test/support/registry';
+import {
+  pushImage,
+  startRegistry,
+  type RequestKind,
+  type RequestRecord,
+  type TestRegistry,
+} from '../test/support/registry';
 import { CLI_PATH } from '../test/support/runCli';
 import { networkImages, writeNetworkCorpus, type NetworkImage } from './corpus';
 
@@ -53,7 +59,9 @@ export interface NetworkResult {
   delayMs: number;
   cold: LintRun[];
   warm: LintRun;
-  skopeo: { sampled: number; sampledMs: number; estimatedMs: number; requestsPerReference: number; version: string } | { error: string };
+  skopeo:
+    | { sampled: number; sampledMs: number; estimatedMs: number; requestsPerReference: number; version: string }
+    | { error: string };
   serial: { sampled: number; of: number; sampledMs: number; estimatedMs: number };
 }
 
@@ -80,7 +88,12 @@ async function pushAll(registry: TestRegistry, images: NetworkImage[]): Promise<
 }
 
 /** Counts requests that reach the Docker Hub stand-in; answers 404 so nothing is learnt from it. */
-async function startHubCounter(): Promise<{ url: string; count: () => number; reset: () => void; stop: () => Promise<void> }> {
+async function startHubCounter(): Promise<{
+  url: string;
+  count: () => number;
+  reset: () => void;
+  stop: () => Promise<void>;
+}> {
   let requests = 0;
   const server: Server = createServer((_req, res) => {
     requests++;
@@ -109,10 +122,25 @@ function countFindings(stdout: string): number {
 }
 
 /** The CLI in a child process, so the proxy in this process keeps answering while it runs. */
-function runImageTrust(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`] : [];
+function runImageTrust(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const profile = PROFILE_DIR
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${PROFILE_DIR}`,
+        `--cpu-prof-name=${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`,
+      ]
+    : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...profile, CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profile, CLI, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -126,7 +154,11 @@ function runImageTrust(args: string[], cwd: string, env: NodeJS.ProcessEnv, labe
   });
 }
 
-function execFileAsync(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+function execFileAsync(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -141,13 +173,19 @@ async function replaySerially(baseUrl: string, records: RequestRecord[]): Promis
   const started = performance.now();
   for (const r of records) {
     await new Promise<void>((resolve) => {
-      const headers: Record<string, string> = { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json, application/json' };
+      const headers: Record<string, string> = {
+        accept:
+          'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json, application/json',
+      };
       if (r.authorization) headers.authorization = r.authorization;
-      const req = httpRequest({ hostname: target.hostname, port: target.port, method: r.method, path: r.path, headers, agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-        res.on('error', () => resolve());
-      });
+      const req = httpRequest(
+        { hostname: target.hostname, port: target.port, method: r.method, path: r.path, headers, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+          res.on('error', () => resolve());
+        },
+      );
       req.on('error', () => resolve());
       req.end();
     });
@@ -192,18 +230,33 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
       {
         label: 'cold, digests only',
         rules: 'also stale-image off',
-        config: policyFile('digests-only', { 'outdated-version': 'off', 'latest-tag': 'off', 'missing-tag': 'off', 'stale-image': 'off' }),
+        config: policyFile('digests-only', {
+          'outdated-version': 'off',
+          'latest-tag': 'off',
+          'missing-tag': 'off',
+          'stale-image': 'off',
+        }),
       },
     ];
     registry.proxy.delayMs = DELAY_MS;
 
-    const lintOnce = async (label: string, rules: string, config: string | undefined, cacheDir: string): Promise<LintRun> => {
+    const lintOnce = async (
+      label: string,
+      rules: string,
+      config: string | undefined,
+      cacheDir: string,
+    ): Promise<LintRun> => {
       registry.resetLog();
       hub.reset();
       const args = ['lint', corpus, '--format', 'json', '--fail-on', 'never', '--hub-url', hub.url];
       if (config) args.push('--config', config);
       const started = performance.now();
-      const run = await runImageTrust(args, workDir, { IMAGE_TRUST_CACHE_DIR: cacheDir, DOCKER_CONFIG: dockerConfig }, label);
+      const run = await runImageTrust(
+        args,
+        workDir,
+        { IMAGE_TRUST_CACHE_DIR: cacheDir, DOCKER_CONFIG: dockerConfig },
+        label,
+      );
       const ms = performance.now() - started;
       const records = [...registry.log];
       const counts = count(records);
@@ -240,7 +293,12 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
     log(`  network: ${replayed.length} of the cold run's ${cold[0].log.length} requests one by one`);
     registry.resetLog();
     const sampledMs = await replaySerially(registry.url, replayed);
-    const serial = { sampled: replayed.length, of: cold[0].log.length, sampledMs, estimatedMs: (sampledMs * cold[0].log.length) / Math.max(1, replayed.length) };
+    const serial = {
+      sampled: replayed.length,
+      of: cold[0].log.length,
+      sampledMs,
+      estimatedMs: (sampledMs * cold[0].log.length) / Math.max(1, replayed.length),
+    };
 
     return { distinct: images.length, files: FILES, delayMs: DELAY_MS, cold, warm, skopeo, serial };
   } finally {
@@ -249,8 +307,16 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
   }
 }
 
-async function skopeoLoop(registry: TestRegistry, images: NetworkImage[], workDir: string): Promise<NetworkResult['skopeo']> {
-  const env = { ...process.env, HOME: mkdtempSync(join(workDir, 'skopeo-home-')), REGISTRY_AUTH_FILE: join(workDir, 'skopeo-auth.json') };
+async function skopeoLoop(
+  registry: TestRegistry,
+  images: NetworkImage[],
+  workDir: string,
+): Promise<NetworkResult['skopeo']> {
+  const env = {
+    ...process.env,
+    HOME: mkdtempSync(join(workDir, 'skopeo-home-')),
+    REGISTRY_AUTH_FILE: join(workDir, 'skopeo-auth.json'),
+  };
   writeFileSync(env.REGISTRY_AUTH_FILE, '{"auths":{}}');
   const version = await execFileAsync('skopeo', ['--version'], env);
   if (version.code !== 0) return { error: `skopeo is not installed (${version.stderr.trim() || version.code})` };
@@ -259,7 +325,11 @@ async function skopeoLoop(registry: TestRegistry, images: NetworkImage[], workDi
   const started = performance.now();
   for (const image of sample) {
     // What a person scripts: the digest and the tag list of each reference, one after another.
-    const result = await execFileAsync('skopeo', ['inspect', '--tls-verify=false', `docker://${registry.host}/${image.repository}:${image.tag}`], env);
+    const result = await execFileAsync(
+      'skopeo',
+      ['inspect', '--tls-verify=false', `docker://${registry.host}/${image.repository}:${image.tag}`],
+      env,
+    );
     if (result.code !== 0) return { error: `skopeo inspect failed: ${result.stderr.trim().split('\n').pop()}` };
   }
   const sampledMs = performance.now() - started;

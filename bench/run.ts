@@ -56,7 +56,10 @@ function typingRows(results: TypingResult[]): Row[] {
         ours: `${ms(r.ours.p50)} / ${ms(r.ours.p99)}`,
         peer: `${ms(r.peer.p50)} / ${ms(r.peer.p99)} (${r.peer.label}, ${r.peer.samples} texts)`,
         ratio: `p99 ${times(r.ours.p99 / r.peer.p99)} of ${isDockerfile ? 'peer' : 'baseline'}`,
-        target: [r.targetP99Ms !== undefined ? `p99 < ${r.targetP99Ms} ms` : '', isDockerfile ? 'p99 ≤ peer' : ''].filter(Boolean).join(', ') || '—',
+        target:
+          [r.targetP99Ms !== undefined ? `p99 < ${r.targetP99Ms} ms` : '', isDockerfile ? 'p99 ≤ peer' : '']
+            .filter(Boolean)
+            .join(', ') || '—',
         met: r.targetP99Ms === undefined && !isDockerfile ? undefined : underTarget && notSlower,
       },
     ];
@@ -100,7 +103,9 @@ function networkRows(n: NetworkResult): Row[] {
     rows.push({
       metric: `${run.label} (${run.rules}): ${n.distinct} references in ${n.files} files, ${n.delayMs} ms per response`,
       ours: `${ms(run.ms)}; ${requestSummary(run)}`,
-      peer: skopeo ? `skopeo inspect loop ≈ ${ms(skopeo.estimatedMs)} (${skopeo.sampled} run, ×${n.distinct / skopeo.sampled}; ${skopeo.requestsPerReference.toFixed(2)} requests each)` : (n.skopeo as { error: string }).error,
+      peer: skopeo
+        ? `skopeo inspect loop ≈ ${ms(skopeo.estimatedMs)} (${skopeo.sampled} run, ×${n.distinct / skopeo.sampled}; ${skopeo.requestsPerReference.toFixed(2)} requests each)`
+        : (n.skopeo as { error: string }).error,
       ratio: skopeo ? `${times(speedup)} faster` : 'n/a',
       target: '≥ 10× faster than skopeo',
       met: speedup >= 10 && run.exitCode === 0 && !run.stderr,
@@ -134,10 +139,34 @@ function networkRows(n: NetworkResult): Row[] {
 
 function footprintRows(f: FootprintResult): Row[] {
   return [
-    { metric: 'server start to initialize result (median of 5)', ours: ms(f.startToInitializeMs), peer: '', ratio: '', target: '—' },
-    { metric: `server RSS: idle / with ${f.openDocuments} documents open`, ours: `${f.rssIdleMb.toFixed(0)} MB / ${f.rssOpenMb.toFixed(0)} MB`, peer: '', ratio: '', target: '—' },
-    { metric: 'dist/: the three bundles / with source maps', ours: `${mb(f.distBundlesBytes)} / ${mb(f.distTotalBytes)}`, peer: '', ratio: '', target: '—' },
-    { metric: '.vsix (vsce package --no-dependencies)', ours: 'error' in f.vsix ? `not built: ${f.vsix.error}` : mb(f.vsix.bytes), peer: '', ratio: '', target: '—' },
+    {
+      metric: 'server start to initialize result (median of 5)',
+      ours: ms(f.startToInitializeMs),
+      peer: '',
+      ratio: '',
+      target: '—',
+    },
+    {
+      metric: `server RSS: idle / with ${f.openDocuments} documents open`,
+      ours: `${f.rssIdleMb.toFixed(0)} MB / ${f.rssOpenMb.toFixed(0)} MB`,
+      peer: '',
+      ratio: '',
+      target: '—',
+    },
+    {
+      metric: 'dist/: the three bundles / with source maps',
+      ours: `${mb(f.distBundlesBytes)} / ${mb(f.distTotalBytes)}`,
+      peer: '',
+      ratio: '',
+      target: '—',
+    },
+    {
+      metric: '.vsix (vsce package --no-dependencies)',
+      ours: 'error' in f.vsix ? `not built: ${f.vsix.error}` : mb(f.vsix.bytes),
+      peer: '',
+      ratio: '',
+      target: '—',
+    },
   ];
 }
 
@@ -148,7 +177,10 @@ function status(row: Row): string {
 function markdownTable(rows: Row[]): string {
   const escape = (s: string) => s.replace(/\|/g, '\\|');
   const lines = ['| measure | image-trust | peer | ratio | target | |', '|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${[r.metric, r.ours, r.peer, r.ratio, r.target, status(r) === 'MISS' ? '**MISS**' : status(r)].map(escape).join(' | ')} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${[r.metric, r.ours, r.peer, r.ratio, r.target, status(r) === 'MISS' ? '**MISS**' : status(r)].map(escape).join(' | ')} |`,
+    );
   return lines.join('\n');
 }
 
@@ -156,7 +188,13 @@ function textTable(rows: Row[]): string {
   return rows
     .map((r) => {
       const mark = status(r);
-      return [`${mark ? `[${mark}] ` : ''}${r.metric}`, `    image-trust: ${r.ours}`, r.peer ? `    peer:        ${r.peer}` : '', r.ratio ? `    ratio:       ${r.ratio}` : '', r.target !== '—' ? `    target:      ${r.target}` : '']
+      return [
+        `${mark ? `[${mark}] ` : ''}${r.metric}`,
+        `    image-trust: ${r.ours}`,
+        r.peer ? `    peer:        ${r.peer}` : '',
+        r.ratio ? `    ratio:       ${r.ratio}` : '',
+        r.target !== '—' ? `    target:      ${r.target}` : '',
+      ]
         .filter(Boolean)
         .join('\n');
     })
@@ -165,7 +203,9 @@ function textTable(rows: Row[]): string {
 
 function tool(command: string, args: string[]): string {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0];
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n')[0];
   } catch {
     return 'not installed';
   }
@@ -175,7 +215,8 @@ function machine(startLoad: number[]): string {
   const cpu = cpus();
   const packageVersion = (name: string) => {
     try {
-      return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+        .version;
     } catch {
       return '?';
     }
@@ -226,7 +267,9 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const misses = rows.filter((r) => r.met === false).length;
-  process.stdout.write(`\n${textTable(rows)}\n\n${misses ? `${misses} target${misses === 1 ? '' : 's'} missed` : 'every target met'}; the bench took ${seconds.toFixed(0)} s\n`);
+  process.stdout.write(
+    `\n${textTable(rows)}\n\n${misses ? `${misses} target${misses === 1 ? '' : 's'} missed` : 'every target met'}; the bench took ${seconds.toFixed(0)} s\n`,
+  );
 
   if (sections.length !== SECTIONS.length) return;
   const generated = [
@@ -244,7 +287,10 @@ async function main(): Promise<void> {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const begin = current.indexOf(BEGIN);
   const end = current.indexOf(END);
-  const next = begin >= 0 && end > begin ? `${current.slice(0, begin)}${generated}${current.slice(end + END.length)}` : `# Benchmarks\n\n${generated}\n`;
+  const next =
+    begin >= 0 && end > begin
+      ? `${current.slice(0, begin)}${generated}${current.slice(end + END.length)}`
+      : `# Benchmarks\n\n${generated}\n`;
   writeFileSync(file, next);
   process.stdout.write(`wrote ${file}\n`);
 }

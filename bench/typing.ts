@@ -94,7 +94,13 @@ function textsAfter(text: string, edits: TextDocumentContentChangeEvent[], langu
 }
 
 /** Runs `work` on each text until all are done or `budgetMs` is spent (at least `minimum` of them). */
-function timeEach(texts: string[], warmup: number, work: (text: string) => unknown, budgetMs: number, minimum = 20): number[] {
+function timeEach(
+  texts: string[],
+  warmup: number,
+  work: (text: string) => unknown,
+  budgetMs: number,
+  minimum = 20,
+): number[] {
   // A short warm-up: enough for the JIT, without spending the budget on a slow peer.
   for (const t of texts.slice(0, Math.min(warmup, 5))) work(t);
   const samples: number[] = [];
@@ -109,7 +115,12 @@ function timeEach(texts: string[], warmup: number, work: (text: string) => unkno
 }
 
 /** Keystrokes one after another, each waiting for its diagnostics; stops early past `budgetMs` once `minimum` samples are in. */
-async function measureServer(client: LspTestClient, uri: string, testCase: TypingCase, edits: TextDocumentContentChangeEvent[]): Promise<number[]> {
+async function measureServer(
+  client: LspTestClient,
+  uri: string,
+  testCase: TypingCase,
+  edits: TextDocumentContentChangeEvent[],
+): Promise<number[]> {
   client.open(uri, testCase.languageId, testCase.text);
   await client.diagnosticsFor(uri, (d) => d.version === 1, 30_000);
   const samples: number[] = [];
@@ -117,7 +128,10 @@ async function measureServer(client: LspTestClient, uri: string, testCase: Typin
   for (const [i, edit] of edits.entries()) {
     const version = i + 2;
     const before = performance.now();
-    void client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit] });
+    void client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [edit],
+    });
     await client.diagnosticsFor(uri, (d) => d.version === version, 30_000);
     if (i >= testCase.warmup) samples.push(performance.now() - before);
     if (samples.length >= MINIMUM_SAMPLES && performance.now() - started > SERVER_BUDGET_MS) break;
@@ -128,9 +142,35 @@ async function measureServer(client: LspTestClient, uri: string, testCase: Typin
 
 export async function benchTyping(workDir: string, log: (s: string) => void): Promise<TypingResult[]> {
   const cases: TypingCase[] = [
-    { name: 'Dockerfile, 50 lines', fileName: 'small/Dockerfile', languageId: 'dockerfile', kind: 'dockerfile', text: smallDockerfile(), edits: 600, warmup: 60, targetP99Ms: 2 },
-    { name: 'Dockerfile, 5,000 lines', fileName: 'large/Dockerfile', languageId: 'dockerfile', kind: 'dockerfile', text: generateDockerfile(5000, 5000), edits: 200, warmup: 10, targetP99Ms: 50 },
-    { name: 'compose, 300 services', fileName: 'compose/compose.yaml', languageId: 'dockercompose', kind: 'compose', text: generateCompose(300, 300), edits: 200, warmup: 10 },
+    {
+      name: 'Dockerfile, 50 lines',
+      fileName: 'small/Dockerfile',
+      languageId: 'dockerfile',
+      kind: 'dockerfile',
+      text: smallDockerfile(),
+      edits: 600,
+      warmup: 60,
+      targetP99Ms: 2,
+    },
+    {
+      name: 'Dockerfile, 5,000 lines',
+      fileName: 'large/Dockerfile',
+      languageId: 'dockerfile',
+      kind: 'dockerfile',
+      text: generateDockerfile(5000, 5000),
+      edits: 200,
+      warmup: 10,
+      targetP99Ms: 50,
+    },
+    {
+      name: 'compose, 300 services',
+      fileName: 'compose/compose.yaml',
+      languageId: 'dockercompose',
+      kind: 'compose',
+      text: generateCompose(300, 300),
+      edits: 200,
+      warmup: 10,
+    },
   ];
   const client = await LspTestClient.start({
     initializationOptions: { settings: { offline: true } },
@@ -149,11 +189,22 @@ export async function benchTyping(workDir: string, log: (s: string) => void): Pr
       log(`  typing: ${testCase.name} (${edits.length} keystrokes)`);
       const ours = await measureServer(client, uri, testCase, edits);
       const texts = textsAfter(testCase.text, edits, testCase.languageId);
-      const core = timeEach(texts, testCase.warmup, (t) => evaluateRules(analyzeDocument(t, testCase.kind), policy, { online: false }), IN_PROCESS_BUDGET_MS);
+      const core = timeEach(
+        texts,
+        testCase.warmup,
+        (t) => evaluateRules(analyzeDocument(t, testCase.kind), policy, { online: false }),
+        IN_PROCESS_BUDGET_MS,
+      );
       const peer =
         testCase.kind === 'dockerfile'
-          ? { label: 'dockerfile-utils validate()', samples: timeEach(texts, testCase.warmup, (t) => dockerfileUtilsValidate(t), IN_PROCESS_BUDGET_MS) }
-          : { label: 'yaml parseDocument() (no Dockerfile peer for compose)', samples: timeEach(texts, testCase.warmup, (t) => parseDocument(t), IN_PROCESS_BUDGET_MS) };
+          ? {
+              label: 'dockerfile-utils validate()',
+              samples: timeEach(texts, testCase.warmup, (t) => dockerfileUtilsValidate(t), IN_PROCESS_BUDGET_MS),
+            }
+          : {
+              label: 'yaml parseDocument() (no Dockerfile peer for compose)',
+              samples: timeEach(texts, testCase.warmup, (t) => parseDocument(t), IN_PROCESS_BUDGET_MS),
+            };
       results.push({
         name: testCase.name,
         lines: testCase.text.split('\n').length - 1,

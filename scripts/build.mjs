@@ -25,7 +25,9 @@ const watchMarkers = {
   name: 'watch-markers',
   setup(build) {
     build.onStart(() => console.log('[watch] build started'));
-    build.onEnd((result) => console.log(`[watch] build finished${result.errors.length ? ` with ${result.errors.length} errors` : ''}`));
+    build.onEnd((result) =>
+      console.log(`[watch] build finished${result.errors.length ? ` with ${result.errors.length} errors` : ''}`),
+    );
   },
 };
 if (watch) {

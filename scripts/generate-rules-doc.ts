@@ -3,8 +3,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../server/src/core/rules';
 
-const lines = ['# image-trust rules', '', 'Generated from `server/src/core/rules/` by `npx tsx scripts/generate-rules-doc.ts`.', ''];
+const lines = [
+  '# image-trust rules',
+  '',
+  'Generated from `server/src/core/rules/` by `npx tsx scripts/generate-rules-doc.ts`.',
+  '',
+];
 for (const rule of RULES) {
-  lines.push(`## ${rule.id}`, '', `Default severity: **${rule.defaultSeverity}**${rule.needsNetwork ? ' · needs the registry or Docker Hub' : ' · works offline'}`, '', rule.description, '', rule.help, '');
+  lines.push(
+    `## ${rule.id}`,
+    '',
+    `Default severity: **${rule.defaultSeverity}**${rule.needsNetwork ? ' · needs the registry or Docker Hub' : ' · works offline'}`,
+    '',
+    rule.description,
+    '',
+    rule.help,
+    '',
+  );
 }
 writeFileSync(join(__dirname, '..', 'docs', 'rules.md'), lines.join('\n'));

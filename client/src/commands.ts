@@ -29,11 +29,15 @@ async function pinWorkspace(client: ImageTrustClient, log: vscode.LogOutputChann
     return;
   }
   if (vscode.workspace.getConfiguration('imageTrust').get<boolean>('offline')) {
-    void vscode.window.showWarningMessage('Pinning looks up digests in registries; turn off imageTrust.offline to pin images.');
+    void vscode.window.showWarningMessage(
+      'Pinning looks up digests in registries; turn off imageTrust.offline to pin images.',
+    );
     return;
   }
   if (!client.isRunning()) {
-    void vscode.window.showErrorMessage('The image-trust language server is not running. Run "Image Trust: Restart server" and try again.');
+    void vscode.window.showErrorMessage(
+      'The image-trust language server is not running. Run "Image Trust: Restart server" and try again.',
+    );
     return;
   }
 
@@ -42,7 +46,11 @@ async function pinWorkspace(client: ImageTrustClient, log: vscode.LogOutputChann
   let totals = emptyPinTotals(uris.length);
   try {
     totals = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Image Trust: pinning images to digests', cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Image Trust: pinning images to digests',
+        cancellable: true,
+      },
       async (progress, token) => {
         let running = totals;
         for (const batch of inBatches(uris, PIN_BATCH_SIZE)) {
@@ -50,7 +58,9 @@ async function pinWorkspace(client: ImageTrustClient, log: vscode.LogOutputChann
           // summary counts what really changed.
           if (token.isCancellationRequested) return { ...running, cancelled: true };
           progress.report({ message: `${running.files} of ${uris.length} files` });
-          const unsavedBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+          const unsavedBefore = new Set(
+            vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()),
+          );
           running = addPinResult(running, await client.pinFiles(batch));
           await saveEditedFiles(batch, unsavedBefore, log);
           progress.report({ increment: (batch.length / uris.length) * 100 });
@@ -69,11 +79,18 @@ async function pinWorkspace(client: ImageTrustClient, log: vscode.LogOutputChann
  * Pinning writes files like `image-trust pin` does, so the files it changed are saved, except
  * those that already had unsaved changes of the user: those stay open for review.
  */
-async function saveEditedFiles(batch: string[], unsavedBefore: Set<string>, log: vscode.LogOutputChannel): Promise<void> {
+async function saveEditedFiles(
+  batch: string[],
+  unsavedBefore: Set<string>,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
   const inBatch = new Set(batch);
-  const edited = vscode.workspace.textDocuments.filter((d) => d.isDirty && inBatch.has(d.uri.toString()) && !unsavedBefore.has(d.uri.toString()));
+  const edited = vscode.workspace.textDocuments.filter(
+    (d) => d.isDirty && inBatch.has(d.uri.toString()) && !unsavedBefore.has(d.uri.toString()),
+  );
   for (const document of edited) {
-    if (!(await document.save())) log.warn(`Could not save ${vscode.workspace.asRelativePath(document.uri)} after pinning.`);
+    if (!(await document.save()))
+      log.warn(`Could not save ${vscode.workspace.asRelativePath(document.uri)} after pinning.`);
   }
 }
 
@@ -81,7 +98,9 @@ function reportPins(totals: PinTotals, log: vscode.LogOutputChannel): void {
   const summary = summarizePins(totals);
   log.info(summary);
   for (const failure of totals.failed) {
-    log.warn(`Not pinned: ${describeFailure(failure, (uri) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))}`);
+    log.warn(
+      `Not pinned: ${describeFailure(failure, (uri) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))}`,
+    );
   }
   if (totals.failed.length === 0) {
     void vscode.window.showInformationMessage(summary);
@@ -94,11 +113,16 @@ function reportPins(totals: PinTotals, log: vscode.LogOutputChannel): void {
 
 async function refresh(client: ImageTrustClient, log: vscode.LogOutputChannel): Promise<void> {
   if (!client.isRunning()) {
-    void vscode.window.showErrorMessage('The image-trust language server is not running. Run "Image Trust: Restart server" and try again.');
+    void vscode.window.showErrorMessage(
+      'The image-trust language server is not running. Run "Image Trust: Restart server" and try again.',
+    );
     return;
   }
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Image Trust: refreshing registry data' }, () => client.refresh());
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Image Trust: refreshing registry data' },
+      () => client.refresh(),
+    );
     vscode.window.setStatusBarMessage('$(check) Image Trust: registry data refreshed', 4000);
   } catch (error) {
     log.error(`Refresh failed: ${describeError(error)}`);

@@ -24,7 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // synchronize.configurationSection forwards the whole section, but the server takes the
     // machine-scoped keys only from this notification, which carries the user's own values.
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsMachineSettings(event)) started.sendMachineSettings(readMachineSettings(vscode.workspace.getConfiguration('imageTrust')));
+      if (affectsMachineSettings(event))
+        started.sendMachineSettings(readMachineSettings(vscode.workspace.getConfiguration('imageTrust')));
     }),
   );
   await started.start();

@@ -1,7 +1,11 @@
 // The file names of the contract ("Files understood" in CONTRACT.md) as VS Code globs. The server
 // decides the kind of a file from its name; these globs only decide what the client sends it.
 
-export const DOCKERFILE_GLOBS = ['**/{Dockerfile,Containerfile}', '**/*.{Dockerfile,dockerfile}', '**/{Dockerfile,Containerfile}.*'];
+export const DOCKERFILE_GLOBS = [
+  '**/{Dockerfile,Containerfile}',
+  '**/*.{Dockerfile,dockerfile}',
+  '**/{Dockerfile,Containerfile}.*',
+];
 export const COMPOSE_GLOBS = ['**/{compose,docker-compose}.{yaml,yml}', '**/{compose,docker-compose}.*.{yaml,yml}'];
 export const POLICY_GLOB = '**/.image-trust.yaml';
 

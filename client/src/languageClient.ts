@@ -12,7 +12,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type { MachineSettingsParams, PinFilesParams, PinFilesResult, StatusParams } from '../../server/src/lsp/protocol';
+import type {
+  MachineSettingsParams,
+  PinFilesParams,
+  PinFilesResult,
+  StatusParams,
+} from '../../server/src/lsp/protocol';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
 import type { TrustStatusBar } from './statusBar';
@@ -52,10 +57,18 @@ export class ImageTrustClient implements vscode.Disposable {
   private readonly client: LanguageClient;
   private lastLoggedStatus = '';
 
-  constructor(serverModule: string, private readonly log: vscode.LogOutputChannel, statusBar: TrustStatusBar) {
+  constructor(
+    serverModule: string,
+    private readonly log: vscode.LogOutputChannel,
+    statusBar: TrustStatusBar,
+  ) {
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', `--inspect=${DEBUG_PORT}`] } },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', `--inspect=${DEBUG_PORT}`] },
+      },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
@@ -93,7 +106,9 @@ export class ImageTrustClient implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
-    this.log.info(`Starting the image-trust language server (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: no registry lookups'}).`);
+    this.log.info(
+      `Starting the image-trust language server (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: no registry lookups'}).`,
+    );
     try {
       await this.client.start();
     } catch (error) {
@@ -126,7 +141,9 @@ export class ImageTrustClient implements vscode.Disposable {
   sendMachineSettings(settings: MachineSettingsParams): void {
     // Hosts only: a mirror URL may carry credentials.
     const mirrors = Object.keys(settings.registryMirrors ?? {});
-    this.log.info(`Machine settings changed: ${mirrors.length ? `mirrors for ${mirrors.join(', ')}` : 'no registry mirrors'}; ${settings.insecureRegistries?.length ?? 0} insecure registries.`);
+    this.log.info(
+      `Machine settings changed: ${mirrors.length ? `mirrors for ${mirrors.join(', ')}` : 'no registry mirrors'}; ${settings.insecureRegistries?.length ?? 0} insecure registries.`,
+    );
     if (!this.client.isRunning()) return;
     this.client.sendNotification(MachineSettingsNotification, settings).catch((error) => {
       this.log.warn(`Could not send the machine settings to the server: ${describeError(error)}`);

@@ -19,7 +19,9 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   const mirrors = userValue<unknown>(configuration, 'registryMirrors');
   if (mirrors && typeof mirrors === 'object' && !Array.isArray(mirrors)) {
     settings.registryMirrors = Object.fromEntries(
-      Object.entries(mirrors as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      Object.entries(mirrors as Record<string, unknown>).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
     );
   }
   const hubUrl = userValue<unknown>(configuration, 'hubUrl');
@@ -27,7 +29,8 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   const eolUrl = userValue<unknown>(configuration, 'eolUrl');
   if (typeof eolUrl === 'string' && eolUrl.trim()) settings.eolUrl = eolUrl.trim();
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
-  if (Array.isArray(insecure)) settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');
+  if (Array.isArray(insecure))
+    settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');
   return settings;
 }
 

@@ -36,21 +36,28 @@ export function summarizePins(totals: PinTotals): string {
   if (totals.filesFound === 0) return 'No Dockerfiles or compose files found in this workspace.';
   const parts: string[] = [];
   if (totals.pinned > 0) {
-    parts.push(`Pinned ${count(totals.pinned, 'image reference', 'image references')} to digests in ${count(totals.changedFiles, 'file', 'files')}.`);
+    parts.push(
+      `Pinned ${count(totals.pinned, 'image reference', 'image references')} to digests in ${count(totals.changedFiles, 'file', 'files')}.`,
+    );
   } else if (totals.failed.length === 0) {
     parts.push(`Nothing to pin in ${count(totals.files, 'file', 'files')}: every image is already pinned to a digest.`);
   } else {
     parts.push('No image reference was pinned.');
   }
   if (totals.failed.length > 0) {
-    parts.push(`${count(totals.failed.length, 'reference', 'references')} could not be pinned; the reasons are in the log.`);
+    parts.push(
+      `${count(totals.failed.length, 'reference', 'references')} could not be pinned; the reasons are in the log.`,
+    );
   }
   if (totals.cancelled) parts.push(`Cancelled after ${totals.files} of ${count(totals.filesFound, 'file', 'files')}.`);
   return parts.join(' ');
 }
 
 /** One log line per failure; `describeUri` turns a file URI into a path the user recognizes. */
-export function describeFailure(failure: PinFilesResult['failed'][number], describeUri: (uri: string) => string): string {
+export function describeFailure(
+  failure: PinFilesResult['failed'][number],
+  describeUri: (uri: string) => string,
+): string {
   const where = failure.uri ? describeUri(failure.uri) : 'workspace';
   return `${where}: ${failure.reference ? `${failure.reference}: ` : ''}${failure.reason}`;
 }

@@ -34,7 +34,11 @@ export function presentStatus(status: StatusParams): StatusPresentation {
 }
 
 export function presentStarting(): StatusPresentation {
-  return { text: '$(sync~spin) Image Trust', tooltip: `The image-trust language server is starting.\n\n${CLICK_HINT}`, tone: 'normal' };
+  return {
+    text: '$(sync~spin) Image Trust',
+    tooltip: `The image-trust language server is starting.\n\n${CLICK_HINT}`,
+    tone: 'normal',
+  };
 }
 
 export function presentStopped(reason?: string): StatusPresentation {

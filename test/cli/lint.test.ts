@@ -12,7 +12,12 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 let dir: string;
 
 function run(args: string[], cwd = dir) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, IMAGE_TRUST_CACHE_DIR: '', NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, IMAGE_TRUST_CACHE_DIR: '', NO_COLOR: '1' },
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,7 +57,14 @@ test('JSON output has the contract shape, 1-based and end exclusive', () => {
   assert.equal(json.files[0].path, 'Dockerfile');
   const latest = json.files[0].findings.find((f: { rule: string }) => f.rule === 'latest-tag');
   assert.deepEqual(
-    { line: latest.line, column: latest.column, endLine: latest.endLine, endColumn: latest.endColumn, reference: latest.reference, severity: latest.severity },
+    {
+      line: latest.line,
+      column: latest.column,
+      endLine: latest.endLine,
+      endColumn: latest.endColumn,
+      reference: latest.reference,
+      severity: latest.severity,
+    },
     { line: 1, column: 6, endLine: 1, endColumn: 18, reference: 'nginx:latest', severity: 'warning' },
   );
   assert.ok(Array.isArray(latest.fixes));
@@ -62,7 +74,21 @@ test('JSON output has the contract shape, 1-based and end exclusive', () => {
 test('SARIF output validates against the SARIF 2.1.0 schema and describes every rule', () => {
   const r = run(['lint', '--offline', '--format', 'sarif']);
   assert.equal(r.code, 1);
-  const sarif = JSON.parse(r.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; shortDescription: { text: string }; help: { text: string }; helpUri: string }> } }; results: Array<{ ruleId: string; level: string; ruleIndex: number; locations: Array<{ physicalLocation: { region: unknown } }> }> }> };
+  const sarif = JSON.parse(r.stdout) as {
+    runs: Array<{
+      tool: {
+        driver: {
+          rules: Array<{ id: string; shortDescription: { text: string }; help: { text: string }; helpUri: string }>;
+        };
+      };
+      results: Array<{
+        ruleId: string;
+        level: string;
+        ruleIndex: number;
+        locations: Array<{ physicalLocation: { region: unknown } }>;
+      }>;
+    }>;
+  };
   const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
@@ -75,7 +101,12 @@ test('SARIF output validates against the SARIF 2.1.0 schema and describes every 
   }
   const result = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'latest-tag')!;
   assert.equal(result.level, 'warning');
-  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 1, startColumn: 6, endLine: 1, endColumn: 18 });
+  assert.deepEqual(result.locations[0].physicalLocation.region, {
+    startLine: 1,
+    startColumn: 6,
+    endLine: 1,
+    endColumn: 18,
+  });
   assert.equal(rules[result.ruleIndex].id, 'latest-tag');
 });
 
@@ -92,16 +123,28 @@ test('a policy file with mistakes is exit 2 with file, line and key', () => {
 test('the policy file changes severities (found upward from the first path)', () => {
   const sub = join(dir, 'strict');
   mkdirSync(sub);
-  writeFileSync(join(sub, '.image-trust.yaml'), 'rules: { unpinned-digest: error }\ntrustedRegistries: [ghcr.io/acme]\n');
+  writeFileSync(
+    join(sub, '.image-trust.yaml'),
+    'rules: { unpinned-digest: error }\ntrustedRegistries: [ghcr.io/acme]\n',
+  );
   writeFileSync(join(sub, 'Dockerfile'), 'FROM nginx:1.31\n');
   const r = run(['lint', '--offline', '--format', 'json', 'strict']);
-  const rules = JSON.parse(r.stdout).files[0].findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`);
+  const rules = JSON.parse(r.stdout).files[0].findings.map(
+    (f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`,
+  );
   assert.deepEqual(rules.sort(), ['unpinned-digest:error', 'untrusted-registry:warning']);
   assert.equal(r.code, 1);
 });
 
 test('usage errors are exit 2 with one line', () => {
-  for (const args of [['lint', '--format', 'xml'], ['frobnicate'], ['lint', '--fail-on', 'sometimes'], ['lint', 'does-not-exist'], ['lint', '--registry-mirror', 'nope'], ['lint', '--check']]) {
+  for (const args of [
+    ['lint', '--format', 'xml'],
+    ['frobnicate'],
+    ['lint', '--fail-on', 'sometimes'],
+    ['lint', 'does-not-exist'],
+    ['lint', '--registry-mirror', 'nope'],
+    ['lint', '--check'],
+  ]) {
     const r = run(args);
     assert.equal(r.code, 2, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

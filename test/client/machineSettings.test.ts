@@ -10,13 +10,21 @@ interface Inspection {
 }
 
 function configuration(values: Record<string, Inspection>) {
-  return { inspect: (<T>(key: string) => (values[key] ? { key, ...values[key] } : undefined) as { key: string; globalValue?: T; defaultValue?: T } | undefined) };
+  return {
+    inspect: <T>(key: string) =>
+      (values[key] ? { key, ...values[key] } : undefined) as
+        { key: string; globalValue?: T; defaultValue?: T } | undefined,
+  };
 }
 
 test('the user value counts, workspace and folder values never do', () => {
   const settings = readMachineSettings(
     configuration({
-      registryMirrors: { defaultValue: {}, globalValue: { 'docker.io': 'http://127.0.0.1:5000' }, workspaceValue: { 'docker.io': 'http://evil.example' } },
+      registryMirrors: {
+        defaultValue: {},
+        globalValue: { 'docker.io': 'http://127.0.0.1:5000' },
+        workspaceValue: { 'docker.io': 'http://evil.example' },
+      },
       hubUrl: { defaultValue: 'https://hub.docker.com', workspaceFolderValue: 'http://evil.example' },
       insecureRegistries: { defaultValue: [], workspaceValue: ['evil.example'] },
       eolUrl: { defaultValue: '', globalValue: 'https://endoflife.date/api', workspaceValue: 'http://evil.example' },
@@ -39,12 +47,17 @@ test('values of the wrong type are dropped', () => {
       eolUrl: { defaultValue: '' },
     }) as never,
   );
-  assert.deepEqual(settings, { registryMirrors: { 'ghcr.io': 'http://127.0.0.1:5001' }, insecureRegistries: ['reg.lan:5000'] });
+  assert.deepEqual(settings, {
+    registryMirrors: { 'ghcr.io': 'http://127.0.0.1:5001' },
+    insecureRegistries: ['reg.lan:5000'],
+  });
   assert.deepEqual(readMachineSettings(configuration({ registryMirrors: { globalValue: ['x'] } }) as never), {});
 });
 
 test('which configuration changes concern the machine settings', () => {
-  const event = (changed: string) => ({ affectsConfiguration: (section: string) => changed === section || changed.startsWith(`${section}.`) });
+  const event = (changed: string) => ({
+    affectsConfiguration: (section: string) => changed === section || changed.startsWith(`${section}.`),
+  });
   assert.equal(affectsMachineSettings(event('imageTrust.hubUrl')), true);
   assert.equal(affectsMachineSettings(event('imageTrust.registryMirrors')), true);
   assert.equal(affectsMachineSettings(event('imageTrust.eolUrl')), true);

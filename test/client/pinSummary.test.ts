@@ -5,7 +5,10 @@ import { addPinResult, describeFailure, emptyPinTotals, inBatches, summarizePins
 test('batches keep order and cover every file', () => {
   const files = Array.from({ length: 45 }, (_, i) => `file:///w/${i}/Dockerfile`);
   const batches = inBatches(files, 20);
-  assert.deepEqual(batches.map((b) => b.length), [20, 20, 5]);
+  assert.deepEqual(
+    batches.map((b) => b.length),
+    [20, 20, 5],
+  );
   assert.deepEqual(batches.flat(), files);
   assert.deepEqual(inBatches([], 20), []);
 });
@@ -13,16 +16,39 @@ test('batches keep order and cover every file', () => {
 test('totals add up over batches', () => {
   let totals = emptyPinTotals(25);
   totals = addPinResult(totals, { files: 20, changedFiles: 3, pinned: 5, failed: [] });
-  totals = addPinResult(totals, { files: 5, changedFiles: 1, pinned: 1, failed: [{ uri: 'file:///w/compose.yaml', reference: 'acme/app:1', reason: 'the registry says the tag does not exist' }] });
-  assert.deepEqual({ ...totals, failed: totals.failed.length }, { filesFound: 25, files: 25, changedFiles: 4, pinned: 6, failed: 1, cancelled: false });
-  assert.equal(summarizePins(totals), 'Pinned 6 image references to digests in 4 files. 1 reference could not be pinned; the reasons are in the log.');
+  totals = addPinResult(totals, {
+    files: 5,
+    changedFiles: 1,
+    pinned: 1,
+    failed: [
+      { uri: 'file:///w/compose.yaml', reference: 'acme/app:1', reason: 'the registry says the tag does not exist' },
+    ],
+  });
+  assert.deepEqual(
+    { ...totals, failed: totals.failed.length },
+    { filesFound: 25, files: 25, changedFiles: 4, pinned: 6, failed: 1, cancelled: false },
+  );
+  assert.equal(
+    summarizePins(totals),
+    'Pinned 6 image references to digests in 4 files. 1 reference could not be pinned; the reasons are in the log.',
+  );
 });
 
 test('summaries for nothing found, nothing to do, only failures and a cancel', () => {
   assert.equal(summarizePins(emptyPinTotals(0)), 'No Dockerfiles or compose files found in this workspace.');
-  assert.equal(summarizePins({ ...emptyPinTotals(2), files: 2 }), 'Nothing to pin in 2 files: every image is already pinned to a digest.');
   assert.equal(
-    summarizePins({ ...emptyPinTotals(1), files: 1, failed: [{ uri: '', reference: '', reason: 'x' }, { uri: '', reference: '', reason: 'y' }] }),
+    summarizePins({ ...emptyPinTotals(2), files: 2 }),
+    'Nothing to pin in 2 files: every image is already pinned to a digest.',
+  );
+  assert.equal(
+    summarizePins({
+      ...emptyPinTotals(1),
+      files: 1,
+      failed: [
+        { uri: '', reference: '', reason: 'x' },
+        { uri: '', reference: '', reason: 'y' },
+      ],
+    }),
     'No image reference was pinned. 2 references could not be pinned; the reasons are in the log.',
   );
   assert.equal(
@@ -33,6 +59,12 @@ test('summaries for nothing found, nothing to do, only failures and a cancel', (
 
 test('a failure names the file, the reference and the reason', () => {
   const relative = (uri: string) => uri.replace('file:///w/', '');
-  assert.equal(describeFailure({ uri: 'file:///w/api/Dockerfile', reference: 'node:20', reason: 'unauthorized' }, relative), 'api/Dockerfile: node:20: unauthorized');
-  assert.equal(describeFailure({ uri: '', reference: '', reason: 'the editor did not apply the edits' }, relative), 'workspace: the editor did not apply the edits');
+  assert.equal(
+    describeFailure({ uri: 'file:///w/api/Dockerfile', reference: 'node:20', reason: 'unauthorized' }, relative),
+    'api/Dockerfile: node:20: unauthorized',
+  );
+  assert.equal(
+    describeFailure({ uri: '', reference: '', reason: 'the editor did not apply the edits' }, relative),
+    'workspace: the editor did not apply the edits',
+  );
 });

@@ -3,26 +3,48 @@ import { test } from 'node:test';
 import { presentStarting, presentStatus, presentStopped } from '../../client/src/statusPresentation';
 
 test('online shows the shield and the Docker Hub quota left', () => {
-  const p = presentStatus({ state: 'online', text: 'Image Trust', tooltip: 'Online.', unreachable: [], rateLimit: { limit: 100, remaining: 76, windowSeconds: 21600 } });
+  const p = presentStatus({
+    state: 'online',
+    text: 'Image Trust',
+    tooltip: 'Online.',
+    unreachable: [],
+    rateLimit: { limit: 100, remaining: 76, windowSeconds: 21600 },
+  });
   assert.equal(p.text, '$(shield) Image Trust Hub 76/100');
   assert.equal(p.tone, 'normal');
   assert.match(p.tooltip, /^Online\.\n\nClick to show the Image Trust log\.$/);
 });
 
 test('an exhausted Hub quota is a warning', () => {
-  const p = presentStatus({ state: 'online', text: '', tooltip: '', unreachable: [], rateLimit: { limit: 100, remaining: 0 } });
+  const p = presentStatus({
+    state: 'online',
+    text: '',
+    tooltip: '',
+    unreachable: [],
+    rateLimit: { limit: 100, remaining: 0 },
+  });
   assert.equal(p.text, '$(shield) Image Trust Hub 0/100');
   assert.equal(p.tone, 'warning');
 });
 
 test('offline shows the cloud-offline icon', () => {
-  const p = presentStatus({ state: 'offline', text: 'Image Trust: offline', tooltip: 'Registry lookups are off: offline mode is on.', unreachable: [] });
+  const p = presentStatus({
+    state: 'offline',
+    text: 'Image Trust: offline',
+    tooltip: 'Registry lookups are off: offline mode is on.',
+    unreachable: [],
+  });
   assert.equal(p.text, '$(cloud-offline) Image Trust');
   assert.match(p.tooltip, /offline mode is on/);
 });
 
 test('degraded names the unreachable registry and counts the others', () => {
-  const one = presentStatus({ state: 'degraded', text: '', tooltip: 'Could not reach ghcr.io', unreachable: [{ registry: 'ghcr.io', message: 'connection refused' }] });
+  const one = presentStatus({
+    state: 'degraded',
+    text: '',
+    tooltip: 'Could not reach ghcr.io',
+    unreachable: [{ registry: 'ghcr.io', message: 'connection refused' }],
+  });
   assert.equal(one.text, '$(warning) Image Trust: ghcr.io');
   assert.equal(one.tone, 'warning');
   const three = presentStatus({
@@ -40,7 +62,10 @@ test('degraded names the unreachable registry and counts the others', () => {
 });
 
 test('busy spins', () => {
-  assert.equal(presentStatus({ state: 'busy', text: '', tooltip: '', unreachable: [] }).text, '$(sync~spin) Image Trust');
+  assert.equal(
+    presentStatus({ state: 'busy', text: '', tooltip: '', unreachable: [] }).text,
+    '$(sync~spin) Image Trust',
+  );
 });
 
 test('starting and stopped', () => {

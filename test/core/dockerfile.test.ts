@@ -6,23 +6,32 @@ import { LineIndex } from '../../server/src/core/lineIndex';
 function refs(text: string) {
   const { occurrences, problems } = extractDockerfileImages(text);
   const lines = new LineIndex(text);
-  return { list: occurrences.map((o) => ({ text: lines.textIn(o.range), resolved: o.resolved, source: o.source, o })), problems };
+  return {
+    list: occurrences.map((o) => ({ text: lines.textIn(o.range), resolved: o.resolved, source: o.source, o })),
+    problems,
+  };
 }
 
 test('finds FROM, COPY --from and RUN --mount from= images; skips stages and scratch', () => {
   const { list } = refs(
     'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /a /b\nCOPY --from=alpine:3.19 /x /y\nCOPY --from=0 /x /y\nRUN --mount=type=cache,from=busybox:1.36,target=/c echo\nFROM BUILD\n',
   );
-  assert.deepEqual(list.map((l) => [l.text, l.source]), [
-    ['golang:1.22', 'from'],
-    ['alpine:3.19', 'copy-from'],
-    ['busybox:1.36', 'mount-from'],
-  ]);
+  assert.deepEqual(
+    list.map((l) => [l.text, l.source]),
+    [
+      ['golang:1.22', 'from'],
+      ['alpine:3.19', 'copy-from'],
+      ['busybox:1.36', 'mount-from'],
+    ],
+  );
 });
 
 test('stage names are case-insensitive and only count after they are declared', () => {
   const { list } = refs('COPY --from=builder /a /b\nFROM node:20 AS Builder\nFROM builder\n');
-  assert.deepEqual(list.map((l) => l.text), ['builder', 'node:20']);
+  assert.deepEqual(
+    list.map((l) => l.text),
+    ['builder', 'node:20'],
+  );
 });
 
 test('lowercase instructions, --platform and AS', () => {
@@ -45,7 +54,10 @@ test('the escape directive changes the continuation character', () => {
 
 test('heredoc bodies are not instructions', () => {
   const { list } = refs('FROM alpine:3.20\nRUN <<EOF\nFROM evil:latest\nEOF\nCOPY <<EOT /x\nFROM other\nEOT\n');
-  assert.deepEqual(list.map((l) => l.text), ['alpine:3.20']);
+  assert.deepEqual(
+    list.map((l) => l.text),
+    ['alpine:3.20'],
+  );
 });
 
 test('global ARG defaults resolve ${VAR}; the fix target is the ARG default', () => {
@@ -91,7 +103,18 @@ test('suppression comments silence the named rules', () => {
 });
 
 test('unterminated continuation, empty file and garbage do not throw', () => {
-  for (const text of ['', '\n\n', 'FROM \\', 'FROM nginx \\\n', '\u0000\u0001\u0002', 'FROM', 'FROM --platform=', 'COPY --from= /a /b', 'RUN --mount=from', '}}}{{{']) {
+  for (const text of [
+    '',
+    '\n\n',
+    'FROM \\',
+    'FROM nginx \\\n',
+    '\u0000\u0001\u0002',
+    'FROM',
+    'FROM --platform=',
+    'COPY --from= /a /b',
+    'RUN --mount=from',
+    '}}}{{{',
+  ]) {
     assert.doesNotThrow(() => extractDockerfileImages(text), JSON.stringify(text));
   }
 });

@@ -10,7 +10,8 @@ import { blankIrrelevantInstructions } from '../../server/src/core/dockerfileBla
 function same(text: string): void {
   const fast = extractDockerfileImages(text);
   const full = extractDockerfileImages(text, { blank: false });
-  const view = (r: ReturnType<typeof extractDockerfileImages>) => JSON.stringify({ o: r.occurrences.map((o) => ({ ...o, suppressed: [...o.suppressed] })), p: r.problems });
+  const view = (r: ReturnType<typeof extractDockerfileImages>) =>
+    JSON.stringify({ o: r.occurrences.map((o) => ({ ...o, suppressed: [...o.suppressed] })), p: r.problems });
   assert.equal(view(fast), view(full), JSON.stringify(text));
 }
 
@@ -49,17 +50,53 @@ test('same images on every Dockerfile in examples/ and the fixtures', () => {
 });
 
 test('same images on generated Dockerfiles (property)', () => {
-  const word = fc.constantFrom('nginx:1.27', 'alpine', '${BASE}', 'build', 'a', '"q"', '$X', 'scratch', 'ghcr.io/o/r:1@sha256:' + 'a'.repeat(64));
+  const word = fc.constantFrom(
+    'nginx:1.27',
+    'alpine',
+    '${BASE}',
+    'build',
+    'a',
+    '"q"',
+    '$X',
+    'scratch',
+    'ghcr.io/o/r:1@sha256:' + 'a'.repeat(64),
+  );
   const piece = fc.oneof(
     word.map((w) => `FROM ${w}`),
     fc.tuple(word, word).map(([a, b]) => `FROM --platform=linux/amd64 ${a} AS ${b.replace(/[^a-z]/g, '') || 's'}`),
     word.map((w) => `COPY --from=${w} /a /b`),
     word.map((w) => `RUN --mount=type=cache,from=${w},target=/c echo`),
-    fc.constantFrom('ARG BASE=nginx:1.31', 'ARG X', 'RUN echo hi', 'ENV A=1', 'LABEL a=b', 'CMD ["x"]', 'USER 1', 'WORKDIR /w'),
-    fc.constantFrom('# comment', '', '   ', '# image-trust-ignore=latest-tag', 'RUN <<EOF', 'EOF', 'FROM', 'from nginx'),
+    fc.constantFrom(
+      'ARG BASE=nginx:1.31',
+      'ARG X',
+      'RUN echo hi',
+      'ENV A=1',
+      'LABEL a=b',
+      'CMD ["x"]',
+      'USER 1',
+      'WORKDIR /w',
+    ),
+    fc.constantFrom(
+      '# comment',
+      '',
+      '   ',
+      '# image-trust-ignore=latest-tag',
+      'RUN <<EOF',
+      'EOF',
+      'FROM',
+      'from nginx',
+    ),
   );
   const line = fc.tuple(piece, fc.constantFrom('', ' \\', ' `', '\\')).map(([p, c]) => p + c);
   const eol = fc.constantFrom('\n', '\r\n', '\r');
-  const file = fc.tuple(fc.constantFrom('', '# escape=`\n', '# escape=\\\n', '# syntax=docker/dockerfile:1\n# escape=`\n'), fc.array(fc.tuple(line, eol), { maxLength: 25 })).map(([head, rows]) => head + rows.map(([l, e]) => l + e).join(''));
-  fc.assert(fc.property(file, (text) => same(text)), { numRuns: 1500 });
+  const file = fc
+    .tuple(
+      fc.constantFrom('', '# escape=`\n', '# escape=\\\n', '# syntax=docker/dockerfile:1\n# escape=`\n'),
+      fc.array(fc.tuple(line, eol), { maxLength: 25 }),
+    )
+    .map(([head, rows]) => head + rows.map(([l, e]) => l + e).join(''));
+  fc.assert(
+    fc.property(file, (text) => same(text)),
+    { numRuns: 1500 },
+  );
 });

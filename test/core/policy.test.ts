@@ -13,7 +13,9 @@ test('reads the contract example', () => {
 });
 
 test('unknown keys and bad values are reported with their line', () => {
-  const { problems } = parsePolicy('trustedRegistry: [x]\nrules:\n  latest-tags: error\n  missing-tag: loud\nmaxImageAgeDays: -3\ntrustedNamespaces: bitnami\n');
+  const { problems } = parsePolicy(
+    'trustedRegistry: [x]\nrules:\n  latest-tags: error\n  missing-tag: loud\nmaxImageAgeDays: -3\ntrustedNamespaces: bitnami\n',
+  );
   const byLine = problems.map((p) => [p.range.start.line, p.message]);
   assert.equal(problems.length, 5);
   assert.match(String(byLine[0][1]), /Unknown key "trustedRegistry"/);
@@ -38,7 +40,10 @@ test('empty file is the default policy', () => {
 
 test('editor settings fill what the policy file leaves out', () => {
   const file = parsePolicy('rules: { latest-tag: error }\n').policy;
-  const { policy, warnings } = mergePolicy(file, new Set(['rules']), { rules: { 'latest-tag': 'off', 'missing-tag': 'info', nope: 'error' }, trustedNamespaces: ['grafana'] });
+  const { policy, warnings } = mergePolicy(file, new Set(['rules']), {
+    rules: { 'latest-tag': 'off', 'missing-tag': 'info', nope: 'error' },
+    trustedNamespaces: ['grafana'],
+  });
   assert.equal(policy.rules['latest-tag'], 'error');
   assert.equal(policy.rules['missing-tag'], 'info');
   assert.deepEqual(policy.trustedNamespaces, ['grafana']);

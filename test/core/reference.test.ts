@@ -21,7 +21,14 @@ const valid: Array<[string, string, string, string | undefined, string | undefin
   ['192.168.0.1:5000/app', '192.168.0.1:5000', 'app', undefined, undefined, '192.168.0.1:5000/app'],
   ['[fc00::1]:5000/docker', '[fc00::1]:5000', 'docker', undefined, undefined, '[fc00::1]:5000/docker'],
   [`ghcr.io/o/r:tag@sha256:${HEX}`, 'ghcr.io', 'o/r', 'tag', `sha256:${HEX}`, 'ghcr.io/o/r'],
-  ['mcr.microsoft.com/dotnet/aspnet:8.0', 'mcr.microsoft.com', 'dotnet/aspnet', '8.0', undefined, 'mcr.microsoft.com/dotnet/aspnet'],
+  [
+    'mcr.microsoft.com/dotnet/aspnet:8.0',
+    'mcr.microsoft.com',
+    'dotnet/aspnet',
+    '8.0',
+    undefined,
+    'mcr.microsoft.com/dotnet/aspnet',
+  ],
   ['a__b/c-----d.e:T_1.x-y', 'docker.io', 'a__b/c-----d.e', 'T_1.x-y', undefined, 'a__b/c-----d.e'],
 ];
 
@@ -64,12 +71,20 @@ for (const [input, error] of invalid) {
 }
 
 test('withTagAndDigest keeps the name as written and changes only tag and digest', () => {
-  assert.equal(withTagAndDigest('docker.io/library/nginx:1.27', '1.27', `sha256:${HEX}`), `docker.io/library/nginx:1.27@sha256:${HEX}`);
-  assert.equal(withTagAndDigest('localhost:5000/app', 'latest', `sha256:${HEX}`), `localhost:5000/app:latest@sha256:${HEX}`);
+  assert.equal(
+    withTagAndDigest('docker.io/library/nginx:1.27', '1.27', `sha256:${HEX}`),
+    `docker.io/library/nginx:1.27@sha256:${HEX}`,
+  );
+  assert.equal(
+    withTagAndDigest('localhost:5000/app', 'latest', `sha256:${HEX}`),
+    `localhost:5000/app:latest@sha256:${HEX}`,
+  );
   assert.equal(withTagAndDigest(`nginx:1.25@sha256:${HEX}`, '1.27', undefined), 'nginx:1.27');
 });
 
 test('loopback hosts', () => {
-  for (const h of ['localhost', 'localhost:5000', '127.0.0.1', '127.1.2.3:80', '[::1]:5000']) assert.ok(isLoopbackHost(h), h);
-  for (const h of ['example.com', '10.0.0.1:5000', 'localhost.example.com', '128.0.0.1']) assert.ok(!isLoopbackHost(h), h);
+  for (const h of ['localhost', 'localhost:5000', '127.0.0.1', '127.1.2.3:80', '[::1]:5000'])
+    assert.ok(isLoopbackHost(h), h);
+  for (const h of ['example.com', '10.0.0.1:5000', 'localhost.example.com', '128.0.0.1'])
+    assert.ok(!isLoopbackHost(h), h);
 });

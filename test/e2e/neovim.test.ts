@@ -133,11 +133,20 @@ test('Neovim receives the offline diagnostics of a Dockerfile, then updates them
   ]);
   const severities = Object.fromEntries(result.diagnostics!.map((d) => [`${d.lnum}:${d.code}`, d.severity]));
   // vim.diagnostic.severity: 1 error, 2 warning, 3 info, 4 hint.
-  assert.deepEqual(severities, { '0:latest-tag': 2, '0:unpinned-digest': 3, '1:unofficial-image': 2, '1:unpinned-digest': 3 });
+  assert.deepEqual(severities, {
+    '0:latest-tag': 2,
+    '0:unpinned-digest': 3,
+    '1:unofficial-image': 2,
+    '1:unpinned-digest': 3,
+  });
   const unofficial = result.diagnostics!.find((d) => d.code === 'unofficial-image')!;
   assert.match(unofficial.message, /someuser\/tool/);
 
-  assert.equal(result.edit_settled, true, `diagnostics did not follow the edit: ${JSON.stringify(result.after_edit)}\n${stderr}`);
+  assert.equal(
+    result.edit_settled,
+    true,
+    `diagnostics did not follow the edit: ${JSON.stringify(result.after_edit)}\n${stderr}`,
+  );
   assert.deepEqual(summary(result.after_edit), [
     '1:6-12 missing-tag [image-trust]',
     '1:6-12 unpinned-digest [image-trust]',

@@ -83,16 +83,34 @@ function packagedExtension(): string {
  * process, so a synchronous spawn would leave the CLI (and the editor) waiting on them.
  */
 async function cliCounts(files: string[]): Promise<Counts> {
-  const args = [join(ROOT, 'dist', 'cli.js'), 'lint', ...files, '--format', 'json', '--fail-on', 'never', '--registry-mirror', `docker.io=${registry.url}`, '--hub-url', hub.url];
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: isolatedEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const args = [
+    join(ROOT, 'dist', 'cli.js'),
+    'lint',
+    ...files,
+    '--format',
+    'json',
+    '--fail-on',
+    'never',
+    '--registry-mirror',
+    `docker.io=${registry.url}`,
+    '--hub-url',
+    hub.url,
+  ];
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(process.execPath, args, {
+        env: isolatedEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 120_000,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    },
+  );
   assert.equal(code, 0, `image-trust lint failed: ${stderr}`);
   const report = JSON.parse(stdout) as { files: Array<{ findings: Array<{ severity: string }> }> };
   const counts: Counts = { errors: 0, warnings: 0, infos: 0 };
@@ -152,12 +170,22 @@ before(
     const userData = join(work, 'user-data');
     const extensions = join(work, 'extensions');
     workspace = join(work, 'workspace');
-    for (const dir of [join(userData, 'User'), join(userData, 'Machine'), extensions, workspace, join(work, 'home', '.docker')]) mkdirSync(dir, { recursive: true });
+    for (const dir of [
+      join(userData, 'User'),
+      join(userData, 'Machine'),
+      extensions,
+      workspace,
+      join(work, 'home', '.docker'),
+    ])
+      mkdirSync(dir, { recursive: true });
 
     [registry, hub] = await Promise.all([startRegistry(), startHubServer()]);
     // Built today, as a maintained image is, so stale-image stays out of the pictures.
     const built = new Date().toISOString();
-    const nginx = await pushImage(registry, 'library/nginx', '1.27.3', { platforms: ['linux/amd64', 'linux/arm64'], created: built });
+    const nginx = await pushImage(registry, 'library/nginx', '1.27.3', {
+      platforms: ['linux/amd64', 'linux/arm64'],
+      created: built,
+    });
     await tagExisting(registry, 'library/nginx', ['1.27', '1', 'latest'], nginx.digest);
     nginxDigest = nginx.digest;
     const postgres = await pushImage(registry, 'library/postgres', '16.4', { created: built });
@@ -165,11 +193,24 @@ before(
     // The fixture Hub knows someuser/nginx as a community repository; the registry must have it too.
     await pushImage(registry, 'someuser/nginx', '1.25', { created: built });
 
-    writeFileSync(join(workspace, 'Dockerfile'), 'FROM nginx:1.27 AS web\nFROM someuser/nginx:1.25 AS extra\nFROM nginx:latest\nCOPY --from=extra /etc/nginx /etc/nginx\n');
-    writeFileSync(join(workspace, 'compose.yaml'), 'services:\n  db:\n    image: postgres\n  web:\n    image: nginx:latest\n');
+    writeFileSync(
+      join(workspace, 'Dockerfile'),
+      'FROM nginx:1.27 AS web\nFROM someuser/nginx:1.25 AS extra\nFROM nginx:latest\nCOPY --from=extra /etc/nginx /etc/nginx\n',
+    );
+    writeFileSync(
+      join(workspace, 'compose.yaml'),
+      'services:\n  db:\n    image: postgres\n  web:\n    image: nginx:latest\n',
+    );
 
     // code-server is a remote window: machine-scoped settings live in <user-data-dir>/Machine.
-    writeFileSync(join(userData, 'Machine', 'settings.json'), JSON.stringify({ 'imageTrust.registryMirrors': { 'docker.io': registry.url }, 'imageTrust.hubUrl': hub.url }, null, 2));
+    writeFileSync(
+      join(userData, 'Machine', 'settings.json'),
+      JSON.stringify(
+        { 'imageTrust.registryMirrors': { 'docker.io': registry.url }, 'imageTrust.hubUrl': hub.url },
+        null,
+        2,
+      ),
+    );
     writeFileSync(
       join(userData, 'User', 'settings.json'),
       JSON.stringify(
@@ -199,11 +240,25 @@ before(
       ...isolatedEnv(),
       CODE_SERVER_CONFIG: configFile,
       // Any Marketplace request fails on this machine instead of leaving it.
-      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }),
+      EXTENSIONS_GALLERY: JSON.stringify({
+        serviceUrl: 'http://127.0.0.1:9/gallery',
+        itemUrl: 'http://127.0.0.1:9/item',
+      }),
     };
-    const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check'];
+    const common = [
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+    ];
 
-    const installed = spawnSync(install.node, [install.entry, ...common, '--install-extension', vsix], { encoding: 'utf8', env, timeout: 180_000 });
+    const installed = spawnSync(install.node, [install.entry, ...common, '--install-extension', vsix], {
+      encoding: 'utf8',
+      env,
+      timeout: 180_000,
+    });
     assert.equal(installed.status, 0, `--install-extension failed:\n${installed.stdout}\n${installed.stderr}`);
     const ours = readdirSync(extensions).filter((name) => name.startsWith('image-trust.image-trust-'));
     assert.equal(ours.length, 1, `extension not in ${extensions}: ${readdirSync(extensions).join(', ')}`);
@@ -211,7 +266,17 @@ before(
     const port = await freePort();
     codeServer = spawn(
       install.node,
-      [install.entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--ignore-last-opened', '--disable-getting-started-override', workspace],
+      [
+        install.entry,
+        ...common,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--ignore-last-opened',
+        '--disable-getting-started-override',
+        workspace,
+      ],
       { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const server = codeServer;
@@ -221,7 +286,15 @@ before(
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       // launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -245,7 +318,11 @@ async function openFile(name: string): Promise<void> {
   await row.waitFor({ timeout: UI_WAIT });
   await row.dblclick();
   await page.locator(`.tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: UI_WAIT });
-  await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page
+    .locator('.monaco-editor .view-lines')
+    .first()
+    .click({ position: { x: 5, y: 5 } })
+    .catch(() => undefined);
 }
 
 /** Moves the cursor with Go to Line/Column, as a keyboard user would. */
@@ -279,22 +356,39 @@ async function waitForProblemCounts(expected: Counts): Promise<void> {
     if (JSON.stringify(last.counts) === JSON.stringify(expected)) return;
     await page.waitForTimeout(250);
   }
-  assert.deepEqual(last.counts, expected, `status bar says "${last.label}"; the CLI found ${JSON.stringify(expected)}. Problems panel:\n${await problemsPanelText()}`);
+  assert.deepEqual(
+    last.counts,
+    expected,
+    `status bar says "${last.label}"; the CLI found ${JSON.stringify(expected)}. Problems panel:\n${await problemsPanelText()}`,
+  );
 }
 
 /** Online: the shield icon (starting, offline, degraded and stopped show other icons). */
 async function waitForStatusOnline(): Promise<void> {
   const online = await page
-    .waitForFunction(() => !!document.querySelector('.statusbar-item[id$="imageTrust.status"] .codicon-shield'), undefined, { timeout: NETWORK_WAIT })
-    .then(() => true, () => false);
-  const html = await page.evaluate(() => document.querySelector('.statusbar-item[id$="imageTrust.status"]')?.outerHTML ?? '(no Image Trust item)');
+    .waitForFunction(
+      () => !!document.querySelector('.statusbar-item[id$="imageTrust.status"] .codicon-shield'),
+      undefined,
+      { timeout: NETWORK_WAIT },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  const html = await page.evaluate(
+    () => document.querySelector('.statusbar-item[id$="imageTrust.status"]')?.outerHTML ?? '(no Image Trust item)',
+  );
   assert.ok(online, `the status item is not online: ${html}`);
 }
 
 async function problemsPanelText(): Promise<string> {
   await page.keyboard.press('Control+Shift+M');
   const panel = page.locator('.markers-panel');
-  await panel.locator('.monaco-list-row').first().waitFor({ timeout: UI_WAIT }).catch(() => undefined);
+  await panel
+    .locator('.monaco-list-row')
+    .first()
+    .waitFor({ timeout: UI_WAIT })
+    .catch(() => undefined);
   const text = await panel.innerText().catch(() => '(no Problems panel)');
   await page.keyboard.press('Control+Shift+M');
   return text;
@@ -309,32 +403,46 @@ async function showHoverAt(line: number, column: number): Promise<string> {
   // Marker hovers show at once; ours (its first line: tier · whether the policy trusts it) follows
   // when the registry and Hub have answered.
   await page
-    .waitForFunction(() => /(trusted|not trusted) by your policy/.test(document.querySelector('.monaco-hover:not(.hidden) .monaco-hover-content')?.textContent ?? ''), undefined, { timeout: NETWORK_WAIT })
+    .waitForFunction(
+      () =>
+        /(trusted|not trusted) by your policy/.test(
+          document.querySelector('.monaco-hover:not(.hidden) .monaco-hover-content')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: NETWORK_WAIT },
+    )
     .catch(() => undefined);
   return hover.innerText();
 }
 
-test('squiggles and the Problems count for a Dockerfile and a compose file match the CLI', { timeout: 5 * 60_000 }, async () => {
-  await openFile('Dockerfile');
-  await waitForProblemCounts(await cliCounts([join(workspace, 'Dockerfile')]));
-  await waitForStatusOnline();
-  const squiggles = await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info').count();
-  assert.ok(squiggles > 0, 'no squiggles drawn in the Dockerfile');
-  await page.screenshot({ path: join(SHOTS, '01-squiggles.png') });
+test(
+  'squiggles and the Problems count for a Dockerfile and a compose file match the CLI',
+  { timeout: 5 * 60_000 },
+  async () => {
+    await openFile('Dockerfile');
+    await waitForProblemCounts(await cliCounts([join(workspace, 'Dockerfile')]));
+    await waitForStatusOnline();
+    const squiggles = await page
+      .locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info')
+      .count();
+    assert.ok(squiggles > 0, 'no squiggles drawn in the Dockerfile');
+    await page.screenshot({ path: join(SHOTS, '01-squiggles.png') });
 
-  await openFile('compose.yaml');
-  await waitForProblemCounts(await cliCounts([join(workspace, 'Dockerfile'), join(workspace, 'compose.yaml')]));
-  await page.keyboard.press('Control+Shift+M');
-  const panel = page.locator('.markers-panel');
-  await panel.locator('.monaco-list-row').first().waitFor({ timeout: UI_WAIT });
-  const text = await panel.innerText();
-  for (const code of ['latest-tag', 'missing-tag', 'unofficial-image', 'unpinned-digest']) assert.match(text, new RegExp(code), `Problems panel lacks ${code}:\n${text}`);
-  assert.match(text, /image-trust/);
-  assert.match(text, /compose\.yaml/);
-  assert.match(text, /Dockerfile/);
-  await page.screenshot({ path: join(SHOTS, '02-problems.png') });
-  await page.keyboard.press('Control+Shift+M');
-});
+    await openFile('compose.yaml');
+    await waitForProblemCounts(await cliCounts([join(workspace, 'Dockerfile'), join(workspace, 'compose.yaml')]));
+    await page.keyboard.press('Control+Shift+M');
+    const panel = page.locator('.markers-panel');
+    await panel.locator('.monaco-list-row').first().waitFor({ timeout: UI_WAIT });
+    const text = await panel.innerText();
+    for (const code of ['latest-tag', 'missing-tag', 'unofficial-image', 'unpinned-digest'])
+      assert.match(text, new RegExp(code), `Problems panel lacks ${code}:\n${text}`);
+    assert.match(text, /image-trust/);
+    assert.match(text, /compose\.yaml/);
+    assert.match(text, /Dockerfile/);
+    await page.screenshot({ path: join(SHOTS, '02-problems.png') });
+    await page.keyboard.press('Control+Shift+M');
+  },
+);
 
 test('the hover names the publisher tier', { timeout: 3 * 60_000 }, async () => {
   await openFile('Dockerfile');
@@ -376,18 +484,30 @@ test('the status bar item says the registry is online and opens the log', { time
   assert.match((await item.innerText()).trim(), /Image Trust/);
   await waitForStatusOnline();
   await item.hover();
-  const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: 'Image Trust log' }).first();
+  const tooltip = page
+    .locator('.workbench-hover, .monaco-hover:not(.hidden)')
+    .filter({ hasText: 'Image Trust log' })
+    .first();
   await tooltip.waitFor({ timeout: UI_WAIT });
   const box = (await item.boundingBox())!;
   const shotTop = Math.max(0, box.y - 220);
-  await page.screenshot({ path: join(SHOTS, '06-status-bar.png'), clip: { x: 700, y: shotTop, width: 700, height: 900 - shotTop } });
+  await page.screenshot({
+    path: join(SHOTS, '06-status-bar.png'),
+    clip: { x: 700, y: shotTop, width: 700, height: 900 - shotTop },
+  });
 
   await item.click();
   // The click runs "Image Trust: Show log": the Output panel with our channel.
   const output = page.locator('.panel .output-view, .panel [id="workbench.panel.output"]').first();
   await output.waitFor({ timeout: UI_WAIT });
   await page.waitForFunction(
-    () => [...document.querySelectorAll('.panel select, .panel .monaco-select-box, .panel [aria-label]')].some((e) => /Image Trust/.test(e.value ?? '') || /Image Trust/.test(e.getAttribute('title') ?? '') || /Image Trust/.test(e.textContent ?? '')),
+    () =>
+      [...document.querySelectorAll('.panel select, .panel .monaco-select-box, .panel [aria-label]')].some(
+        (e) =>
+          /Image Trust/.test(e.value ?? '') ||
+          /Image Trust/.test(e.getAttribute('title') ?? '') ||
+          /Image Trust/.test(e.textContent ?? ''),
+      ),
     undefined,
     { timeout: UI_WAIT },
   );

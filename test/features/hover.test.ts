@@ -10,16 +10,33 @@ const D = `sha256:${'d'.repeat(64)}`;
 test('the first line says the tier and whether the policy trusts it; details follow', () => {
   const analysis = analyzeDocument('FROM nginx:1.25\n', 'dockerfile');
   const facts: ImageFacts = {
-    publisher: { state: 'known', value: { tier: 'official', description: 'Official build of Nginx.', starCount: 20500, pullCount: 12_300_000_000 } },
+    publisher: {
+      state: 'known',
+      value: { tier: 'official', description: 'Official build of Nginx.', starCount: 20500, pullCount: 12_300_000_000 },
+    },
     currentDigest: { state: 'known', value: D },
-    tagDetails: { state: 'known', value: { lastPushed: '2026-11-01T00:00:00Z', platforms: ['linux/amd64', 'linux/arm64'], compressedSize: 70 * 1024 * 1024 } },
+    tagDetails: {
+      state: 'known',
+      value: {
+        lastPushed: '2026-11-01T00:00:00Z',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        compressedSize: 70 * 1024 * 1024,
+      },
+    },
     newer: { patch: '1.25.5', minor: '1.27.3' },
     eol: { product: 'nginx', productTitle: 'nginx', cycle: '1.25', eolDate: '2024-05-29', isEol: true },
     signature: { state: 'known', value: { state: 'unsigned', kinds: [] } },
   };
   const policy = defaultPolicy();
   const findings = evaluateRules(analysis, policy, { online: true, factsFor: () => facts });
-  const md = renderHover({ analyzed: analysis.references[0], facts, policy, findings, online: true, now: new Date('2026-11-22T00:00:00Z') });
+  const md = renderHover({
+    analyzed: analysis.references[0],
+    facts,
+    policy,
+    findings,
+    online: true,
+    now: new Date('2026-11-22T00:00:00Z'),
+  });
   const first = md.split('\n')[0];
   assert.match(first, /Docker Official Image · .*trusted by your policy/);
   assert.match(md, /Official build of Nginx\./);
@@ -38,10 +55,21 @@ test('the first line says the tier and whether the policy trusts it; details fol
 
 test('community and private registries say so', () => {
   const community = analyzeDocument('FROM someuser/app:1\nFROM ghcr.io/o/r:1\n', 'dockerfile');
-  const md = renderHover({ analyzed: community.references[0], facts: { publisher: { state: 'known', value: { tier: 'community' } } }, policy: defaultPolicy(), findings: [], online: true });
+  const md = renderHover({
+    analyzed: community.references[0],
+    facts: { publisher: { state: 'known', value: { tier: 'community' } } },
+    policy: defaultPolicy(),
+    findings: [],
+    online: true,
+  });
   assert.match(md.split('\n')[0], /Community publisher · .*not trusted/);
-  const other = renderHover({ analyzed: community.references[1], facts: {}, policy: defaultPolicy(), findings: [], online: false });
+  const other = renderHover({
+    analyzed: community.references[1],
+    facts: {},
+    policy: defaultPolicy(),
+    findings: [],
+    online: false,
+  });
   assert.match(other.split('\n')[0], /Private or third-party registry/);
   assert.match(other, /Offline/);
 });
-

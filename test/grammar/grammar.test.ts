@@ -7,7 +7,9 @@ import { describe, test } from 'node:test';
 import { LineTokenizer, type Grammar, type GrammarRule } from './textmateLine';
 
 const root = join(__dirname, '..', '..');
-const grammar = JSON.parse(readFileSync(join(root, 'syntaxes', 'image-reference.injection.tmLanguage.json'), 'utf8')) as Grammar & { injectionSelector: string };
+const grammar = JSON.parse(
+  readFileSync(join(root, 'syntaxes', 'image-reference.injection.tmLanguage.json'), 'utf8'),
+) as Grammar & { injectionSelector: string };
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const REGISTRY = 'entity.name.type.registry.image-trust';
@@ -35,7 +37,11 @@ function expectParts(lines: string | string[], expected: Record<string, string |
   const all = Array.isArray(lines) ? lines : [lines];
   for (const [fragment, scopes] of Object.entries(expected)) {
     const got = scopesOf(all, lineNumber, fragment);
-    for (const scope of [scopes].flat()) assert.ok(got.has(scope), `"${fragment}" in "${all[lineNumber]}" should have ${scope}; has ${[...got].join(', ') || 'nothing'}`);
+    for (const scope of [scopes].flat())
+      assert.ok(
+        got.has(scope),
+        `"${fragment}" in "${all[lineNumber]}" should have ${scope}; has ${[...got].join(', ') || 'nothing'}`,
+      );
   }
 }
 
@@ -73,13 +79,25 @@ describe('FROM', () => {
 
   test('lowercase instruction, flags and the stage name', () => {
     const line = 'from --platform=$BUILDPLATFORM python:3.12-slim AS build';
-    expectParts(line, { from: FROM_KEYWORD, python: REPOSITORY, '3.12-slim': TAG, AS: FROM_KEYWORD, build: STAGE, $BUILDPLATFORM: VARIABLE });
+    expectParts(line, {
+      from: FROM_KEYWORD,
+      python: REPOSITORY,
+      '3.12-slim': TAG,
+      AS: FROM_KEYWORD,
+      build: STAGE,
+      $BUILDPLATFORM: VARIABLE,
+    });
     expectNoParts(line, 'platform');
     expectNoParts(line, 'build', 0, line.indexOf(' AS '));
   });
 
   test('a FROM continued over lines', () => {
-    const lines = ['FROM --platform=linux/amd64 \\', '    golang:1.22-bookworm \\', '    AS builder', 'RUN go build ./...'];
+    const lines = [
+      'FROM --platform=linux/amd64 \\',
+      '    golang:1.22-bookworm \\',
+      '    AS builder',
+      'RUN go build ./...',
+    ];
     expectParts(lines, { golang: REPOSITORY, '1.22-bookworm': TAG }, 1);
     expectParts(lines, { builder: STAGE }, 2);
     expectNoParts(lines, 'linux/amd64', 0);
@@ -138,7 +156,10 @@ describe('compose image:', () => {
   });
 
   test('interpolation and other keys', () => {
-    expectParts('    image: ${REGISTRY:-docker.io}/app:${TAG}', { '${REGISTRY:-docker.io}': VARIABLE, '${TAG}': VARIABLE });
+    expectParts('    image: ${REGISTRY:-docker.io}/app:${TAG}', {
+      '${REGISTRY:-docker.io}': VARIABLE,
+      '${TAG}': VARIABLE,
+    });
     expectNoParts('    image: ${REGISTRY:-docker.io}/app:${TAG}', 'app');
     expectNoParts('    container_name: nginx', 'nginx');
     expectNoParts('    base-image: nginx', 'nginx');
@@ -152,7 +173,8 @@ describe('the grammar file', () => {
     for (const key of ['match', 'begin', 'end'] as const) if (rule[key]) sources.push([`${where}.${key}`, rule[key]!]);
     rule.patterns?.forEach((p, i) => collect(`${where}.patterns[${i}]`, p));
     for (const group of [rule.captures, rule.beginCaptures, rule.endCaptures]) {
-      for (const [k, c] of Object.entries(group ?? {})) c.patterns?.forEach((p, i) => collect(`${where}.captures[${k}][${i}]`, p));
+      for (const [k, c] of Object.entries(group ?? {}))
+        c.patterns?.forEach((p, i) => collect(`${where}.captures[${k}][${i}]`, p));
     }
   };
   for (const [name, rule] of Object.entries(grammar.repository)) collect(name, rule);
@@ -173,7 +195,9 @@ describe('the grammar file', () => {
   });
 
   test('package.json registers it for Dockerfile and YAML', () => {
-    const entry = manifest.contributes.grammars.find((g: { path: string }) => g.path.endsWith('image-reference.injection.tmLanguage.json'));
+    const entry = manifest.contributes.grammars.find((g: { path: string }) =>
+      g.path.endsWith('image-reference.injection.tmLanguage.json'),
+    );
     assert.ok(entry);
     assert.equal(entry.scopeName, grammar.scopeName);
     assert.ok(entry.injectTo.includes('source.dockerfile') && entry.injectTo.includes('source.yaml'));

@@ -68,7 +68,14 @@ export class LineTokenizer {
     });
   }
 
-  private run(line: string, from: number, to: number, scopes: LineScopes, stack: OpenRegion[], base: GrammarRule[] = this.grammar.patterns): void {
+  private run(
+    line: string,
+    from: number,
+    to: number,
+    scopes: LineScopes,
+    stack: OpenRegion[],
+    base: GrammarRule[] = this.grammar.patterns,
+  ): void {
     // Captured text is tokenized with the line before it in view (as vscode-textmate does), so
     // lookbehinds see what precedes the capture and $ matches at its end.
     const text = line.slice(0, to);
@@ -97,7 +104,13 @@ export class LineTokenizer {
         this.paint(line, match, outer, rule.endCaptures ?? {}, scopes);
         stack.pop();
       } else if (rule.begin) {
-        this.paint(line, match, [...outer, ...scopeNames(rule.name)], rule.beginCaptures ?? rule.captures ?? {}, scopes);
+        this.paint(
+          line,
+          match,
+          [...outer, ...scopeNames(rule.name)],
+          rule.beginCaptures ?? rule.captures ?? {},
+          scopes,
+        );
         stack.push({ rule });
       } else {
         this.paint(line, match, [...outer, ...scopeNames(rule.name)], rule.captures ?? {}, scopes);
@@ -112,7 +125,13 @@ export class LineTokenizer {
     }
   }
 
-  private paint(line: string, match: RegExpExecArray, outer: string[], captures: Record<string, GrammarCapture>, scopes: LineScopes): void {
+  private paint(
+    line: string,
+    match: RegExpExecArray,
+    outer: string[],
+    captures: Record<string, GrammarCapture>,
+    scopes: LineScopes,
+  ): void {
     const start = match.index;
     const end = start + match[0].length;
     for (let i = start; i < end; i++) scopes[i].push(...outer);

@@ -77,7 +77,13 @@ test('missing and mistyped fields become absent fields', async () => {
   const hubClient = client();
   const repo = await hubClient.getRepository('sparse', 'thing');
   assert.ok(repo.ok);
-  assert.deepEqual(repo.value, { namespace: 'sparse', name: 'thing', categories: [], mediaTypes: [], contentTypes: [] });
+  assert.deepEqual(repo.value, {
+    namespace: 'sparse',
+    name: 'thing',
+    categories: [],
+    mediaTypes: [],
+    contentTypes: [],
+  });
   const tag = await hubClient.getTag('sparse', 'thing', 'v1');
   assert.ok(tag.ok);
   assert.equal(tag.value.v2, true);
@@ -141,7 +147,11 @@ test('timeouts, bad bodies and bad base URLs are errors, not exceptions', async 
   assert.equal(hub.count('/v2/namespaces/slow'), 1, 'a timeout is not retried');
   const garbled = await client().getRepository('garbled', 'app');
   assert.equal(!garbled.ok && garbled.error.kind, 'protocol');
-  const insecure = await createHubClient({ hubUrl: 'http://hub.example.com', offline: false, cacheDir: '' }).getRepository('a', 'b');
+  const insecure = await createHubClient({
+    hubUrl: 'http://hub.example.com',
+    offline: false,
+    cacheDir: '',
+  }).getRepository('a', 'b');
   assert.equal(!insecure.ok && insecure.error.kind, 'insecureRefused');
   const nonsense = await createHubClient({ hubUrl: 'not a url', offline: false, cacheDir: '' }).getRepository('a', 'b');
   assert.equal(!nonsense.ok && nonsense.error.kind, 'protocol');
@@ -211,7 +221,12 @@ test('answers are cached on disk for a day, then asked again; stale answers serv
   assert.equal(hub.count(), 5, 'three attempts were made');
 
   // Another Hub URL (a mirror) never reuses these answers.
-  const elsewhere = await createHubClient({ hubUrl: 'http://127.0.0.1:1', offline: true, cacheDir: dir, now: () => clock }).getRepository('bitnami', 'redis');
+  const elsewhere = await createHubClient({
+    hubUrl: 'http://127.0.0.1:1',
+    offline: true,
+    cacheDir: dir,
+    now: () => clock,
+  }).getRepository('bitnami', 'redis');
   assert.equal(!elsewhere.ok && elsewhere.error.kind, 'offline');
 });
 
@@ -239,5 +254,8 @@ test('no credentials or cookies ever go to the Hub', async () => {
 test('onRequest sees every attempt', async () => {
   const seen: string[] = [];
   await client({ onRequest: (u) => seen.push(u) }).getRepository('flaky', 'app');
-  assert.deepEqual(seen, [`${hub.url}/v2/namespaces/flaky/repositories/app`, `${hub.url}/v2/namespaces/flaky/repositories/app`]);
+  assert.deepEqual(seen, [
+    `${hub.url}/v2/namespaces/flaky/repositories/app`,
+    `${hub.url}/v2/namespaces/flaky/repositories/app`,
+  ]);
 });

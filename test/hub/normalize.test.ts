@@ -5,8 +5,13 @@ import { hubTagPlatforms, parseHubRepository, parseHubTag, tierFromSearch } from
 test('a tag payload becomes a typed tag; attestation entries are not platforms', () => {
   const tag = parseHubTag(
     {
-      name: '1.27', digest: 'sha256:' + 'a'.repeat(64), tag_last_pushed: '2026-07-01T10:00:00Z', tag_status: 'active',
-      full_size: 123, v2: true, images: [
+      name: '1.27',
+      digest: 'sha256:' + 'a'.repeat(64),
+      tag_last_pushed: '2026-07-01T10:00:00Z',
+      tag_status: 'active',
+      full_size: 123,
+      v2: true,
+      images: [
         { os: 'linux', architecture: 'amd64', variant: null },
         { os: 'linux', architecture: 'arm', variant: 'v7' },
         { os: 'unknown', architecture: 'unknown' },
@@ -26,8 +31,19 @@ test('a tag payload becomes a typed tag; attestation entries are not platforms',
 test('mistyped and missing fields are absent, not errors', () => {
   const tag = parseHubTag({ v2: 'false', full_size: 'big', images: {} }, 'x');
   assert.deepEqual(tag, { name: 'x', images: [], v2: false });
-  const repo = parseHubRepository({ pull_count: '1B+', star_count: '12', categories: [{ slug: 'x' }, 3, { name: 'DB' }] }, 'a', 'b');
-  assert.deepEqual(repo, { namespace: 'a', name: 'b', categories: [{ name: 'DB' }], mediaTypes: [], contentTypes: [], starCount: 12 });
+  const repo = parseHubRepository(
+    { pull_count: '1B+', star_count: '12', categories: [{ slug: 'x' }, 3, { name: 'DB' }] },
+    'a',
+    'b',
+  );
+  assert.deepEqual(repo, {
+    namespace: 'a',
+    name: 'b',
+    categories: [{ name: 'DB' }],
+    mediaTypes: [],
+    contentTypes: [],
+    starCount: 12,
+  });
   assert.equal(parseHubRepository([], 'a', 'b'), undefined);
   assert.equal(parseHubTag('nope', 'x'), undefined);
 });

@@ -89,15 +89,24 @@ describe('CLI against the real registry', () => {
 
     const latest = at(1, 'latest-tag')!;
     assert.match(latest.message, /points to 1\.27\.3 today/);
-    assert.deepEqual(latest.fixes.map((f) => f.replacement), ['nginx:1.27.3', `nginx:1.27.3@${digests['library/nginx:1.27.3']}`]);
+    assert.deepEqual(
+      latest.fixes.map((f) => f.replacement),
+      ['nginx:1.27.3', `nginx:1.27.3@${digests['library/nginx:1.27.3']}`],
+    );
 
     assert.equal(at(2, 'unpinned-digest')!.fixes[0].replacement, `nginx:1.27.2@${digests['library/nginx:1.27.2']}`);
     const outdated = at(2, 'outdated-version')!;
     assert.match(outdated.message, /1\.27\.3 \(newest patch\)/);
-    assert.deepEqual(outdated.fixes.map((f) => f.title), ['Update to 1.27.3 (patch)']);
+    assert.deepEqual(
+      outdated.fixes.map((f) => f.title),
+      ['Update to 1.27.3 (patch)'],
+    );
 
     const python = at(3, 'outdated-version')!;
-    assert.deepEqual(python.fixes.map((f) => f.replacement), ['python:3.11.9-slim-bookworm', 'python:3.12.1-slim-bookworm']);
+    assert.deepEqual(
+      python.fixes.map((f) => f.replacement),
+      ['python:3.11.9-slim-bookworm', 'python:3.12.1-slim-bookworm'],
+    );
 
     const community = at(4, 'unofficial-image')!;
     assert.match(community.message, /community account "someuser"/);
@@ -124,7 +133,8 @@ describe('CLI against the real registry', () => {
 
   test('pin rewrites only the references, byte for byte, where their text lives', async () => {
     const d = (k: string) => digests[k];
-    const before = '\uFEFF# syntax=docker/dockerfile:1\r\nARG BASE=nginx:1.27\r\nFROM ${BASE} AS web\r\n\t# a comment with nginx:1.27\r\nFROM --platform=linux/amd64 python:3.12.1-slim-bookworm\r\nFROM web\r\nCOPY --from=nginx:1.26 /etc/nginx /x';
+    const before =
+      '\uFEFF# syntax=docker/dockerfile:1\r\nARG BASE=nginx:1.27\r\nFROM ${BASE} AS web\r\n\t# a comment with nginx:1.27\r\nFROM --platform=linux/amd64 python:3.12.1-slim-bookworm\r\nFROM web\r\nCOPY --from=nginx:1.26 /etc/nginx /x';
     const expected = `\uFEFF# syntax=docker/dockerfile:1\r\nARG BASE=nginx:1.27@${d('library/nginx:1.27.3')}\r\nFROM \${BASE} AS web\r\n\t# a comment with nginx:1.27\r\nFROM --platform=linux/amd64 python:3.12.1-slim-bookworm@${d('library/python:3.12.1-slim-bookworm')}\r\nFROM web\r\nCOPY --from=nginx:1.26@${d('library/nginx:1.26.3')} /etc/nginx /x`;
     const path = join(dir, 'pin.Dockerfile');
     writeFileSync(path, before);
@@ -142,11 +152,17 @@ describe('CLI against the real registry', () => {
 
   test('compose ${VAR:-default} is pinned in the default; an unset variable is reported, not guessed', async () => {
     const path = join(dir, 'compose.yaml');
-    writeFileSync(path, 'services:\n  web:\n    image: ${WEB:-nginx:1.27}   # default\n  app:\n    image: app:${VERSION}\n');
+    writeFileSync(
+      path,
+      'services:\n  web:\n    image: ${WEB:-nginx:1.27}   # default\n  app:\n    image: app:${VERSION}\n',
+    );
     const r = await cli(['pin', 'compose.yaml']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /cannot pin app:\$\{VERSION\}: VERSION has no value here/);
-    assert.equal(readFileSync(path, 'utf8'), `services:\n  web:\n    image: \${WEB:-nginx:1.27@${digests['library/nginx:1.27.3']}}   # default\n  app:\n    image: app:\${VERSION}\n`);
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      `services:\n  web:\n    image: \${WEB:-nginx:1.27@${digests['library/nginx:1.27.3']}}   # default\n  app:\n    image: app:\${VERSION}\n`,
+    );
   });
 });
 
@@ -156,7 +172,10 @@ describe('language server against the real registry', () => {
     client = await LspTestClient.start({
       rootPath: dir,
       env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(dir, 'no-docker-config') },
-      initializationOptions: { settings: {}, machineSettings: { registryMirrors: { 'docker.io': registry.url }, hubUrl: hub.url } },
+      initializationOptions: {
+        settings: {},
+        machineSettings: { registryMirrors: { 'docker.io': registry.url }, hubUrl: hub.url },
+      },
       // A workspace setting must not redirect requests: this mirror must never be asked.
       configuration: { registryMirrors: { 'docker.io': other.url }, hubUrl: 'http://127.0.0.1:9' },
     });
@@ -169,7 +188,9 @@ describe('language server against the real registry', () => {
     const d = await client.diagnosticsFor(uri, (p) => p.diagnostics.some((x) => x.code === 'outdated-version'), 30_000);
     assert.ok(d.diagnostics.some((x) => x.code === 'unofficial-image' && /community account/.test(x.message)));
 
-    const actions = await client.request<Array<{ title: string; kind: string; edit?: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
+    const actions = await client.request<
+      Array<{ title: string; kind: string; edit?: { changes: Record<string, Array<{ newText: string }>> } }>
+    >('textDocument/codeAction', {
       textDocument: { uri },
       range: d.diagnostics[0].range,
       context: { diagnostics: d.diagnostics.filter((x) => x.range.start.line === 0) },
@@ -180,14 +201,22 @@ describe('language server against the real registry', () => {
     assert.equal(pin.edit!.changes[uri][0].newText, `nginx:1.27.2@${digests['library/nginx:1.27.2']}`);
     assert.ok(actions.some((a) => a.title === 'Update to 1.27.3 (patch)'));
 
-    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 7 } });
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 7 },
+    });
     assert.match(hover.contents.value.split('\n')[0], /Docker Official Image/);
     assert.match(hover.contents.value, /Official build of Nginx\./);
     assert.match(hover.contents.value, new RegExp(digests['library/nginx:1.27.2']));
-    const community = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 7 } });
+    const community = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 1, character: 7 },
+    });
     assert.match(community.contents.value.split('\n')[0], /Community publisher/);
 
-    const fixAll = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>>('textDocument/codeAction', {
+    const fixAll = await client.request<
+      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
+    >('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll'] },
@@ -210,14 +239,23 @@ describe('language server against the real registry', () => {
       range: { start: { line: 0, character: 8 }, end: { line: 0, character: 8 } },
       context: { diagnostics: [] },
     });
-    assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Pin bitnami/redis:7.2 to digest', 'refactor.rewrite']]);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.kind]),
+      [['Pin bitnami/redis:7.2 to digest', 'refactor.rewrite']],
+    );
   });
 
   test('imageTrust/pinFiles pins whole files through workspace/applyEdit', async () => {
     const path = join(dir, 'ws.Dockerfile');
     writeFileSync(path, 'FROM nginx:1.26\nFROM python:3.12.1-slim-bookworm\n');
-    const result = await client.request<{ files: number; changedFiles: number; pinned: number; failed: unknown[] }>('imageTrust/pinFiles', { uris: [pathToFileURL(path).toString()] });
-    assert.deepEqual({ files: result.files, changedFiles: result.changedFiles, pinned: result.pinned }, { files: 1, changedFiles: 1, pinned: 2 });
+    const result = await client.request<{ files: number; changedFiles: number; pinned: number; failed: unknown[] }>(
+      'imageTrust/pinFiles',
+      { uris: [pathToFileURL(path).toString()] },
+    );
+    assert.deepEqual(
+      { files: result.files, changedFiles: result.changedFiles, pinned: result.pinned },
+      { files: 1, changedFiles: 1, pinned: 2 },
+    );
     assert.equal(client.appliedEdits.length, 1);
   });
 });

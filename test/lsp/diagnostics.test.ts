@@ -12,7 +12,11 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'image-trust-lsp-'));
-  client = await LspTestClient.start({ initializationOptions: { settings: { offline: true } }, configuration: { offline: true }, rootPath: dir });
+  client = await LspTestClient.start({
+    initializationOptions: { settings: { offline: true } },
+    configuration: { offline: true },
+    rootPath: dir,
+  });
 });
 after(async () => {
   await client.stop();
@@ -25,7 +29,13 @@ test('publishes the offline rules with codes, source and ranges on the reference
   const uri = uriOf('Dockerfile');
   client.open(uri, 'dockerfile', 'FROM nginx:latest\nFROM someuser/tool:1.0 AS t\nFROM alpine\nFROM t\n');
   const published = await client.diagnosticsFor(uri);
-  const got = published.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.source]);
+  const got = published.diagnostics.map((d) => [
+    d.code,
+    d.range.start.line,
+    d.range.start.character,
+    d.range.end.character,
+    d.source,
+  ]);
   assert.deepEqual(got, [
     ['latest-tag', 0, 5, 17, 'image-trust'],
     ['unpinned-digest', 0, 5, 17, 'image-trust'],
@@ -45,13 +55,20 @@ test('updates as the user types', async () => {
   await client.diagnosticsFor(uri, (d) => d.diagnostics.some((x) => x.code === 'latest-tag'));
   const version = client.change(uri, 'FROM nginx:1.31\n');
   const d = await client.diagnosticsFor(uri, (p) => p.version === version);
-  assert.deepEqual(d.diagnostics.map((x) => x.code), ['unpinned-digest']);
+  assert.deepEqual(
+    d.diagnostics.map((x) => x.code),
+    ['unpinned-digest'],
+  );
 });
 
 test('compose files with variables from .env', async () => {
   writeFileSync(join(dir, '.env'), 'TAG=latest\n');
   const uri = uriOf('compose.yaml');
-  client.open(uri, 'dockercompose', 'services:\n  web:\n    image: nginx:${TAG}\n  db:\n    image: ${DB:-Postgres:16}\n  x:\n    image: app:${NOPE}\n');
+  client.open(
+    uri,
+    'dockercompose',
+    'services:\n  web:\n    image: nginx:${TAG}\n  db:\n    image: ${DB:-Postgres:16}\n  x:\n    image: app:${NOPE}\n',
+  );
   const d = await client.diagnosticsFor(uri);
   const codes = d.diagnostics.map((x) => `${x.code}@${x.range.start.line}`);
   assert.ok(codes.includes('latest-tag@2'), codes.join());
@@ -67,16 +84,31 @@ test('a policy file changes severities and its own mistakes are diagnostics', as
   const uri = pathToFileURL(join(sub, 'Dockerfile')).toString();
   client.open(uri, 'dockerfile', 'FROM nginx:latest\n');
   const d = await client.diagnosticsFor(uri);
-  assert.deepEqual(d.diagnostics.map((x) => [x.code, x.severity]), [['latest-tag', 1]]);
+  assert.deepEqual(
+    d.diagnostics.map((x) => [x.code, x.severity]),
+    [['latest-tag', 1]],
+  );
 
   const policyUri = pathToFileURL(join(sub, '.image-trust.yaml')).toString();
   client.open(policyUri, 'yaml', 'rules:\n  unpinned-digests: off\nfoo: 1\n');
   const p = await client.diagnosticsFor(policyUri);
-  assert.deepEqual(p.diagnostics.map((x) => [x.code, x.range.start.line]), [['invalid-policy', 1], ['invalid-policy', 2]]);
+  assert.deepEqual(
+    p.diagnostics.map((x) => [x.code, x.range.start.line]),
+    [
+      ['invalid-policy', 1],
+      ['invalid-policy', 2],
+    ],
+  );
 });
 
 test('malformed input never crashes the server', async () => {
-  const inputs = ['\u0000\u0001binary\u0000', 'FROM \\', '', 'services: [', 'FROM ' + 'a'.repeat(300) + ':' + 'b'.repeat(200)];
+  const inputs = [
+    '\u0000\u0001binary\u0000',
+    'FROM \\',
+    '',
+    'services: [',
+    'FROM ' + 'a'.repeat(300) + ':' + 'b'.repeat(200),
+  ];
   for (const [i, text] of inputs.entries()) {
     const uri = uriOf(`bad${i}.Dockerfile`);
     client.open(uri, 'dockerfile', text);
@@ -89,7 +121,11 @@ test('malformed input never crashes the server', async () => {
   assert.equal(hugeDiagnostics.diagnostics[0].code, 'invalid-document');
   assert.match(hugeDiagnostics.diagnostics[0].message, /9\.9 MB; image-trust checks files up to 1 MB/);
   const big = uriOf('compose.big.yaml');
-  client.open(big, 'dockercompose', 'services:\n' + Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    image: nginx:1.${i}\n`).join(''));
+  client.open(
+    big,
+    'dockercompose',
+    'services:\n' + Array.from({ length: 3000 }, (_, i) => `  s${i}:\n    image: nginx:1.${i}\n`).join(''),
+  );
   const d = await client.diagnosticsFor(big);
   assert.equal(d.diagnostics.filter((x) => x.code === 'unpinned-digest').length, 3000);
   assert.equal(client.process.exitCode, null, 'server still running');

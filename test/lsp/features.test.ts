@@ -12,7 +12,11 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'image-trust-lsp-f-'));
-  client = await LspTestClient.start({ initializationOptions: { settings: { offline: true } }, configuration: { offline: true }, rootPath: dir });
+  client = await LspTestClient.start({
+    initializationOptions: { settings: { offline: true } },
+    configuration: { offline: true },
+    rootPath: dir,
+  });
 });
 after(async () => {
   await client.stop();
@@ -23,17 +27,29 @@ test('offline hover: tier first, offline note, why it is flagged', async () => {
   const uri = pathToFileURL(join(dir, 'Dockerfile')).toString();
   client.open(uri, 'dockerfile', 'FROM nginx:latest\nFROM someuser/tool:1.0\nFROM ghcr.io/o/r:1\n');
   await client.diagnosticsFor(uri);
-  const hover = await client.request<{ contents: { value: string }; range: unknown }>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 8 } });
+  const hover = await client.request<{ contents: { value: string }; range: unknown }>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 0, character: 8 },
+  });
   const lines = hover.contents.value.split('\n');
   assert.match(lines[0], /Docker Official Image/);
   assert.match(hover.contents.value, /`latest-tag` \(warning\)/);
   assert.match(hover.contents.value, /Offline/);
   assert.deepEqual(hover.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 17 } });
-  const community = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 6 } });
+  const community = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 1, character: 6 },
+  });
   assert.match(community.contents.value.split('\n')[0], /Publisher could not be verified · .*not trusted/);
-  const other = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 6 } });
+  const other = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 2, character: 6 },
+  });
   assert.match(other.contents.value.split('\n')[0], /Private or third-party registry/);
-  const nothing = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+  const nothing = await client.request('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 0, character: 1 },
+  });
   assert.equal(nothing, null);
 });
 
@@ -56,7 +72,11 @@ test('offline code actions: none that need a digest, no errors', async () => {
 });
 
 test('status notification says offline', async () => {
-  const status = await client.waitFor(() => client.notifications.find((n) => n.method === 'imageTrust/status')?.params as { state: string; tooltip: string } | undefined);
+  const status = await client.waitFor(
+    () =>
+      client.notifications.find((n) => n.method === 'imageTrust/status')?.params as
+        { state: string; tooltip: string } | undefined,
+  );
   assert.equal(status.state, 'offline');
   assert.match(status.tooltip, /imageTrust\.offline/);
 });

@@ -57,7 +57,9 @@ describe('htpasswd basic auth', () => {
   });
 
   test('credentials from config.json auths', async () => {
-    const configDir = dockerConfig({ auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } } });
+    const configDir = dockerConfig({
+      auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } },
+    });
     const { handle } = clientWith(configDir);
     registry.resetLog();
     const head = await handle.resolveDigest({ registry: registry.host, repository: 'private/app' }, '1.0');
@@ -71,7 +73,10 @@ describe('htpasswd basic auth', () => {
     // The Authorization that worked is reused: no second challenge.
     registry.resetLog();
     assert.ok((await handle.listTags({ registry: registry.host, repository: 'private/app' })).ok);
-    assert.deepEqual(registry.log.map((r) => r.status), [200]);
+    assert.deepEqual(
+      registry.log.map((r) => r.status),
+      [200],
+    );
     await handle.dispose();
   });
 
@@ -84,7 +89,10 @@ describe('htpasswd basic auth', () => {
       `#!/bin/sh\n[ "$1" = get ] || exit 3\ncat > '${stdinCopy}'\nprintf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}' '${registry.host}' '${registry.username}' '${registry.password}'\n`,
     );
     chmodSync(helper, 0o755);
-    const configDir = dockerConfig({ auths: { [registry.host]: {} }, credHelpers: { [registry.host]: 'imagetrusttest' } });
+    const configDir = dockerConfig({
+      auths: { [registry.host]: {} },
+      credHelpers: { [registry.host]: 'imagetrusttest' },
+    });
     const { handle } = clientWith(configDir, { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
     const manifest = await handle.getManifest({ registry: registry.host, repository: 'private/app' }, '1.0');
     assert.ok(manifest.ok, JSON.stringify(manifest));
@@ -118,7 +126,9 @@ describe('htpasswd basic auth', () => {
     const other = await startRegistry();
     try {
       await pushImage(other, 'public/app', '1.0');
-      const configDir = dockerConfig({ auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } } });
+      const configDir = dockerConfig({
+        auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } },
+      });
       const { handle } = clientWith(configDir);
       assert.ok((await handle.resolveDigest({ registry: registry.host, repository: 'private/app' }, '1.0')).ok);
       assert.ok((await handle.resolveDigest({ registry: other.host, repository: 'public/app' }, '1.0')).ok);
@@ -136,7 +146,10 @@ describe('bearer token auth', () => {
   let image: PushedImage;
   before(async () => {
     registry = await startRegistry({ auth: 'token' });
-    image = await pushImage(registry, 'org/service', '3.1', { platforms: ['linux/amd64', 'linux/s390x'], attestation: true });
+    image = await pushImage(registry, 'org/service', '3.1', {
+      platforms: ['linux/amd64', 'linux/s390x'],
+      attestation: true,
+    });
     await pushImage(registry, 'org/service', '3.2');
   });
   after(async () => {
@@ -144,7 +157,9 @@ describe('bearer token auth', () => {
   });
 
   test('challenge → token with the credentials at the realm → cached token for the next calls', async () => {
-    const configDir = dockerConfig({ auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } } });
+    const configDir = dockerConfig({
+      auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } },
+    });
     const { handle } = clientWith(configDir);
     registry.resetLog();
     const head = await handle.resolveDigest({ registry: registry.host, repository: 'org/service' }, '3.1');
@@ -156,7 +171,11 @@ describe('bearer token auth', () => {
     assert.equal(tokenRequests[0].service, registry.tokenServer!.service);
     assert.equal(tokenRequests[0].authorization, `Basic ${basicAuth(registry.username, registry.password)}`);
     // The registry itself only ever sees the bearer token, never the password.
-    assert.ok(registry.log.filter((r) => r.kind !== 'token').every((r) => r.authorization === undefined || r.authorization.startsWith('Bearer ')));
+    assert.ok(
+      registry.log
+        .filter((r) => r.kind !== 'token')
+        .every((r) => r.authorization === undefined || r.authorization.startsWith('Bearer ')),
+    );
 
     assert.ok((await handle.resolveDigest({ registry: registry.host, repository: 'org/service' }, '3.2')).ok);
     assert.ok((await handle.listTags({ registry: registry.host, repository: 'org/service' })).ok);
@@ -174,7 +193,9 @@ describe('bearer token auth', () => {
 
   test('wrong credentials are refused by the token server', async () => {
     const wrong = 'wrong-password-91c2';
-    const { handle } = clientWith(dockerConfig({ auths: { [registry.host]: { auth: basicAuth(registry.username, wrong) } } }));
+    const { handle } = clientWith(
+      dockerConfig({ auths: { [registry.host]: { auth: basicAuth(registry.username, wrong) } } }),
+    );
     const head = await handle.getManifest({ registry: registry.host, repository: 'org/service' }, '3.1');
     assert.ok(!head.ok);
     assert.equal(head.error.kind, 'unauthorized');
@@ -210,15 +231,22 @@ describe('config.json variants', () => {
   });
 
   test('an entry written as a URL (https://host/v1/) matches its host', async () => {
-    const configDir = dockerConfig({ auths: { [`https://${registry.host}/v1/`]: { auth: basicAuth(registry.username, registry.password) } } });
+    const configDir = dockerConfig({
+      auths: { [`https://${registry.host}/v1/`]: { auth: basicAuth(registry.username, registry.password) } },
+    });
     const { handle } = clientWith(configDir);
     assert.ok((await handle.resolveDigest({ registry: registry.host, repository: 'private/app' }, '1.0')).ok);
     await handle.dispose();
   });
 
   test('DOCKER_CONFIG from the environment when no folder is configured', async () => {
-    const configDir = dockerConfig({ auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } } });
-    const handle = createRegistryClient({ ...defaultNetworkSettings(), cacheDir: '' }, { env: { ...process.env, DOCKER_CONFIG: configDir } });
+    const configDir = dockerConfig({
+      auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } },
+    });
+    const handle = createRegistryClient(
+      { ...defaultNetworkSettings(), cacheDir: '' },
+      { env: { ...process.env, DOCKER_CONFIG: configDir } },
+    );
     assert.ok((await handle.resolveDigest({ registry: registry.host, repository: 'private/app' }, '1.0')).ok);
     await handle.dispose();
   });
@@ -240,10 +268,18 @@ describe('Docker Hub answers 401 for what it does not have', () => {
     const hubLike = await startRegistry({ auth: 'token', anonymousPull: false });
     try {
       const handle = createRegistryClient(
-        { ...defaultNetworkSettings(), cacheDir: '', dockerConfigDir: dockerConfig({}), registryMirrors: { 'docker.io': hubLike.url } },
+        {
+          ...defaultNetworkSettings(),
+          cacheDir: '',
+          dockerConfigDir: dockerConfig({}),
+          registryMirrors: { 'docker.io': hubLike.url },
+        },
         { retryBaseDelayMs: 10 },
       );
-      const head = await handle.resolveDigest({ registry: 'docker.io', repository: 'someone/private-or-missing' }, 'latest');
+      const head = await handle.resolveDigest(
+        { registry: 'docker.io', repository: 'someone/private-or-missing' },
+        'latest',
+      );
       assert.ok(!head.ok);
       assert.equal(head.error.kind, 'notFound');
       assert.equal(head.error.missing, 'repository');

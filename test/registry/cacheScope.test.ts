@@ -25,11 +25,19 @@ test('the disk cache is keyed by the mirror that answered', async () => {
   const fromB = await pushImage(b, 'library/nginx', '1.31', { salt: 'b' });
   assert.notEqual(fromA.digest, fromB.digest);
   const repo = { registry: 'docker.io', repository: 'library/nginx' };
-  const clientA = createRegistryClient({ ...defaultNetworkSettings(), cacheDir, registryMirrors: { 'docker.io': a.url } });
+  const clientA = createRegistryClient({
+    ...defaultNetworkSettings(),
+    cacheDir,
+    registryMirrors: { 'docker.io': a.url },
+  });
   const first = await clientA.resolveDigest(repo, '1.31');
   await clientA.dispose();
   assert.ok(first.ok && first.value.digest === fromA.digest);
-  const clientB = createRegistryClient({ ...defaultNetworkSettings(), cacheDir, registryMirrors: { 'docker.io': b.url } });
+  const clientB = createRegistryClient({
+    ...defaultNetworkSettings(),
+    cacheDir,
+    registryMirrors: { 'docker.io': b.url },
+  });
   const second = await clientB.resolveDigest(repo, '1.31');
   await clientB.dispose();
   assert.ok(second.ok);

@@ -9,7 +9,17 @@ import { after, before, describe, test } from 'node:test';
 import { defaultNetworkSettings, type NetworkSettings } from '../../server/src/core/settings';
 import { createRegistryClient, type RegistryClientOptions, type RequestInfo } from '../../server/src/registry';
 import { digestOf } from '../../server/src/registry/digests';
-import { MEDIA_TYPES, pushImage, pushReferrer, sha256Digest, startCountingProxy, startRegistry, tagExisting, type PushedImage, type TestRegistry } from '../support/registry';
+import {
+  MEDIA_TYPES,
+  pushImage,
+  pushReferrer,
+  sha256Digest,
+  startCountingProxy,
+  startRegistry,
+  tagExisting,
+  type PushedImage,
+  type TestRegistry,
+} from '../support/registry';
 
 let registry: TestRegistry;
 let single: PushedImage;
@@ -28,7 +38,11 @@ function network(overrides: Partial<NetworkSettings> = {}): NetworkSettings {
 
 function client(overrides: Partial<NetworkSettings> = {}, options: RegistryClientOptions = {}) {
   const requests: RequestInfo[] = [];
-  const handle = createRegistryClient(network(overrides), { retryBaseDelayMs: 10, ...options, onRequest: (info) => requests.push(info) });
+  const handle = createRegistryClient(network(overrides), {
+    retryBaseDelayMs: 10,
+    ...options,
+    onRequest: (info) => requests.push(info),
+  });
   return { handle, requests };
 }
 
@@ -37,7 +51,10 @@ const repo = (repository: string) => ({ registry: registry.host, repository });
 before(async () => {
   registry = await startRegistry();
   single = await pushImage(registry, 'team/app', '1.0', { configCreated: '2024-05-01T10:00:00Z' });
-  multi = await pushImage(registry, 'team/multi', '2.0', { platforms: ['linux/amd64', 'linux/arm64/v8'], attestation: true });
+  multi = await pushImage(registry, 'team/multi', '2.0', {
+    platforms: ['linux/amd64', 'linux/arm64/v8'],
+    attestation: true,
+  });
   await pushImage(registry, 'library/nginx', '1.27', { platforms: ['linux/amd64', 'linux/arm/v7'] });
 });
 
@@ -65,7 +82,10 @@ describe('digests', () => {
     assert.equal(head.value.digest, sha256Digest(multi.body));
     assert.equal(head.value.mediaType, MEDIA_TYPES.ociIndex);
     assert.ok(!Object.values(multi.manifestDigests).includes(head.value.digest));
-    assert.deepEqual(requests.map((r) => r.method), ['HEAD']);
+    assert.deepEqual(
+      requests.map((r) => r.method),
+      ['HEAD'],
+    );
     await handle.dispose();
   });
 
@@ -75,7 +95,9 @@ describe('digests', () => {
     assert.ok(manifest.ok);
     assert.equal(manifest.value.digest, multi.digest);
     assert.deepEqual(Buffer.from(manifest.value.body), multi.body);
-    const platforms = manifest.value.json.manifests?.map((m) => `${m.platform?.os}/${m.platform?.architecture}${m.platform?.variant ? `/${m.platform.variant}` : ''}`);
+    const platforms = manifest.value.json.manifests?.map(
+      (m) => `${m.platform?.os}/${m.platform?.architecture}${m.platform?.variant ? `/${m.platform.variant}` : ''}`,
+    );
     assert.deepEqual(platforms, ['linux/amd64', 'linux/arm64/v8', 'unknown/unknown']);
     assert.equal(manifest.value.json.manifests?.[2].annotations?.['vnd.docker.reference.type'], 'attestation-manifest');
     await handle.dispose();
@@ -228,7 +250,12 @@ describe('mirrors and transport security', () => {
 describe('referrers', () => {
   test('without a referrers API the sha256-<hex> fallback tag lists them', async () => {
     const image = await pushImage(registry, 'team/signed', '1.0');
-    const signature = await pushReferrer(registry, 'team/signed', { digest: image.digest, mediaType: image.mediaType, size: image.size }, 'application/vnd.dev.sigstore.bundle.v0.3+json');
+    const signature = await pushReferrer(
+      registry,
+      'team/signed',
+      { digest: image.digest, mediaType: image.mediaType, size: image.size },
+      'application/vnd.dev.sigstore.bundle.v0.3+json',
+    );
     const { handle } = client();
     const referrers = await handle.listReferrers(repo('team/signed'), image.digest);
     assert.ok(referrers.ok, JSON.stringify(referrers));
@@ -294,7 +321,8 @@ describe('cache', () => {
     await first.handle.dispose();
     const { readdirSync, writeFileSync } = await import('node:fs');
     const root = join(cacheDir, 'registry-v1');
-    for (const sub of readdirSync(root)) for (const file of readdirSync(join(root, sub))) writeFileSync(join(root, sub, file), '{"key": broken');
+    for (const sub of readdirSync(root))
+      for (const file of readdirSync(join(root, sub))) writeFileSync(join(root, sub, file), '{"key": broken');
     const second = client({ cacheDir });
     const head = await second.handle.resolveDigest(repo('team/app'), '1.0');
     assert.ok(head.ok);
@@ -306,7 +334,9 @@ describe('cache', () => {
   test('concurrent identical calls share one request', async () => {
     registry.resetLog();
     const { handle, requests } = client();
-    const results = await Promise.all(Array.from({ length: 10 }, () => handle.resolveDigest(repo('team/multi'), '2.0')));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => handle.resolveDigest(repo('team/multi'), '2.0')),
+    );
     assert.ok(results.every((r) => r.ok && r.value.digest === multi.digest));
     assert.equal(requests.length, 1);
     assert.equal(registry.requestCount('manifestHead'), 1);
@@ -332,7 +362,10 @@ describe('health', () => {
     const down = await handle.resolveDigest({ registry: '127.0.0.1:1', repository: 'x/y' }, '1.0');
     assert.ok(!down.ok);
     assert.equal(down.error.kind, 'unreachable');
-    assert.deepEqual(handle.health().unreachable.map((u) => u.registry), ['127.0.0.1:1']);
+    assert.deepEqual(
+      handle.health().unreachable.map((u) => u.registry),
+      ['127.0.0.1:1'],
+    );
     assert.deepEqual(changes, [1]);
     await handle.dispose();
   });
@@ -344,7 +377,9 @@ describe('limits', () => {
     try {
       const { handle } = client();
       const tags = Array.from({ length: 20 }, (_, i) => `missing-${i}`);
-      const results = await Promise.all(tags.map((t) => handle.resolveDigest({ registry: slow.host, repository: 'team/app' }, t)));
+      const results = await Promise.all(
+        tags.map((t) => handle.resolveDigest({ registry: slow.host, repository: 'team/app' }, t)),
+      );
       assert.ok(results.every((r) => !r.ok && r.error.kind === 'notFound'));
       assert.ok(slow.maxInFlight <= 6, `max in flight ${slow.maxInFlight}`);
       assert.ok(slow.log.length >= 20);

@@ -63,7 +63,11 @@ test('username/password, identitytoken and registrytoken entries', async () => {
 
 test('credHelpers win over auths; credsStore is the default helper', async () => {
   const store = setup(
-    { auths: { 'a.example': { auth: b64('file:secret') } }, credHelpers: { 'a.example': 'alpha' }, credsStore: 'store' },
+    {
+      auths: { 'a.example': { auth: b64('file:secret') } },
+      credHelpers: { 'a.example': 'alpha' },
+      credsStore: 'store',
+    },
     {
       alpha: `read url; printf '{"ServerURL":"%s","Username":"alpha-user","Secret":"alpha-secret"}' "$url"`,
       store: `read url; printf '{"ServerURL":"%s","Username":"<token>","Secret":"identity-from-store"}' "$url"`,
@@ -122,7 +126,10 @@ test('DOCKER_AUTH_CONFIG comes before the file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'image-trust-creds-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('file:f') } } }));
-  const store = new DockerCredentialStore({ configDir: dir, env: { DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { 'ghcr.io': { auth: b64('env:e') } } }) } });
+  const store = new DockerCredentialStore({
+    configDir: dir,
+    env: { DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { 'ghcr.io': { auth: b64('env:e') } } }) },
+  });
   const found = await store.lookup('ghcr.io');
   assert.ok(found.ok);
   assert.equal(found.credentials?.username, 'env');

@@ -19,7 +19,9 @@ interface ScriptedServer {
   stop(): Promise<void>;
 }
 
-async function scriptedServer(handler: (req: IncomingMessage, res: ServerResponse, self: ScriptedServer) => void): Promise<ScriptedServer> {
+async function scriptedServer(
+  handler: (req: IncomingMessage, res: ServerResponse, self: ScriptedServer) => void,
+): Promise<ScriptedServer> {
   const self: ScriptedServer = { host: '', url: '', requests: [], stop: async () => undefined };
   const server: Server = createServer((req, res) => {
     self.requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization });
@@ -44,7 +46,11 @@ after(async () => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function clientFor(overrides: Partial<NetworkSettings> = {}, options: RegistryClientOptions = {}, config: unknown = {}) {
+function clientFor(
+  overrides: Partial<NetworkSettings> = {},
+  options: RegistryClientOptions = {},
+  config: unknown = {},
+) {
   const configDir = mkdtempSync(join(tmpdir(), 'image-trust-faults-'));
   tempDirs.push(configDir);
   writeFileSync(join(configDir, 'config.json'), JSON.stringify(config));
@@ -74,13 +80,23 @@ test('a redirect to another host does not carry the Authorization header there',
     res.writeHead(307, { location: `${storage.url}/storage${req.url}` });
     res.end();
   });
-  const { handle } = clientFor({}, {}, { auths: { [front.host]: { auth: Buffer.from('alice:s3cret-alice').toString('base64') } } });
+  const { handle } = clientFor(
+    {},
+    {},
+    { auths: { [front.host]: { auth: Buffer.from('alice:s3cret-alice').toString('base64') } } },
+  );
   const manifest = await handle.getManifest({ registry: front.host, repository: 'team/app' }, 'v1');
   assert.ok(manifest.ok, JSON.stringify(manifest));
   assert.equal(manifest.value.digest, manifestDigest);
-  assert.ok(front.requests.some((r) => r.authorization === basic), 'the registry got its credentials');
+  assert.ok(
+    front.requests.some((r) => r.authorization === basic),
+    'the registry got its credentials',
+  );
   assert.ok(storage.requests.length > 0);
-  assert.ok(storage.requests.every((r) => r.authorization === undefined), 'the other host got none');
+  assert.ok(
+    storage.requests.every((r) => r.authorization === undefined),
+    'the other host got none',
+  );
   await handle.dispose();
 });
 
@@ -105,7 +121,11 @@ test('a redirected host that challenges gets an anonymous token from its own rea
     res.writeHead(302, { location: `${storage.url}${req.url}` });
     res.end();
   });
-  const { handle } = clientFor({}, {}, { auths: { [front.host]: { auth: Buffer.from('alice:s3cret-alice').toString('base64') } } });
+  const { handle } = clientFor(
+    {},
+    {},
+    { auths: { [front.host]: { auth: Buffer.from('alice:s3cret-alice').toString('base64') } } },
+  );
   const manifest = await handle.getManifest({ registry: front.host, repository: 'team/app' }, 'v1');
   assert.ok(manifest.ok, JSON.stringify(manifest));
   assert.equal(manifest.value.digest, manifestDigest, 'no Docker-Content-Digest: the sha256 of the bytes');
@@ -148,7 +168,10 @@ test('no Docker-Content-Digest on HEAD: GET and hash the exact bytes', async () 
   const head = await handle.resolveDigest({ registry: quiet.host, repository: 'team/app' }, 'v1');
   assert.ok(head.ok);
   assert.equal(head.value.digest, sha256Digest(manifestBytes));
-  assert.deepEqual(requests.map((r) => r.method), ['HEAD', 'GET']);
+  assert.deepEqual(
+    requests.map((r) => r.method),
+    ['HEAD', 'GET'],
+  );
   await handle.dispose();
 });
 
@@ -166,7 +189,10 @@ test('503 then success: retried with backoff', async () => {
   const { handle, requests } = clientFor();
   const head = await handle.resolveDigest({ registry: flaky.host, repository: 'team/app' }, 'v1');
   assert.ok(head.ok, JSON.stringify(head));
-  assert.deepEqual(requests.map((r) => r.attempt), [1, 2, 3]);
+  assert.deepEqual(
+    requests.map((r) => r.attempt),
+    [1, 2, 3],
+  );
   await handle.dispose();
 });
 
@@ -194,7 +220,10 @@ test('429 with Retry-After: retried after it; a Retry-After beyond the cap ends 
   assert.equal(never.error.kind, 'rateLimited');
   assert.ok(never.error.retryAfterSeconds !== undefined && never.error.retryAfterSeconds > 3000);
   assert.equal(requests.length, 3, 'no retry when the registry asks for an hour');
-  assert.deepEqual(handle.health().unreachable.map((u) => u.registry), [limited.host]);
+  assert.deepEqual(
+    handle.health().unreachable.map((u) => u.registry),
+    [limited.host],
+  );
   await handle.dispose();
 });
 
@@ -226,7 +255,10 @@ test('a tag list whose next page points at another host is refused', async () =>
     res.end('{"tags":["stolen"]}');
   });
   const tricky = await scriptedServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', link: `<${elsewhere.url}/v2/team/app/tags/list?n=2&last=b>; rel="next"` });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      link: `<${elsewhere.url}/v2/team/app/tags/list?n=2&last=b>; rel="next"`,
+    });
     res.end('{"name":"team/app","tags":["a","b"]}');
   });
   const { handle } = clientFor({}, { tagPageSize: 2 });

@@ -13,7 +13,12 @@ test('ratelimit-* with windows, and the x-ratelimit-* spelling', () => {
     windowSeconds: 21600,
     observedAt: now,
   });
-  assert.deepEqual(parseRateLimit({ 'x-ratelimit-limit': '100;w=3600', 'x-ratelimit-remaining': '0' }, now), { limit: 100, remaining: 0, windowSeconds: 3600, observedAt: now });
+  assert.deepEqual(parseRateLimit({ 'x-ratelimit-limit': '100;w=3600', 'x-ratelimit-remaining': '0' }, now), {
+    limit: 100,
+    remaining: 0,
+    windowSeconds: 3600,
+    observedAt: now,
+  });
   assert.equal(parseRateLimit({ 'ratelimit-limit': '100;w=21600' }, now), undefined);
   assert.equal(parseRateLimit({}, now), undefined);
   assert.equal(parseRateLimit({ 'ratelimit-limit': 'lots', 'ratelimit-remaining': 'some' }, now), undefined);
@@ -29,9 +34,15 @@ test('Retry-After as seconds or an HTTP date', () => {
 
 test('Link rel="next": relative, absolute, among other relations, absent', () => {
   const base = 'https://r.example/v2/library/postgres/tags/list?n=1000';
-  assert.equal(nextLink('</v2/library/postgres/tags/list?n=1000&last=foo>; rel="next"', base)?.href, 'https://r.example/v2/library/postgres/tags/list?n=1000&last=foo');
+  assert.equal(
+    nextLink('</v2/library/postgres/tags/list?n=1000&last=foo>; rel="next"', base)?.href,
+    'https://r.example/v2/library/postgres/tags/list?n=1000&last=foo',
+  );
   assert.equal(nextLink('<https://other.example/x?last=a>; rel=next', base)?.host, 'other.example');
-  assert.equal(nextLink('</first>; rel="first", </v2/x/tags/list?last=z>; rel="next"', base)?.pathname, '/v2/x/tags/list');
+  assert.equal(
+    nextLink('</first>; rel="first", </v2/x/tags/list?last=z>; rel="next"', base)?.pathname,
+    '/v2/x/tags/list',
+  );
   assert.equal(nextLink('</prev>; rel="prev"', base), undefined);
   assert.equal(nextLink(undefined, base), undefined);
 });

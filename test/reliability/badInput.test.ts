@@ -26,9 +26,13 @@ const generated: Record<string, number> = {};
 let slowest = { ms: 0, what: '' };
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;
-const EXAMPLES = ['go-service/Dockerfile', 'legacy-worker/Dockerfile', 'python-api/Dockerfile', 'web-frontend/Dockerfile', 'windows/Containerfile'].map((p) =>
-  readFileSync(join(__dirname, '..', '..', 'examples', p), 'utf8'),
-);
+const EXAMPLES = [
+  'go-service/Dockerfile',
+  'legacy-worker/Dockerfile',
+  'python-api/Dockerfile',
+  'web-frontend/Dockerfile',
+  'windows/Containerfile',
+].map((p) => readFileSync(join(__dirname, '..', '..', 'examples', p), 'utf8'));
 const COMPOSE_EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'compose.yaml'), 'utf8');
 
 /** Lines as LSP counts them: \n, \r\n and a lone \r end a line. */
@@ -38,10 +42,18 @@ function lspLines(text: string): string[] {
 
 function assertInside(range: Range, lines: string[], what: string): void {
   for (const p of [range.start, range.end]) {
-    assert.ok(Number.isInteger(p.line) && p.line >= 0 && p.line < lines.length, `${what}: line ${p.line} outside 0..${lines.length - 1}`);
-    assert.ok(Number.isInteger(p.character) && p.character >= 0 && p.character <= lines[p.line].length, `${what}: character ${p.character} outside line ${p.line} (${lines[p.line].length} long)`);
+    assert.ok(
+      Number.isInteger(p.line) && p.line >= 0 && p.line < lines.length,
+      `${what}: line ${p.line} outside 0..${lines.length - 1}`,
+    );
+    assert.ok(
+      Number.isInteger(p.character) && p.character >= 0 && p.character <= lines[p.line].length,
+      `${what}: character ${p.character} outside line ${p.line} (${lines[p.line].length} long)`,
+    );
   }
-  const ordered = range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character);
+  const ordered =
+    range.start.line < range.end.line ||
+    (range.start.line === range.end.line && range.start.character <= range.end.character);
   assert.ok(ordered, `${what}: the range ends before it starts`);
 }
 
@@ -78,20 +90,27 @@ function checkDocument(text: string, kind: 'dockerfile' | 'compose', env?: (n: s
   for (const p of analysis.problems) assertInside(p.range, lines, `problem ${p.code}`);
   for (const r of analysis.references) {
     assertInside(r.occurrence.range, lines, `reference ${JSON.stringify(r.occurrence.text)}`);
-    assert.equal(textAt(text, r.occurrence.range), r.occurrence.text, 'the text at the reference range is the reference as written');
+    assert.equal(
+      textAt(text, r.occurrence.range),
+      r.occurrence.text,
+      'the text at the reference range is the reference as written',
+    );
     if (r.occurrence.editTarget) {
       assertInside(r.occurrence.editTarget.range, lines, 'edit target');
       assert.equal(textAt(text, r.occurrence.editTarget.range), r.occurrence.editTarget.text);
     }
   }
   for (const online of [false, true]) {
-    const findings = timed(`rules ${kind}`, () => evaluateRules(analysis, defaultPolicy(), { online, factsFor: () => (online ? richFacts() : undefined) }));
+    const findings = timed(`rules ${kind}`, () =>
+      evaluateRules(analysis, defaultPolicy(), { online, factsFor: () => (online ? richFacts() : undefined) }),
+    );
     for (const f of findings) {
       assertInside(f.range, lines, `finding ${f.rule}`);
       for (const fix of f.fixes) {
         if (!fix.range) continue;
         assertInside(fix.range, lines, `fix of ${f.rule}`);
-        if (fix.expectedText !== undefined) assert.equal(textAt(text, fix.range), fix.expectedText, `fix "${fix.title}" expects other text at its range`);
+        if (fix.expectedText !== undefined)
+          assert.equal(textAt(text, fix.range), fix.expectedText, `fix "${fix.title}" expects other text at its range`);
       }
     }
   }
@@ -99,10 +118,63 @@ function checkDocument(text: string, kind: 'dockerfile' | 'compose', env?: (n: s
 
 // ---- generators ------------------------------------------------------------------------------
 
-const NAMES = ['nginx', 'library/nginx', 'docker.io/library/nginx', 'ghcr.io/o/r', '127.0.0.1:5000/team/app', 'localhost/x', 'Foo/Bar', 'a..b', 'registry.example.com:443/a/b/c', '[::1]:5000/x', 'someuser/tool'];
-const TAGS = ['', ':latest', ':1.27', ':1.27.3-alpine3.19', ':-bad', ':' + 'x'.repeat(130), ':${TAG}', ':${TAG:-1.0}', `@${DIGEST}`, `:1.0@${DIGEST}`, '@sha256:abc', '@sha256:' + 'A'.repeat(64)];
+const NAMES = [
+  'nginx',
+  'library/nginx',
+  'docker.io/library/nginx',
+  'ghcr.io/o/r',
+  '127.0.0.1:5000/team/app',
+  'localhost/x',
+  'Foo/Bar',
+  'a..b',
+  'registry.example.com:443/a/b/c',
+  '[::1]:5000/x',
+  'someuser/tool',
+];
+const TAGS = [
+  '',
+  ':latest',
+  ':1.27',
+  ':1.27.3-alpine3.19',
+  ':-bad',
+  ':' + 'x'.repeat(130),
+  ':${TAG}',
+  ':${TAG:-1.0}',
+  `@${DIGEST}`,
+  `:1.0@${DIGEST}`,
+  '@sha256:abc',
+  '@sha256:' + 'A'.repeat(64),
+];
 const reference = fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom(...TAGS)).map(([n, t]) => n + t);
-const weird = fc.constantFrom('\r\n', '\r', '\n', '\t', ' ', '\\\n', '\\', '`', '$', '${', '}', ':-', '#', '"', "'", '\u0000', '\uFEFF', '\u2028', '😀', 'é', '\uD800', '<<EOF', 'EOF', '=', ',', '--', '&&');
+const weird = fc.constantFrom(
+  '\r\n',
+  '\r',
+  '\n',
+  '\t',
+  ' ',
+  '\\\n',
+  '\\',
+  '`',
+  '$',
+  '${',
+  '}',
+  ':-',
+  '#',
+  '"',
+  "'",
+  '\u0000',
+  '\uFEFF',
+  '\u2028',
+  '😀',
+  'é',
+  '\uD800',
+  '<<EOF',
+  'EOF',
+  '=',
+  ',',
+  '--',
+  '&&',
+);
 const fragment = fc.oneof(
   { weight: 3, arbitrary: weird },
   { weight: 3, arbitrary: reference },
@@ -110,8 +182,32 @@ const fragment = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
 );
 
-const DOCKERFILE_HEADS = ['FROM ', 'FROM --platform=$BUILDPLATFORM ', 'from ', 'ARG BASE=', 'ARG ', 'COPY --from=', 'RUN --mount=type=cache,from=', 'RUN --mount=from=', 'FROM scratch', '# image-trust-ignore=latest-tag,unpinned-digest', '# escape=`', 'ONBUILD FROM ', 'RUN cat <<EOF', 'EOF', ' AS build', 'FROM build', 'FROM ${BASE}', 'FROM $BASE'];
-const dockerLine = fc.tuple(fc.constantFrom(...DOCKERFILE_HEADS), fc.array(fragment, { maxLength: 4 }), fc.constantFrom('\n', '\r\n', '\r', '\\\n', ''))
+const DOCKERFILE_HEADS = [
+  'FROM ',
+  'FROM --platform=$BUILDPLATFORM ',
+  'from ',
+  'ARG BASE=',
+  'ARG ',
+  'COPY --from=',
+  'RUN --mount=type=cache,from=',
+  'RUN --mount=from=',
+  'FROM scratch',
+  '# image-trust-ignore=latest-tag,unpinned-digest',
+  '# escape=`',
+  'ONBUILD FROM ',
+  'RUN cat <<EOF',
+  'EOF',
+  ' AS build',
+  'FROM build',
+  'FROM ${BASE}',
+  'FROM $BASE',
+];
+const dockerLine = fc
+  .tuple(
+    fc.constantFrom(...DOCKERFILE_HEADS),
+    fc.array(fragment, { maxLength: 4 }),
+    fc.constantFrom('\n', '\r\n', '\r', '\\\n', ''),
+  )
   .map(([head, rest, end]) => head + rest.join('') + end);
 const generatedDockerfile = fc.array(dockerLine, { maxLength: 25 }).map((l) => l.join(''));
 
@@ -128,17 +224,95 @@ function mutated(bases: string[]) {
   });
 }
 
-const COMPOSE_PIECES = ['services:\n', '  web:\n', '    image: ', '    image: "', "    image: '", '    build: .\n', '  - ', 'x-anchor: &a\n', '    <<: *a\n', '    image: *a\n', '# image-trust-ignore=latest-tag\n', 'version: "3"\n', '---\n', '\t', '  ', '    image: ${IMAGE:?required}\n', '    image: $${NOT}\n', '[', '{', ': ', 'services: [1, 2]\n', 'services:\n  a: null\n'];
-const composeLine = fc.tuple(fc.array(fc.constantFrom(...COMPOSE_PIECES), { minLength: 1, maxLength: 3 }), fc.array(fragment, { maxLength: 3 }), fc.constantFrom('\n', '\r\n', ''))
+const COMPOSE_PIECES = [
+  'services:\n',
+  '  web:\n',
+  '    image: ',
+  '    image: "',
+  "    image: '",
+  '    build: .\n',
+  '  - ',
+  'x-anchor: &a\n',
+  '    <<: *a\n',
+  '    image: *a\n',
+  '# image-trust-ignore=latest-tag\n',
+  'version: "3"\n',
+  '---\n',
+  '\t',
+  '  ',
+  '    image: ${IMAGE:?required}\n',
+  '    image: $${NOT}\n',
+  '[',
+  '{',
+  ': ',
+  'services: [1, 2]\n',
+  'services:\n  a: null\n',
+];
+const composeLine = fc
+  .tuple(
+    fc.array(fc.constantFrom(...COMPOSE_PIECES), { minLength: 1, maxLength: 3 }),
+    fc.array(fragment, { maxLength: 3 }),
+    fc.constantFrom('\n', '\r\n', ''),
+  )
   .map(([pieces, rest, end]) => pieces.join('') + rest.join('') + end);
 const generatedCompose = fc.array(composeLine, { maxLength: 20 }).map((l) => l.join(''));
-const composeEnv = fc.dictionary(fc.constantFrom('IMAGE', 'TAG', 'BASE', 'NOT', 'X'), fc.oneof(reference, fc.string({ maxLength: 8 })), { maxKeys: 4 });
+const composeEnv = fc.dictionary(
+  fc.constantFrom('IMAGE', 'TAG', 'BASE', 'NOT', 'X'),
+  fc.oneof(reference, fc.string({ maxLength: 8 })),
+  { maxKeys: 4 },
+);
 
-const POLICY_PIECES = ['trustedRegistries: ', 'trustedNamespaces: ', 'rules:\n', '  latest-tag: ', '  no-such-rule: warning\n', 'maxImageAgeDays: ', 'signatureKeys:\n  - |\n    -----BEGIN PUBLIC KEY-----\n    abc\n    -----END PUBLIC KEY-----\n', 'registryMirrors: {docker.io: http://evil}\n', '[docker.io, ghcr.io/o]', '{a: 1}', 'error', 'off', '-1', '1.5', '365', 'null', '~', '!!binary aGk=', '&x a', '*x', '? complex\n: key\n', '"\\x00"', '\n', '  - item\n'];
-const generatedPolicy = fc.array(fc.oneof(fc.constantFrom(...POLICY_PIECES), fragment), { maxLength: 20 }).map((p) => p.join(''));
+const POLICY_PIECES = [
+  'trustedRegistries: ',
+  'trustedNamespaces: ',
+  'rules:\n',
+  '  latest-tag: ',
+  '  no-such-rule: warning\n',
+  'maxImageAgeDays: ',
+  'signatureKeys:\n  - |\n    -----BEGIN PUBLIC KEY-----\n    abc\n    -----END PUBLIC KEY-----\n',
+  'registryMirrors: {docker.io: http://evil}\n',
+  '[docker.io, ghcr.io/o]',
+  '{a: 1}',
+  'error',
+  'off',
+  '-1',
+  '1.5',
+  '365',
+  'null',
+  '~',
+  '!!binary aGk=',
+  '&x a',
+  '*x',
+  '? complex\n: key\n',
+  '"\\x00"',
+  '\n',
+  '  - item\n',
+];
+const generatedPolicy = fc
+  .array(fc.oneof(fc.constantFrom(...POLICY_PIECES), fragment), { maxLength: 20 })
+  .map((p) => p.join(''));
 
-const ENV_PIECES = ['export ', 'KEY', '=', '"', "'", '#', ' # comment', '\\n', '\\"', 'TAG=1.0', 'IMAGE=nginx:1.27', '\n', '\r\n', ' ', '\t', '=='];
-const generatedDotEnv = fc.array(fc.oneof(fc.constantFrom(...ENV_PIECES), fragment), { maxLength: 30 }).map((p) => p.join(''));
+const ENV_PIECES = [
+  'export ',
+  'KEY',
+  '=',
+  '"',
+  "'",
+  '#',
+  ' # comment',
+  '\\n',
+  '\\"',
+  'TAG=1.0',
+  'IMAGE=nginx:1.27',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  '==',
+];
+const generatedDotEnv = fc
+  .array(fc.oneof(fc.constantFrom(...ENV_PIECES), fragment), { maxLength: 30 })
+  .map((p) => p.join(''));
 
 function property<T>(name: string, arb: fc.Arbitrary<T>, check: (value: T) => void, runs = RUNS): void {
   let count = 0;
@@ -161,8 +335,12 @@ test('Dockerfiles, the examples mutated', () => {
 });
 
 test('compose files, generated and mutated, with an environment', () => {
-  property('compose, generated', fc.tuple(generatedCompose, composeEnv), ([text, env]) => checkDocument(text, 'compose', (n) => env[n]));
-  property('compose, mutated example', fc.tuple(mutated([COMPOSE_EXAMPLE]), composeEnv), ([text, env]) => checkDocument(text, 'compose', (n) => env[n]));
+  property('compose, generated', fc.tuple(generatedCompose, composeEnv), ([text, env]) =>
+    checkDocument(text, 'compose', (n) => env[n]),
+  );
+  property('compose, mutated example', fc.tuple(mutated([COMPOSE_EXAMPLE]), composeEnv), ([text, env]) =>
+    checkDocument(text, 'compose', (n) => env[n]),
+  );
 });
 
 test('policy files: no exception, every problem inside the file, bad keys are reported', () => {
@@ -173,7 +351,8 @@ test('policy files: no exception, every problem inside the file, bad keys are re
     const keys = policyFileKeys(text);
     mergePolicy(policy, keys, { rules: { 'latest-tag': 'error' }, trustedNamespaces: ['x'], maxImageAgeDays: 3 });
     // A key that would redirect requests is never accepted silently.
-    if (/^registryMirrors:/m.test(text) && problems.length === 0) assert.fail(`registryMirrors accepted without a problem in:\n${text}`);
+    if (/^registryMirrors:/m.test(text) && problems.length === 0)
+      assert.fail(`registryMirrors accepted without a problem in:\n${text}`);
   });
 });
 
@@ -182,21 +361,46 @@ test('.env files and interpolation: no exception, offsets inside the text', () =
     const env = timed('parseDotEnv', () => parseDotEnv(text));
     for (const [k, v] of env) assert.ok(typeof k === 'string' && typeof v === 'string');
   });
-  property('interpolation', fc.tuple(fc.array(fragment, { maxLength: 8 }).map((p) => p.join('')), composeEnv, fc.boolean()), ([text, env, dollarEscape]) => {
-    const out = timed('interpolate', () => interpolate(text, (n) => env[n], { dollarEscape }));
-    for (const use of out.uses) {
-      assert.ok(use.start >= 0 && use.start < use.end && use.end <= text.length, `use ${use.name} at ${use.start}..${use.end} of ${text.length}`);
-      if (use.wordStart !== undefined) assert.ok(use.wordStart >= use.start && use.wordEnd! <= use.end && use.wordStart <= use.wordEnd!);
-    }
-    assert.equal(out.value === undefined, out.unresolved.length > 0);
-  });
+  property(
+    'interpolation',
+    fc.tuple(
+      fc.array(fragment, { maxLength: 8 }).map((p) => p.join('')),
+      composeEnv,
+      fc.boolean(),
+    ),
+    ([text, env, dollarEscape]) => {
+      const out = timed('interpolate', () => interpolate(text, (n) => env[n], { dollarEscape }));
+      for (const use of out.uses) {
+        assert.ok(
+          use.start >= 0 && use.start < use.end && use.end <= text.length,
+          `use ${use.name} at ${use.start}..${use.end} of ${text.length}`,
+        );
+        if (use.wordStart !== undefined)
+          assert.ok(use.wordStart >= use.start && use.wordEnd! <= use.end && use.wordStart <= use.wordEnd!);
+      }
+      assert.equal(out.value === undefined, out.unresolved.length > 0);
+    },
+  );
 });
 
 // ---- references ------------------------------------------------------------------------------
 
-const component = fc.stringMatching(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/).filter((s) => s.length > 0 && s.length < 30);
+const component = fc
+  .stringMatching(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/)
+  .filter((s) => s.length > 0 && s.length < 30);
 const host = fc.oneof(
-  fc.constantFrom('docker.io', 'index.docker.io', 'registry-1.docker.io', 'ghcr.io', 'localhost', 'localhost:5000', '127.0.0.1:5000', '[::1]:5000', 'Registry.Example.com', 'quay.io'),
+  fc.constantFrom(
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'ghcr.io',
+    'localhost',
+    'localhost:5000',
+    '127.0.0.1:5000',
+    '[::1]:5000',
+    'Registry.Example.com',
+    'quay.io',
+  ),
   fc.tuple(component, fc.constantFrom('.io', '.com:8443', '.example')).map(([a, b]) => a.replace(/[._]/g, '') + b),
 );
 const validReference = fc
@@ -204,11 +408,17 @@ const validReference = fc
     host: fc.option(host, { nil: undefined }),
     path: fc.array(component, { minLength: 1, maxLength: 4 }),
     tag: fc.option(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,40}$/), { nil: undefined }),
-    digest: fc.option(fc.stringMatching(/^[a-f0-9]{64}$/).map((h) => `sha256:${h}`), { nil: undefined }),
+    digest: fc.option(
+      fc.stringMatching(/^[a-f0-9]{64}$/).map((h) => `sha256:${h}`),
+      { nil: undefined },
+    ),
   })
   // Without a host, a first component with a '.' would be read as one (Docker does the same).
   .filter(({ host: h, path }) => h !== undefined || !/[.:]/.test(path[0]))
-  .map(({ host: h, path, tag, digest }) => `${h ? `${h}/` : ''}${path.join('/')}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`);
+  .map(
+    ({ host: h, path, tag, digest }) =>
+      `${h ? `${h}/` : ''}${path.join('/')}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`,
+  );
 
 function parts(text: string) {
   const parsed = parseImageReference(text);
@@ -218,32 +428,53 @@ function parts(text: string) {
 }
 
 test('references: parsing never throws; canonical form round-trips', () => {
-  const anyText = fc.oneof(validReference, fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }), reference, mutated(NAMES.map((n) => `${n}:1.0@${DIGEST}`)));
-  property('references, any text', anyText, (text) => {
-    const first = timed('parseImageReference', () => parts(text));
-    if (!first) return;
-    const canonical = `${first.registry}/${first.repository}${first.tag ? `:${first.tag}` : ''}${first.digest ? `@${first.digest}` : ''}`;
-    assert.deepEqual(parts(canonical), first, `canonical ${canonical} of ${JSON.stringify(text)}`);
-  }, RUNS * 3);
-  property('references, valid by the grammar', validReference, (text) => {
-    const parsed = parseImageReference(text);
-    assert.ok(parsed.ok, `${text}: ${!parsed.ok && parsed.error}`);
-  }, RUNS * 2);
+  const anyText = fc.oneof(
+    validReference,
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    reference,
+    mutated(NAMES.map((n) => `${n}:1.0@${DIGEST}`)),
+  );
+  property(
+    'references, any text',
+    anyText,
+    (text) => {
+      const first = timed('parseImageReference', () => parts(text));
+      if (!first) return;
+      const canonical = `${first.registry}/${first.repository}${first.tag ? `:${first.tag}` : ''}${first.digest ? `@${first.digest}` : ''}`;
+      assert.deepEqual(parts(canonical), first, `canonical ${canonical} of ${JSON.stringify(text)}`);
+    },
+    RUNS * 3,
+  );
+  property(
+    'references, valid by the grammar',
+    validReference,
+    (text) => {
+      const parsed = parseImageReference(text);
+      assert.ok(parsed.ok, `${text}: ${!parsed.ok && parsed.error}`);
+    },
+    RUNS * 2,
+  );
 });
 
 test('references: the familiar form Docker prints names the same repository', () => {
   // formatReference gives `nginx`, `bitnami/redis`, `ghcr.io/o/r`: reparsing it must land on the
   // same registry and repository, or a message (or a fix built from it) names another image.
-  property('references, familiar round trip', validReference, (text) => {
-    const parsed = parseImageReference(text);
-    if (!parsed.ok) return;
-    const ref = parsed.reference;
-    // docker.io/foo.com/bar prints as foo.com/bar, which reads as registry foo.com: Docker's own
-    // FamiliarString has this ambiguity, so it is not held against us.
-    if (ref.registry === 'docker.io' && /^(?:[^/]*[.:][^/]*|localhost)\//.test(ref.repository)) return;
-    const familiar = formatReference(ref, ref.tag, ref.digest);
-    assert.deepEqual(parts(familiar), parts(text), `${text} → familiar ${familiar}`);
-  }, RUNS * 2);
+  property(
+    'references, familiar round trip',
+    validReference,
+    (text) => {
+      const parsed = parseImageReference(text);
+      if (!parsed.ok) return;
+      const ref = parsed.reference;
+      // docker.io/foo.com/bar prints as foo.com/bar, which reads as registry foo.com: Docker's own
+      // FamiliarString has this ambiguity, so it is not held against us.
+      if (ref.registry === 'docker.io' && /^(?:[^/]*[.:][^/]*|localhost)\//.test(ref.repository)) return;
+      const familiar = formatReference(ref, ref.tag, ref.digest);
+      assert.deepEqual(parts(familiar), parts(text), `${text} → familiar ${familiar}`);
+    },
+    RUNS * 2,
+  );
 });
 
 test('docker.io/library/team/app is not shown as team/app (Docker keeps library/ when more follows)', () => {

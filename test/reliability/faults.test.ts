@@ -33,9 +33,17 @@ const SCENARIOS: Scenario[] = [
   { name: 'HTTP 500', fault: { kind: 'status', status: 500 }, maxRequests: 12 },
   { name: 'HTTP 502', fault: { kind: 'status', status: 502 }, maxRequests: 12 },
   { name: 'HTTP 503', fault: { kind: 'status', status: 503 }, maxRequests: 12 },
-  { name: '429, Retry-After 1', fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } }, maxRequests: 12 },
+  {
+    name: '429, Retry-After 1',
+    fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+    maxRequests: 12,
+  },
   // A wait longer than the client's cap ends the retries at once: one request per question.
-  { name: '429, Retry-After 3600', fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } }, maxRequests: 4 },
+  {
+    name: '429, Retry-After 3600',
+    fault: { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
+    maxRequests: 4,
+  },
   { name: 'connection reset', fault: { kind: 'reset' }, maxRequests: 12 },
   { name: 'truncated body', fault: { kind: 'truncate' }, maxRequests: 12 },
   { name: 'invalid JSON', fault: { kind: 'invalidJson' }, maxRequests: 6 },
@@ -68,12 +76,20 @@ before(async () => {
   redirecting = await startFaultProxy(registry.directUrl, () => ({ kind: 'redirect', toOrigin: registry.directUrl }));
   lyingMirror = await startFaultProxy(registry.directUrl, () => ({ kind: 'wrongDigest', digest: LIE }));
   // Docker Hub's web API fails every way in turn.
-  const hubPlan: Fault[] = [{ kind: 'status', status: 503 }, { kind: 'invalidJson' }, { kind: 'reset' }, { kind: 'truncate' }, { kind: 'status', status: 500 }];
+  const hubPlan: Fault[] = [
+    { kind: 'status', status: 503 },
+    { kind: 'invalidJson' },
+    { kind: 'reset' },
+    { kind: 'truncate' },
+    { kind: 'status', status: 500 },
+  ];
   hubFaults = await startFaultProxy(hub.url, ({ n }) => hubPlan[n % hubPlan.length]);
   client = await LspTestClient.start({
     rootPath: dir,
     env: { DOCKER_CONFIG: join(dir, 'no-docker-config') },
-    initializationOptions: { machineSettings: { registryMirrors: { 'docker.io': lyingMirror.url }, hubUrl: hubFaults.url } },
+    initializationOptions: {
+      machineSettings: { registryMirrors: { 'docker.io': lyingMirror.url }, hubUrl: hubFaults.url },
+    },
   });
   publishes = watchPublishes(client);
   // Warm the server up (first parse, first rule run) so the 100 ms measure is about the design.
@@ -84,7 +100,10 @@ before(async () => {
   // the measure is the offline pass under network trouble, not this process's own start-up rush.
   for (const s of SCENARIOS) {
     const host = proxies.get(s.name)!.host;
-    openedMs.set(s.name, await openTimed(docUri(s.name), `# image-trust-ignore=stale-image\nFROM ${host}/team/app:1.0\n`));
+    openedMs.set(
+      s.name,
+      await openTimed(docUri(s.name), `# image-trust-ignore=stale-image\nFROM ${host}/team/app:1.0\n`),
+    );
   }
 });
 
@@ -98,7 +117,10 @@ after(async () => {
   await Promise.all([...proxies.values(), redirecting, lyingMirror, hubFaults].filter(Boolean).map((p) => p.stop()));
   await Promise.all([registry?.stop(), hub?.close()]);
   rmSync(dir, { recursive: true, force: true });
-  figure('faults: offline pass after didOpen, ms (p50 / p99 / max, n)', `${percentile(offlineLatencies, 50).toFixed(1)} / ${percentile(offlineLatencies, 99).toFixed(1)} / ${Math.max(...offlineLatencies).toFixed(1)}, n=${offlineLatencies.length}`);
+  figure(
+    'faults: offline pass after didOpen, ms (p50 / p99 / max, n)',
+    `${percentile(offlineLatencies, 50).toFixed(1)} / ${percentile(offlineLatencies, 99).toFixed(1)} / ${Math.max(...offlineLatencies).toFixed(1)}, n=${offlineLatencies.length}`,
+  );
 });
 
 /** Opens a document and returns the ms from didOpen to its first publishDiagnostics. */
@@ -113,10 +135,14 @@ async function openTimed(uri: string, text: string): Promise<number> {
 
 /** Waits for the network pass: a second publish for version 1. */
 async function networkPass(uri: string, ms = 45_000) {
-  return client.waitFor(() => {
-    const list = publishes.arrivals.get(uri)?.filter((a) => a.version === 1);
-    return list && list.length >= 2 ? list[list.length - 1] : undefined;
-  }, ms, `network pass of ${uri}`);
+  return client.waitFor(
+    () => {
+      const list = publishes.arrivals.get(uri)?.filter((a) => a.version === 1);
+      return list && list.length >= 2 ? list[list.length - 1] : undefined;
+    },
+    ms,
+    `network pass of ${uri}`,
+  );
 }
 
 async function stableCount(proxy: FaultProxy, quietMs: number): Promise<number> {
@@ -133,7 +159,11 @@ function codes(diagnostics: Array<{ code?: string | number }>): string[] {
 
 type Action = { title: string; edit?: { changes?: Record<string, Array<{ newText: string }>> } };
 function offeredTexts(actions: Action[]): string[] {
-  return actions.flatMap((a) => Object.values(a.edit?.changes ?? {}).flat().map((e) => e.newText));
+  return actions.flatMap((a) =>
+    Object.values(a.edit?.changes ?? {})
+      .flat()
+      .map((e) => e.newText),
+  );
 }
 
 describe('registry faults over LSP', { concurrency: true }, () => {
@@ -145,16 +175,25 @@ describe('registry faults over LSP', { concurrency: true }, () => {
       const offlineMs = openedMs.get(scenario.name)!;
       assert.ok(offlineMs < 100, `offline rules published ${offlineMs.toFixed(1)} ms after didOpen`);
       const first = publishes.arrivals.get(uri)![0];
-      assert.ok(codes(first.diagnostics).includes('unpinned-digest'), 'the offline pass has the rules that need no network');
+      assert.ok(
+        codes(first.diagnostics).includes('unpinned-digest'),
+        'the offline pass has the rules that need no network',
+      );
 
       const network = await networkPass(uri);
       const all = publishes.arrivals.get(uri)!.flatMap((a) => codes(a.diagnostics));
-      assert.ok(!all.includes('unknown-image') && !all.includes('unknown-tag'), `a fault is not "does not exist": ${all.join(', ')}`);
+      assert.ok(
+        !all.includes('unknown-image') && !all.includes('unknown-tag'),
+        `a fault is not "does not exist": ${all.join(', ')}`,
+      );
       assert.ok(codes(network.diagnostics).includes('unpinned-digest'), 'offline findings stay after the network pass');
 
       const requests = await stableCount(proxy, 1500);
       figure(`faults: ${scenario.name}: requests for one reference`, requests);
-      assert.ok(requests >= 1 && requests <= scenario.maxRequests, `${requests} requests (limit ${scenario.maxRequests}): ${proxy.log.map((r) => `${r.method} ${r.path}`).join(' | ')}`);
+      assert.ok(
+        requests >= 1 && requests <= scenario.maxRequests,
+        `${requests} requests (limit ${scenario.maxRequests}): ${proxy.log.map((r) => `${r.method} ${r.path}`).join(' | ')}`,
+      );
 
       const actions = await client.request<Action[]>('textDocument/codeAction', {
         textDocument: { uri },
@@ -173,18 +212,24 @@ describe('registry faults over LSP', { concurrency: true }, () => {
         if (digest) assert.equal(digest, truth.app, `offered ${text} (fault: ${scenario.name})`);
       }
       if (!scenario.honest) {
-        const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } });
+        const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: { line: 1, character: 8 },
+        });
         assert.ok(hover, 'hover answers');
         assert.match(hover.contents.value, /not reachable|failed verification|could not/i, hover.contents.value);
       } else {
-        assert.ok(offered.some((t) => t.includes(truth.app)), `the honest-but-slow registry's digest is offered: ${offered.join(', ')}`);
+        assert.ok(
+          offered.some((t) => t.includes(truth.app)),
+          `the honest-but-slow registry's digest is offered: ${offered.join(', ')}`,
+        );
       }
       assert.equal(client.process.exitCode, null, 'the server is still running');
       assert.deepEqual(crashReports(client), []);
     });
   }
 
-  test('redirect to another host: followed, and the answer is the registry\'s own', async () => {
+  test("redirect to another host: followed, and the answer is the registry's own", async () => {
     const uri = pathToFileURL(join(dir, 'redirect.Dockerfile')).toString();
     const ref = `${redirecting.host}/team/app:1.0`;
     const offlineMs = await openTimed(uri, `FROM ${ref}\n`);
@@ -228,7 +273,10 @@ describe('registry faults over LSP', { concurrency: true }, () => {
       context: { diagnostics: [], only: ['source.fixAll'] },
     });
     const offered = offeredTexts([...quick, ...fixAll]);
-    assert.ok(!offered.some((t) => t.includes(LIE)), `the mirror's unverified digest was offered: ${offered.join(', ')}`);
+    assert.ok(
+      !offered.some((t) => t.includes(LIE)),
+      `the mirror's unverified digest was offered: ${offered.join(', ')}`,
+    );
     const messages = network.diagnostics.map((d) => d.message).join('\n');
     assert.ok(!messages.includes(LIE.slice(7, 19)), `a diagnostic repeats the lie: ${messages}`);
   });
@@ -238,10 +286,13 @@ describe('CLI pin with faults', () => {
   test('a lying mirror: pin writes no digest it did not verify', async () => {
     const work = mkdtempSync(join(dir, 'pin-lie-'));
     writeFileSync(join(work, 'Dockerfile'), 'FROM nginx:1.27.3\n');
-    const r = await runCli(['pin', 'Dockerfile', '--registry-mirror', `docker.io=${lyingMirror.url}`, '--hub-url', hubFaults.url], {
-      cwd: work,
-      env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(work, 'none') },
-    });
+    const r = await runCli(
+      ['pin', 'Dockerfile', '--registry-mirror', `docker.io=${lyingMirror.url}`, '--hub-url', hubFaults.url],
+      {
+        cwd: work,
+        env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(work, 'none') },
+      },
+    );
     const after = readFileSync(join(work, 'Dockerfile'), 'utf8');
     assert.ok(!after.includes(LIE), `pin wrote the mirror's unverified digest:\n${after}\n${r.stderr}`);
   });
@@ -251,7 +302,11 @@ describe('CLI pin with faults', () => {
     const proxy = proxies.get('HTTP 500')!;
     const text = `FROM ${proxy.host}/team/app:1.0\n`;
     writeFileSync(join(work, 'Dockerfile'), text);
-    const r = await runCli(['pin', 'Dockerfile'], { cwd: work, env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(work, 'none') }, timeoutMs: 60_000 });
+    const r = await runCli(['pin', 'Dockerfile'], {
+      cwd: work,
+      env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(work, 'none') },
+      timeoutMs: 60_000,
+    });
     assert.equal(readFileSync(join(work, 'Dockerfile'), 'utf8'), text);
     assert.match(r.stderr, /cannot pin .*HTTP 500/);
     assert.equal(r.code, 0, 'nothing was written, nothing failed to write');

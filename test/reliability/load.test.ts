@@ -69,8 +69,15 @@ after(async () => {
 });
 
 function documentText(i: number): string {
-  const lines = [`# service ${i}`, 'ARG BASE=python:3.12.1-slim-bookworm', `FROM nginx:1.27.3 AS web${i}`, 'RUN apt-get update && apt-get install -y curl \\', '    && rm -rf /var/lib/apt/lists/*'];
-  for (let k = 0; k < 40; k++) lines.push(k % 10 === 0 ? `FROM ${flaky.host}/team/app${(i + k) % 5}:1.0 AS s${k}` : `RUN echo step ${k}`);
+  const lines = [
+    `# service ${i}`,
+    'ARG BASE=python:3.12.1-slim-bookworm',
+    `FROM nginx:1.27.3 AS web${i}`,
+    'RUN apt-get update && apt-get install -y curl \\',
+    '    && rm -rf /var/lib/apt/lists/*',
+  ];
+  for (let k = 0; k < 40; k++)
+    lines.push(k % 10 === 0 ? `FROM ${flaky.host}/team/app${(i + k) % 5}:1.0 AS s${k}` : `RUN echo step ${k}`);
   lines.push(`COPY --from=web${i} /usr/share/nginx/html /srv`, 'FROM ${BASE}', 'FROM nginx:latest', '');
   return lines.join('\n');
 }
@@ -106,7 +113,11 @@ test(`${DOCUMENTS} documents opened and edited for ${SECONDS} s against a flaky 
     await new Promise((r) => setTimeout(r, EDIT_EVERY_MS));
   }
   const lastEdit = sent[sent.length - 1];
-  await client.waitFor(() => publishes.arrivals.get(lastEdit.uri)?.some((a) => a.version === lastEdit.version), 30_000, 'the last edit published');
+  await client.waitFor(
+    () => publishes.arrivals.get(lastEdit.uri)?.some((a) => a.version === lastEdit.version),
+    30_000,
+    'the last edit published',
+  );
   clearInterval(sampler);
 
   const latencies: number[] = [];
@@ -121,7 +132,10 @@ test(`${DOCUMENTS} documents opened and edited for ${SECONDS} s against a flaky 
   const newest = new Map<string, number>();
   for (const s of sent) newest.set(s.uri, s.version);
   for (const [uri, version] of newest) {
-    assert.ok(publishes.arrivals.get(uri)?.some((a) => a.version === version), `no diagnostics for the last edit of ${uri}`);
+    assert.ok(
+      publishes.arrivals.get(uri)?.some((a) => a.version === version),
+      `no diagnostics for the last edit of ${uri}`,
+    );
   }
 
   const third = Math.floor(rss.length / 3);
@@ -130,15 +144,27 @@ test(`${DOCUMENTS} documents opened and edited for ${SECONDS} s against a flaky 
   const lastThird = mean(rss.slice(rss.length - third));
   figure('load: documents, edits sent, edits without their own publish', `${DOCUMENTS}, ${sent.length}, ${missing}`);
   figure('load: open all → every document published, ms', openAllMs.toFixed(0));
-  figure('load: offline pass after didChange, ms p50 / p99 / max', `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} / ${Math.max(...latencies).toFixed(1)}`);
-  figure('load: RSS MB before open / first third mean / last third mean / peak', `${(rssBefore / 1024).toFixed(0)} / ${(firstThird / 1024).toFixed(0)} / ${(lastThird / 1024).toFixed(0)} / ${(Math.max(...rss.map((r) => r.kb)) / 1024).toFixed(0)}`);
-  figure('load: requests at the flaky proxy, and by fault', `${flaky.count()} ${JSON.stringify(flaky.log.reduce<Record<string, number>>((m, r) => ((m[r.fault] = (m[r.fault] ?? 0) + 1), m), {}))}`);
+  figure(
+    'load: offline pass after didChange, ms p50 / p99 / max',
+    `${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} / ${Math.max(...latencies).toFixed(1)}`,
+  );
+  figure(
+    'load: RSS MB before open / first third mean / last third mean / peak',
+    `${(rssBefore / 1024).toFixed(0)} / ${(firstThird / 1024).toFixed(0)} / ${(lastThird / 1024).toFixed(0)} / ${(Math.max(...rss.map((r) => r.kb)) / 1024).toFixed(0)}`,
+  );
+  figure(
+    'load: requests at the flaky proxy, and by fault',
+    `${flaky.count()} ${JSON.stringify(flaky.log.reduce<Record<string, number>>((m, r) => ((m[r.fault] = (m[r.fault] ?? 0) + 1), m), {}))}`,
+  );
 
   assert.equal(client.process.exitCode, null, 'the server is still running');
   assert.deepEqual(crashReports(client), []);
   assert.ok(rss.length >= 6, 'RSS was sampled');
   // Flat: the last third may not grow past the first third by more than a quarter (GC noise).
-  assert.ok(lastThird <= firstThird * 1.25, `RSS grew from ${(firstThird / 1024).toFixed(0)} MB to ${(lastThird / 1024).toFixed(0)} MB`);
+  assert.ok(
+    lastThird <= firstThird * 1.25,
+    `RSS grew from ${(firstThird / 1024).toFixed(0)} MB to ${(lastThird / 1024).toFixed(0)} MB`,
+  );
   // The two-pass design: the rules that need no network answer a typical edit at once, whatever the
   // network does. p99 and max are reported in RELIABILITY.md, not asserted (a shared 2-core machine).
   assert.ok(percentile(latencies, 50) < 100, `offline pass p50 ${percentile(latencies, 50).toFixed(1)} ms under load`);

@@ -48,7 +48,8 @@ function pin(cwd: string, files: string[], mirror = registry.url) {
 
 const BOM = '\uFEFF';
 const DOCKERFILE = `${BOM}# syntax=docker/dockerfile:1\r\n# a comment\twith a tab  \r\nARG BASE=python:3.12\r\n\r\nFROM\tnginx:1.27.3 AS web\r\n\tRUN echo "nginx:1.27.3" \\\r\n\t  && true\r\nFROM \${BASE}\r\nCOPY --from=nginx:1.27.3 /a /b`;
-const COMPOSE = 'services:\r\n  web:\r\n    image: nginx:1.27.3   # keep this comment\t(tab)\r\n  api:\r\n    image: "${IMG:-python:3.12}"\r\n  other:\r\n    image: \'nginx:1.27.3\'';
+const COMPOSE =
+  'services:\r\n  web:\r\n    image: nginx:1.27.3   # keep this comment\t(tab)\r\n  api:\r\n    image: "${IMG:-python:3.12}"\r\n  other:\r\n    image: \'nginx:1.27.3\'';
 
 function pinnedDockerfile(): string {
   return DOCKERFILE.replace('BASE=python:3.12', `BASE=python:3.12@${digest.python}`)
@@ -118,7 +119,15 @@ describe('CLI pin', () => {
     const work = mkdtempSync(join(dir, 'rofs-'));
     writeFileSync(join(work, 'Dockerfile'), 'FROM nginx:1.27.3\n');
     const script = `mount --bind "$W" "$W" && mount -o remount,ro,bind "$W" && cd "$W" && "$NODE" "$CLI" pin Dockerfile --registry-mirror "docker.io=$MIRROR"`;
-    const r = await run('unshare', ['-m', 'sh', '-c', script], { W: work, NODE: process.execPath, CLI: CLI_PATH, MIRROR: registry.url, IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(work, '.none'), NO_COLOR: '1' });
+    const r = await run('unshare', ['-m', 'sh', '-c', script], {
+      W: work,
+      NODE: process.execPath,
+      CLI: CLI_PATH,
+      MIRROR: registry.url,
+      IMAGE_TRUST_CACHE_DIR: '',
+      DOCKER_CONFIG: join(work, '.none'),
+      NO_COLOR: '1',
+    });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /Dockerfile: not written \(read-only file system\); the file is unchanged/);
     assert.equal(readFileSync(join(work, 'Dockerfile'), 'utf8'), 'FROM nginx:1.27.3\n');
@@ -140,7 +149,16 @@ describe('CLI pin', () => {
       'echo "sha=$(sha256sum Dockerfile | cut -c1-64)"',
       'echo "files=$(ls -A | tr "\\n" " ")"',
     ].join('\n');
-    const r = await run('unshare', ['-m', 'sh', '-c', script], { W: work, SRC: source, NODE: process.execPath, CLI: CLI_PATH, MIRROR: registry.url, IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(dir, '.none'), NO_COLOR: '1' });
+    const r = await run('unshare', ['-m', 'sh', '-c', script], {
+      W: work,
+      SRC: source,
+      NODE: process.execPath,
+      CLI: CLI_PATH,
+      MIRROR: registry.url,
+      IMAGE_TRUST_CACHE_DIR: '',
+      DOCKER_CONFIG: join(dir, '.none'),
+      NO_COLOR: '1',
+    });
     assert.match(r.stdout, /exit=2/, r.stdout + r.stderr);
     assert.match(r.stderr, /Dockerfile: not written \(no space left on the disk\); the file is unchanged/);
     const expected = (await run('sha256sum', [source])).stdout.slice(0, 64);
@@ -161,8 +179,18 @@ describe('CLI pin', () => {
 
 // ---- code actions ------------------------------------------------------------------------------
 
-type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
-type Action = { title: string; kind?: string; edit?: { changes?: Record<string, Edit[]>; documentChanges?: Array<{ textDocument: { version: number | null }; edits: Edit[] }> } };
+type Edit = {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
+};
+type Action = {
+  title: string;
+  kind?: string;
+  edit?: {
+    changes?: Record<string, Edit[]>;
+    documentChanges?: Array<{ textDocument: { version: number | null }; edits: Edit[] }>;
+  };
+};
 
 /** Applies LSP edits the way an editor does (lines end at \n, \r\n or \r). */
 function applyEdits(text: string, edits: Edit[]): string {
@@ -171,7 +199,9 @@ function applyEdits(text: string, edits: Edit[]): string {
     if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) starts.push(i + 1);
   }
   const offset = (p: Edit['range']['start']) => Math.min((starts[p.line] ?? text.length) + p.character, text.length);
-  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)).reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
 }
 
 function editsOf(action: Action | undefined, uri: string): Edit[] {
@@ -184,7 +214,9 @@ describe('code actions', () => {
     client = await LspTestClient.start({
       rootPath: dir,
       env: { DOCKER_CONFIG: join(dir, '.none') },
-      initializationOptions: { machineSettings: { registryMirrors: { 'docker.io': registry.url }, hubUrl: 'http://127.0.0.1:9' } },
+      initializationOptions: {
+        machineSettings: { registryMirrors: { 'docker.io': registry.url }, hubUrl: 'http://127.0.0.1:9' },
+      },
     });
   });
   after(async () => {
@@ -198,10 +230,17 @@ describe('code actions', () => {
     client.open(uri, 'dockerfile', text);
     const published = await client.diagnosticsFor(uri, (d) => d.diagnostics.some((x) => x.code === 'unpinned-digest'));
     const web = published.diagnostics.find((d) => d.code === 'unpinned-digest' && d.range.start.line === 4)!;
-    const quick = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: web.range, context: { diagnostics: [web] } });
+    const quick = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: web.range,
+      context: { diagnostics: [web] },
+    });
     const pinAction = quick.find((a) => /^Pin/.test(a.title) && editsOf(a, uri).length);
     assert.ok(pinAction, JSON.stringify(quick.map((a) => a.title)));
-    assert.equal(applyEdits(text, editsOf(pinAction, uri)), text.replace('FROM\tnginx:1.27.3 AS', `FROM\tnginx:1.27.3@${digest.nginx} AS`));
+    assert.equal(
+      applyEdits(text, editsOf(pinAction, uri)),
+      text.replace('FROM\tnginx:1.27.3 AS', `FROM\tnginx:1.27.3@${digest.nginx} AS`),
+    );
 
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
@@ -219,9 +258,18 @@ describe('code actions', () => {
     client.open(binary, 'dockerfile', `FROM nginx\u0000\u0001\u00ff${'\u0000'.repeat(100)}`);
     const h = await client.diagnosticsFor(huge);
     const b = await client.diagnosticsFor(binary);
-    assert.deepEqual(h.diagnostics.map((d) => d.code), ['invalid-document']);
-    assert.deepEqual(b.diagnostics.map((d) => d.code), ['invalid-document']);
-    const hover = await client.request('textDocument/hover', { textDocument: { uri: huge }, position: { line: 0, character: 7 } });
+    assert.deepEqual(
+      h.diagnostics.map((d) => d.code),
+      ['invalid-document'],
+    );
+    assert.deepEqual(
+      b.diagnostics.map((d) => d.code),
+      ['invalid-document'],
+    );
+    const hover = await client.request('textDocument/hover', {
+      textDocument: { uri: huge },
+      position: { line: 0, character: 7 },
+    });
     assert.equal(hover, null);
   });
 
@@ -244,7 +292,11 @@ describe('code actions', () => {
       const edits = editsOf(action, uri);
       if (edits.length === 0) continue;
       // An edit is acceptable only if it still lands on the reference in the new text.
-      assert.equal(applyEdits(changed, edits), changed.replace(ref, `${ref}@${digest.app}`), `stale edit "${action.title}": ${JSON.stringify(edits)}`);
+      assert.equal(
+        applyEdits(changed, edits),
+        changed.replace(ref, `${ref}@${digest.app}`),
+        `stale edit "${action.title}": ${JSON.stringify(edits)}`,
+      );
     }
   });
 
@@ -265,17 +317,27 @@ describe('code actions', () => {
     const sent = client.appliedEdits.slice(already) as Array<{ edit: Action['edit'] }>;
     for (const { edit } of sent) {
       // A versioned edit for the old version is refused by the editor: safe.
-      const versioned = edit?.documentChanges?.every((d) => d.textDocument.version !== null && d.textDocument.version < version);
+      const versioned = edit?.documentChanges?.every(
+        (d) => d.textDocument.version !== null && d.textDocument.version < version,
+      );
       if (versioned) continue;
       const edits = edit?.changes?.[uri] ?? [];
-      assert.equal(applyEdits(changed, edits), changed.replace(ref, `${ref}@${digest.nginx}`), `unversioned edit computed on the old text: ${JSON.stringify(edits)}`);
+      assert.equal(
+        applyEdits(changed, edits),
+        changed.replace(ref, `${ref}@${digest.nginx}`),
+        `unversioned edit computed on the old text: ${JSON.stringify(edits)}`,
+      );
     }
   });
 });
 
 // ---- process helpers ---------------------------------------------------------------------------
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, ...env } });
     let stdout = '';
@@ -289,6 +351,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
 
 let unshareOk: boolean | undefined;
 async function canUnshare(): Promise<boolean> {
-  unshareOk ??= (await run('unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o size=4k tmpfs "${tmpdir()}" && true`])).code === 0;
+  unshareOk ??=
+    (await run('unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o size=4k tmpfs "${tmpdir()}" && true`])).code === 0;
   return unshareOk;
 }

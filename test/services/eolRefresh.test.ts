@@ -19,7 +19,12 @@ before(async () => {
     if (req.url === '/api/redis.json') {
       res.setHeader('content-type', 'application/json');
       // Pretend redis 7.2 support was cut short.
-      res.end(JSON.stringify([{ cycle: '7.2', releaseDate: '2023-08-15', eol: '2026-01-01', latest: '7.2.9' }, { cycle: '8.2', releaseDate: '2025-08-01', eol: false }]));
+      res.end(
+        JSON.stringify([
+          { cycle: '7.2', releaseDate: '2023-08-15', eol: '2026-01-01', latest: '7.2.9' },
+          { cycle: '8.2', releaseDate: '2025-08-01', eol: false },
+        ]),
+      );
     } else if (req.url === '/api/nodejs.json') {
       res.end('not json');
     } else {
@@ -64,6 +69,9 @@ test('a bad answer keeps the snapshot; offline asks nothing', async () => {
 });
 
 test('parses the API shape and ignores junk', () => {
-  assert.deepEqual(parseEolApiCycles([{ cycle: 20, eol: '2026-04-30', releaseDate: '2023-04-18' }, { cycle: 'x' }, 'junk']), [{ cycle: '20', eol: '2026-04-30', releaseDate: '2023-04-18', latest: undefined }]);
+  assert.deepEqual(
+    parseEolApiCycles([{ cycle: 20, eol: '2026-04-30', releaseDate: '2023-04-18' }, { cycle: 'x' }, 'junk']),
+    [{ cycle: '20', eol: '2026-04-30', releaseDate: '2023-04-18', latest: undefined }],
+  );
   assert.equal(parseEolApiCycles({ not: 'an array' }), undefined);
 });

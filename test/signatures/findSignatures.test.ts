@@ -44,10 +44,17 @@ after(async () => {
 
 let counter = 0;
 /** A fresh repository with one image; its own name keeps tests independent. */
-async function image(name: string, options: Parameters<typeof pushImage>[3] = {}): Promise<{ repo: RepositoryName; path: string; subject: Subject }> {
+async function image(
+  name: string,
+  options: Parameters<typeof pushImage>[3] = {},
+): Promise<{ repo: RepositoryName; path: string; subject: Subject }> {
   const path = `sig/${name}-${++counter}`;
   const pushed = await pushImage(registry, path, 'v1', { ...options, salt: `${name}-${counter}` });
-  return { repo: { registry: registry.host, repository: path }, path, subject: { digest: pushed.digest, mediaType: pushed.mediaType, size: pushed.size } };
+  return {
+    repo: { registry: registry.host, repository: path },
+    path,
+    subject: { digest: pushed.digest, mediaType: pushed.mediaType, size: pushed.size },
+  };
 }
 
 async function status(repo: RepositoryName, digest: string, keys: string[] = []) {
@@ -86,8 +93,13 @@ describe("cosign's legacy .sig tag", () => {
     assert.equal(found.state, 'signed');
     assert.deepEqual(found.kinds, ['cosign legacy tag']);
     // Existence is enough without keys: a HEAD, which Docker Hub does not count as a pull (§3.7).
-    const sigRequests = registry.log.filter((r) => r.path === `/v2/${path}/manifests/${subject.digest.replace(':', '-')}.sig`);
-    assert.deepEqual(sigRequests.map((r) => r.method), ['HEAD']);
+    const sigRequests = registry.log.filter(
+      (r) => r.path === `/v2/${path}/manifests/${subject.digest.replace(':', '-')}.sig`,
+    );
+    assert.deepEqual(
+      sigRequests.map((r) => r.method),
+      ['HEAD'],
+    );
   });
 
   test('verified with the right key among others; invalid with only a stranger key', async () => {
@@ -144,13 +156,20 @@ describe('Sigstore bundles as OCI referrers, through the fallback tag index', ()
     assert.deepEqual(signed.kinds, ['OCI referrers (Sigstore bundle)']);
     // distribution 2.8 has no referrers API: the client fell back to the tag index (§6.3).
     assert.ok(registry.log.some((r) => r.path.startsWith(`/v2/${path}/referrers/`) && r.status === 404));
-    assert.ok(registry.log.some((r) => r.path === `/v2/${path}/manifests/${subject.digest.replace(':', '-')}` && r.status === 200));
+    assert.ok(
+      registry.log.some(
+        (r) => r.path === `/v2/${path}/manifests/${subject.digest.replace(':', '-')}` && r.status === 200,
+      ),
+    );
     const verified = await status(repo, subject.digest, [keyA.publicKeyPem]);
     assert.equal(verified.state, 'verified');
   });
 
   test('a multi-platform index signed with an Ed25519 key', async () => {
-    const { repo, path, subject } = await image('bundle-index', { platforms: ['linux/amd64', 'linux/arm64'], attestation: true });
+    const { repo, path, subject } = await image('bundle-index', {
+      platforms: ['linux/amd64', 'linux/arm64'],
+      attestation: true,
+    });
     await pushBundleSignature(registry, path, subject, keyB);
     assert.equal((await status(repo, subject.digest, [keyB.publicKeyPem])).state, 'verified');
   });
@@ -191,12 +210,17 @@ describe('Sigstore bundles as OCI referrers, through the fallback tag index', ()
     const { repo, path, subject } = await image('bundle-message');
     const pushed = await client.getManifest(repo, subject.digest);
     assert.ok(pushed.ok);
-    await pushBundleSignature(registry, path, subject, keyA, { messageSignature: true, subjectBytes: Buffer.from(pushed.value.body) });
+    await pushBundleSignature(registry, path, subject, keyA, {
+      messageSignature: true,
+      subjectBytes: Buffer.from(pushed.value.body),
+    });
     assert.equal((await status(repo, subject.digest, [keyA.publicKeyPem])).state, 'verified');
 
     const other = await image('bundle-message-other');
     await pushBundleSignature(registry, other.path, other.subject, keyA, {
-      messageSignature: true, subjectBytes: Buffer.from(pushed.value.body), signedDigest: subject.digest,
+      messageSignature: true,
+      subjectBytes: Buffer.from(pushed.value.body),
+      signedDigest: subject.digest,
     });
     const found = await status(other.repo, other.subject.digest, [keyA.publicKeyPem]);
     assert.equal(found.state, 'invalid');
@@ -238,7 +262,10 @@ describe('the referrers API', () => {
 
   test('referrers listed by the API (paged) are found and verified, without the fallback tag', async () => {
     const { path, subject } = await image('api');
-    const attestation = await pushBundleSignature(registry, path, subject, keyA, { predicateType: SLSA_PREDICATE, fallbackIndex: false });
+    const attestation = await pushBundleSignature(registry, path, subject, keyA, {
+      predicateType: SLSA_PREDICATE,
+      fallbackIndex: false,
+    });
     const signature = await pushBundleSignature(registry, path, subject, keyA, { fallbackIndex: false });
     api.addReferrer(path, subject.digest, attestation);
     api.addReferrer(path, subject.digest, signature);
@@ -249,8 +276,14 @@ describe('the referrers API', () => {
     assert.equal(result.value.state, 'verified');
     assert.deepEqual(result.value.kinds, ['OCI referrers (Sigstore bundle)']);
     const fallbackTag = subject.digest.replace(':', '-');
-    assert.ok(api.paths.some((p) => p.startsWith(`/v2/${path}/referrers/${subject.digest}`)), api.paths.join('\n'));
-    assert.ok(!api.paths.some((p) => p === `/v2/${path}/manifests/${fallbackTag}`), 'the fallback tag was asked although the API answered');
+    assert.ok(
+      api.paths.some((p) => p.startsWith(`/v2/${path}/referrers/${subject.digest}`)),
+      api.paths.join('\n'),
+    );
+    assert.ok(
+      !api.paths.some((p) => p === `/v2/${path}/manifests/${fallbackTag}`),
+      'the fallback tag was asked although the API answered',
+    );
   });
 
   test('an empty API answer means unsigned', async () => {
@@ -261,6 +294,11 @@ describe('the referrers API', () => {
 });
 
 test('a registry that cannot be reached is an error, never "unsigned"', async () => {
-  const result = await findSignatures(clientFor(), { registry: '127.0.0.1:1', repository: 'sig/none' }, `sha256:${'0'.repeat(64)}`, []);
+  const result = await findSignatures(
+    clientFor(),
+    { registry: '127.0.0.1:1', repository: 'sig/none' },
+    `sha256:${'0'.repeat(64)}`,
+    [],
+  );
   assert.equal(result.ok, false);
 });

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBase64, dssePae, findVerifyingKey, parsePublicKeys, verifiesWith } from '../../server/src/signatures/keys';
+import {
+  decodeBase64,
+  dssePae,
+  findVerifyingKey,
+  parsePublicKeys,
+  verifiesWith,
+} from '../../server/src/signatures/keys';
 import { simpleSigningDigest } from '../../server/src/signatures/verify';
 import { corrupt, generateTestKey, pae, signWith, simpleSigningPayload, type KeyType } from '../support/cosign';
 
@@ -50,10 +56,16 @@ test('a private key in signatureKeys is rejected', () => {
 });
 
 test('DSSE PAE matches the spec example and the test writer', () => {
-  assert.equal(dssePae('http://example.com/HelloWorld', Buffer.from('hello world')).toString(), 'DSSEv1 29 http://example.com/HelloWorld 11 hello world');
+  assert.equal(
+    dssePae('http://example.com/HelloWorld', Buffer.from('hello world')).toString(),
+    'DSSEv1 29 http://example.com/HelloWorld 11 hello world',
+  );
   // Lengths are in bytes, not characters.
   assert.equal(dssePae('t', Buffer.from('é')).toString(), 'DSSEv1 1 t 2 é');
-  assert.deepEqual(dssePae('application/vnd.in-toto+json', Buffer.from('{}')), pae('application/vnd.in-toto+json', Buffer.from('{}')));
+  assert.deepEqual(
+    dssePae('application/vnd.in-toto+json', Buffer.from('{}')),
+    pae('application/vnd.in-toto+json', Buffer.from('{}')),
+  );
 });
 
 test('base64 decoding is strict', () => {

@@ -24,11 +24,18 @@ export interface TestKey {
 
 export function generateTestKey(type: KeyType = 'ecdsa-p256'): TestKey {
   const pair =
-    type === 'ecdsa-p256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    : type === 'ecdsa-p384' ? generateKeyPairSync('ec', { namedCurve: 'P-384' })
-    : type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : generateKeyPairSync('ed25519');
-  return { type, publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey: pair.privateKey };
+    type === 'ecdsa-p256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : type === 'ecdsa-p384'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-384' })
+        : type === 'rsa'
+          ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+          : generateKeyPairSync('ed25519');
+  return {
+    type,
+    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKey: pair.privateKey,
+  };
 }
 
 /** What cosign does for each key type: DER ECDSA with the curve's hash, PKCS#1 v1.5 RSA/SHA-256, pure Ed25519. */
@@ -73,7 +80,11 @@ export function simpleSigningPayload(repository: string, digest: string, capital
   const digestKey = capitalized ? 'Docker-manifest-digest' : 'docker-manifest-digest';
   return Buffer.from(
     JSON.stringify({
-      critical: { identity: { 'docker-reference': repository }, image: { [digestKey]: digest }, type: 'cosign container image signature' },
+      critical: {
+        identity: { 'docker-reference': repository },
+        image: { [digestKey]: digest },
+        type: 'cosign container image signature',
+      },
       optional: null,
     }),
   );
@@ -92,10 +103,16 @@ export async function pushLegacySignature(
 ): Promise<string> {
   const layers: Array<Record<string, unknown>> = [];
   for (const key of keys) {
-    const payload = simpleSigningPayload(`${registry.host}/${repo}`, options.signedDigest ?? subjectDigest, options.capitalizedDigestKey);
+    const payload = simpleSigningPayload(
+      `${registry.host}/${repo}`,
+      options.signedDigest ?? subjectDigest,
+      options.capitalizedDigestKey,
+    );
     let signature = signWith(key, payload);
     if (options.corruptSignature) signature = corrupt(signature);
-    const stored = options.tamperPayload ? Buffer.from(payload.toString().replace('cosign container image signature', 'cosign container image signaturE')) : payload;
+    const stored = options.tamperPayload
+      ? Buffer.from(payload.toString().replace('cosign container image signature', 'cosign container image signaturE'))
+      : payload;
     const digest = await pushBlob(registry, repo, stored);
     layers.push({
       mediaType: SIMPLE_SIGNING,
@@ -106,8 +123,12 @@ export async function pushLegacySignature(
   }
   const config = Buffer.from(
     JSON.stringify({
-      architecture: '', created: '0001-01-01T00:00:00Z', history: [{ created: '0001-01-01T00:00:00Z' }], os: '',
-      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) }, config: {},
+      architecture: '',
+      created: '0001-01-01T00:00:00Z',
+      history: [{ created: '0001-01-01T00:00:00Z' }],
+      os: '',
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+      config: {},
     }),
   );
   const configDigest = await pushBlob(registry, repo, config);
@@ -117,7 +138,13 @@ export async function pushLegacySignature(
     config: { mediaType: MEDIA_TYPES.ociConfig, size: config.length, digest: configDigest },
     layers,
   };
-  return pushManifest(registry, repo, `${subjectDigest.replace(':', '-')}.sig`, JSON.stringify(manifest), MEDIA_TYPES.ociManifest);
+  return pushManifest(
+    registry,
+    repo,
+    `${subjectDigest.replace(':', '-')}.sig`,
+    JSON.stringify(manifest),
+    MEDIA_TYPES.ociManifest,
+  );
 }
 
 /** The DSSE pre-authentication encoding (what a DSSE signature covers). */
@@ -136,7 +163,11 @@ export interface BundleOptions extends SignOptions {
 /** A Sigstore bundle v0.3 as cosign 3 writes for a key-based `cosign sign` (registry-facts §6.2). */
 export function sigstoreBundle(key: TestKey, subjectDigest: string, options: BundleOptions = {}): Buffer {
   const signedDigest = options.signedDigest ?? subjectDigest;
-  const verificationMaterial = { publicKey: { hint: 'test-key' }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } };
+  const verificationMaterial = {
+    publicKey: { hint: 'test-key' },
+    tlogEntries: [],
+    timestampVerificationData: { rfc3161Timestamps: [] },
+  };
   if (options.messageSignature) {
     if (!options.subjectBytes) throw new Error('messageSignature needs subjectBytes');
     let signature = signWith(key, options.subjectBytes);
@@ -146,7 +177,10 @@ export function sigstoreBundle(key: TestKey, subjectDigest: string, options: Bun
         mediaType: SIGSTORE_BUNDLE,
         verificationMaterial,
         messageSignature: {
-          messageDigest: { algorithm: 'SHA2_256', digest: Buffer.from(signedDigest.slice(7), 'hex').toString('base64') },
+          messageDigest: {
+            algorithm: 'SHA2_256',
+            digest: Buffer.from(signedDigest.slice(7), 'hex').toString('base64'),
+          },
           signature: signature.toString('base64'),
         },
       }),
@@ -161,12 +195,18 @@ export function sigstoreBundle(key: TestKey, subjectDigest: string, options: Bun
   const payload = Buffer.from(JSON.stringify(statement));
   let signature = signWith(key, pae(IN_TOTO_PAYLOAD, payload));
   if (options.corruptSignature) signature = corrupt(signature);
-  const storedPayload = options.tamperPayload ? Buffer.from(JSON.stringify({ ...statement, predicate: { tampered: true } })) : payload;
+  const storedPayload = options.tamperPayload
+    ? Buffer.from(JSON.stringify({ ...statement, predicate: { tampered: true } }))
+    : payload;
   return Buffer.from(
     JSON.stringify({
       mediaType: SIGSTORE_BUNDLE,
       verificationMaterial,
-      dsseEnvelope: { payload: storedPayload.toString('base64'), payloadType: IN_TOTO_PAYLOAD, signatures: [{ sig: signature.toString('base64'), keyid: '' }] },
+      dsseEnvelope: {
+        payload: storedPayload.toString('base64'),
+        payloadType: IN_TOTO_PAYLOAD,
+        signatures: [{ sig: signature.toString('base64'), keyid: '' }],
+      },
     }),
   );
 }
@@ -212,7 +252,12 @@ export async function pushReferrerArtifact(
   };
   const bytes = Buffer.from(JSON.stringify(manifest));
   const digest = await pushManifest(registry, repo, sha256Digest(bytes), bytes, MEDIA_TYPES.ociManifest);
-  const descriptor: ReferrerDescriptor = { mediaType: MEDIA_TYPES.ociManifest, digest, size: bytes.length, artifactType };
+  const descriptor: ReferrerDescriptor = {
+    mediaType: MEDIA_TYPES.ociManifest,
+    digest,
+    size: bytes.length,
+    artifactType,
+  };
   if (options.annotations) descriptor.annotations = options.annotations;
   if (options.fallbackIndex ?? true) {
     const entry: ReferrerDescriptor = { ...descriptor };
@@ -254,23 +299,49 @@ export async function pushBundleSignature(
 }
 
 /** A Notation signature referrer: JWS envelope, certificate thumbprints annotation (§6.4). */
-export async function pushNotationSignature(registry: TestRegistry, repo: string, subject: Subject, options: ReferrerOptions = {}): Promise<ReferrerDescriptor> {
+export async function pushNotationSignature(
+  registry: TestRegistry,
+  repo: string,
+  subject: Subject,
+  options: ReferrerOptions = {},
+): Promise<ReferrerDescriptor> {
   const jws = Buffer.from(JSON.stringify({ payload: 'e30', protected: 'e30', signature: 'AAAA', header: { x5c: [] } }));
-  return pushReferrerArtifact(registry, repo, subject, NOTATION_SIGNATURE, { mediaType: 'application/jose+json', bytes: jws }, {
-    ...options,
-    annotations: { 'io.cncf.notary.x509chain.thumbprint#S256': '["abc"]', ...options.annotations },
-  });
+  return pushReferrerArtifact(
+    registry,
+    repo,
+    subject,
+    NOTATION_SIGNATURE,
+    { mediaType: 'application/jose+json', bytes: jws },
+    {
+      ...options,
+      annotations: { 'io.cncf.notary.x509chain.thumbprint#S256': '["abc"]', ...options.annotations },
+    },
+  );
 }
 
 /** Adds (or replaces) an entry in the OCI referrers fallback index under tag `sha256-<hex>` (§6.3). */
-export async function addToFallbackIndex(registry: TestRegistry, repo: string, subjectDigest: string, entry: ReferrerDescriptor): Promise<void> {
+export async function addToFallbackIndex(
+  registry: TestRegistry,
+  repo: string,
+  subjectDigest: string,
+  entry: ReferrerDescriptor,
+): Promise<void> {
   const tag = subjectDigest.replace(':', '-');
-  const existing = await fetch(`${registry.directUrl}/v2/${repo}/manifests/${tag}`, { headers: { accept: MEDIA_TYPES.ociIndex, ...(await pushHeaders(registry)) } });
+  const existing = await fetch(`${registry.directUrl}/v2/${repo}/manifests/${tag}`, {
+    headers: { accept: MEDIA_TYPES.ociIndex, ...(await pushHeaders(registry)) },
+  });
   let manifests: ReferrerDescriptor[] = [];
-  if (existing.status === 200) manifests = ((await existing.json()) as { manifests?: ReferrerDescriptor[] }).manifests ?? [];
+  if (existing.status === 200)
+    manifests = ((await existing.json()) as { manifests?: ReferrerDescriptor[] }).manifests ?? [];
   else await existing.arrayBuffer();
   manifests = [...manifests.filter((m) => m.digest !== entry.digest), entry];
-  await pushManifest(registry, repo, tag, JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }), MEDIA_TYPES.ociIndex);
+  await pushManifest(
+    registry,
+    repo,
+    tag,
+    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }),
+    MEDIA_TYPES.ociIndex,
+  );
 }
 
 async function pushHeaders(registry: TestRegistry): Promise<Record<string, string>> {

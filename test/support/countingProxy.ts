@@ -121,7 +121,10 @@ function servePaginatedTags(
   upstream.end();
 }
 
-export async function startCountingProxy(targetUrl: string, options: CountingProxyOptions = {}): Promise<CountingProxy> {
+export async function startCountingProxy(
+  targetUrl: string,
+  options: CountingProxyOptions = {},
+): Promise<CountingProxy> {
   const log: RequestRecord[] = [];
   const route = options.route ?? (() => targetUrl);
   let inFlight = 0;
@@ -142,7 +145,12 @@ export async function startCountingProxy(targetUrl: string, options: CountingPro
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
-    const record: RequestRecord = { kind: classifyRequest(method, path), method, path, authorization: req.headers.authorization };
+    const record: RequestRecord = {
+      kind: classifyRequest(method, path),
+      method,
+      path,
+      authorization: req.headers.authorization,
+    };
     log.push(record);
     inFlight++;
     proxy.maxInFlight = Math.max(proxy.maxInFlight, inFlight);

@@ -2,7 +2,13 @@
 // or the Docker Hub fixture): latency, error statuses, 429 with Retry-After, dropped connections,
 // truncated or garbled bodies, headers that never come, a lying Docker-Content-Digest, redirects.
 // Which fault applies is decided per request, so one proxy can fail some requests and pass others.
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Fault =
@@ -43,7 +49,10 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-export async function startFaultProxy(targetUrl: string, plan: FaultProxy['plan'] = () => ({ kind: 'pass' })): Promise<FaultProxy> {
+export async function startFaultProxy(
+  targetUrl: string,
+  plan: FaultProxy['plan'] = () => ({ kind: 'pass' }),
+): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
   const log: FaultRecord[] = [];
@@ -60,13 +69,26 @@ export async function startFaultProxy(targetUrl: string, plan: FaultProxy['plan'
     },
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, shape: (status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) => void) => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    shape: (status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) => void,
+  ) => {
     const upstream = httpRequest(
-      { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
       (upstreamRes) => {
         const chunks: Buffer[] = [];
         upstreamRes.on('data', (c: Buffer) => chunks.push(c));
-        upstreamRes.on('end', () => shape(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers }, Buffer.concat(chunks)));
+        upstreamRes.on('end', () =>
+          shape(upstreamRes.statusCode ?? 502, { ...upstreamRes.headers }, Buffer.concat(chunks)),
+        );
         upstreamRes.on('error', () => res.destroy());
       },
     );
@@ -99,8 +121,13 @@ export async function startFaultProxy(targetUrl: string, plan: FaultProxy['plan'
           return;
         }
         case 'status': {
-          const text = fault.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `injected ${fault.status}` }] });
-          res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...fault.headers });
+          const text =
+            fault.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: `injected ${fault.status}` }] });
+          res.writeHead(fault.status, {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(text)),
+            ...fault.headers,
+          });
           return res.end(method === 'HEAD' ? undefined : text);
         }
         case 'reset':
@@ -116,7 +143,12 @@ export async function startFaultProxy(targetUrl: string, plan: FaultProxy['plan'
         case 'invalidJson':
           return forward(req, res, body, (status, headers, data) => {
             const garbage = Buffer.from('<html>this is not json {"schemaVersion": 2, [</html>');
-            const h: Record<string, string | string[] | undefined> = { ...headers, 'content-length': String(method === 'HEAD' || data.length === 0 ? headers['content-length'] ?? 0 : garbage.length) };
+            const h: Record<string, string | string[] | undefined> = {
+              ...headers,
+              'content-length': String(
+                method === 'HEAD' || data.length === 0 ? (headers['content-length'] ?? 0) : garbage.length,
+              ),
+            };
             delete h['docker-content-digest'];
             res.writeHead(status, h);
             res.end(method === 'HEAD' || data.length === 0 ? undefined : garbage);

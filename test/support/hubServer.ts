@@ -41,29 +41,77 @@ interface RepoFixture {
 
 function repositoryBody(namespace: string, name: string, extra: Record<string, unknown>): Record<string, unknown> {
   return {
-    user: namespace, name, namespace, repository_type: 'image', status: 1, status_description: 'active',
-    description: '', is_private: false, is_automated: false, star_count: 0, pull_count: 0,
-    last_updated: '2026-07-01T10:00:00.123456Z', last_modified: '2026-05-01T00:00:00Z',
-    date_registered: '2014-06-05T19:14:45.387427Z', collaborator_count: 0, affiliation: null,
-    hub_user: namespace, has_starred: false, full_description: '# Quick reference ...',
+    user: namespace,
+    name,
+    namespace,
+    repository_type: 'image',
+    status: 1,
+    status_description: 'active',
+    description: '',
+    is_private: false,
+    is_automated: false,
+    star_count: 0,
+    pull_count: 0,
+    last_updated: '2026-07-01T10:00:00.123456Z',
+    last_modified: '2026-05-01T00:00:00Z',
+    date_registered: '2014-06-05T19:14:45.387427Z',
+    collaborator_count: 0,
+    affiliation: null,
+    hub_user: namespace,
+    has_starred: false,
+    full_description: '# Quick reference ...',
     permissions: { read: true, write: false, admin: false },
-    media_types: [INDEX], content_types: ['image'], categories: [],
-    immutable_tags_settings: { enabled: false, rules: [] }, storage_size: null, source: null,
+    media_types: [INDEX],
+    content_types: ['image'],
+    categories: [],
+    immutable_tags_settings: { enabled: false, rules: [] },
+    storage_size: null,
+    source: null,
     ...extra,
   };
 }
 
 function tagBody(name: string, extra: Record<string, unknown>): Record<string, unknown> {
   return {
-    id: 123456789, name, digest: digest('a'), media_type: INDEX, content_type: 'image',
-    last_updated: '2026-07-01T10:00:00.123456Z', tag_last_pushed: '2026-07-01T10:00:00.123456Z',
-    tag_last_pulled: '2026-07-20T08:00:00Z', tag_status: 'active', full_size: 20917123, v2: true,
-    creator: 7, last_updater: 1156886, last_updater_username: 'doijanky', repository: 21639,
+    id: 123456789,
+    name,
+    digest: digest('a'),
+    media_type: INDEX,
+    content_type: 'image',
+    last_updated: '2026-07-01T10:00:00.123456Z',
+    tag_last_pushed: '2026-07-01T10:00:00.123456Z',
+    tag_last_pulled: '2026-07-20T08:00:00Z',
+    tag_status: 'active',
+    full_size: 20917123,
+    v2: true,
+    creator: 7,
+    last_updater: 1156886,
+    last_updater_username: 'doijanky',
+    repository: 21639,
     images: [
-      { architecture: 'amd64', os: 'linux', variant: null, features: '', os_features: '', os_version: null,
-        digest: digest('b'), size: 20917123, status: 'active', last_pulled: '2026-07-20T08:00:00Z', last_pushed: '2026-07-01T10:00:00Z' },
-      { architecture: 'arm', os: 'linux', variant: 'v7', digest: digest('c'), size: 19000000, status: 'active',
-        last_pulled: null, last_pushed: '2026-07-01T10:00:00Z' },
+      {
+        architecture: 'amd64',
+        os: 'linux',
+        variant: null,
+        features: '',
+        os_features: '',
+        os_version: null,
+        digest: digest('b'),
+        size: 20917123,
+        status: 'active',
+        last_pulled: '2026-07-20T08:00:00Z',
+        last_pushed: '2026-07-01T10:00:00Z',
+      },
+      {
+        architecture: 'arm',
+        os: 'linux',
+        variant: 'v7',
+        digest: digest('c'),
+        size: 19000000,
+        status: 'active',
+        last_pulled: null,
+        last_pushed: '2026-07-01T10:00:00Z',
+      },
     ],
     ...extra,
   };
@@ -73,7 +121,9 @@ function fixtures(): Record<string, RepoFixture> {
   return {
     'library/nginx': {
       repository: repositoryBody('library', 'nginx', {
-        description: 'Official build of Nginx.', star_count: 20000, pull_count: 12_000_000_000,
+        description: 'Official build of Nginx.',
+        star_count: 20000,
+        pull_count: 12_000_000_000,
         categories: [{ name: 'Web servers', slug: 'web-servers' }],
       }),
       tags: {
@@ -89,7 +139,11 @@ function fixtures(): Record<string, RepoFixture> {
       badge: 'official',
     },
     'bitnami/redis': {
-      repository: repositoryBody('bitnami', 'redis', { description: 'Bitnami Redis', star_count: 1234, pull_count: 1_500_000_000 }),
+      repository: repositoryBody('bitnami', 'redis', {
+        description: 'Bitnami Redis',
+        star_count: 1234,
+        pull_count: 1_500_000_000,
+      }),
       tags: { '7.2': tagBody('7.2', {}) },
       badge: 'verified_publisher',
     },
@@ -100,7 +154,9 @@ function fixtures(): Record<string, RepoFixture> {
     },
     'someuser/nginx': {
       repository: repositoryBody('someuser', 'nginx', { description: 'my nginx', star_count: 3, pull_count: 1200 }),
-      tags: { '1.25': tagBody('1.25', { images: [{ architecture: 'amd64', os: 'linux', digest: digest('f'), size: 10 }] }) },
+      tags: {
+        '1.25': tagBody('1.25', { images: [{ architecture: 'amd64', os: 'linux', digest: digest('f'), size: 10 }] }),
+      },
       badge: 'none',
     },
     'otheruser/tool': {
@@ -110,9 +166,21 @@ function fixtures(): Record<string, RepoFixture> {
     },
     // Fields missing, mistyped (OpenAPI-style strings) or unknown: the client must cope.
     'sparse/thing': {
-      repository: { name: 'thing', namespace: 'sparse', pull_count: 'lots', star_count: null, brand_new_field: { x: 1 } },
+      repository: {
+        name: 'thing',
+        namespace: 'sparse',
+        pull_count: 'lots',
+        star_count: null,
+        brand_new_field: { x: 1 },
+      },
       tags: {
-        v1: { name: 'v1', v2: 'true', full_size: '4096', images: [{ os: 'linux' }, 'junk', { os: 'linux', architecture: 's390x' }], surprise: [] },
+        v1: {
+          name: 'v1',
+          v2: 'true',
+          full_size: '4096',
+          images: [{ os: 'linux' }, 'junk', { os: 'linux', architecture: 's390x' }],
+          surprise: [],
+        },
         bare: {},
       },
       badge: undefined,
@@ -180,11 +248,22 @@ export async function startHubServer(): Promise<HubTestServer> {
           const [namespace, name] = full.split('/');
           const shown = namespace === 'library' ? name : full;
           const result: Record<string, unknown> = {
-            id: full, name: shown, slug: shown, type: 'image', publisher: { id: namespace, name: namespace },
-            created_at: '2020-01-01T00:00:00Z', updated_at: '2026-07-01T00:00:00Z', short_description: '',
-            star_count: 1, pull_count: '1B+', operating_systems: [{ name: 'linux', label: 'Linux' }],
-            architectures: [{ name: 'arm64', label: 'ARM 64' }], logo_url: { large: '', small: '' },
-            extension_reviewed: false, categories: [], archived: false,
+            id: full,
+            name: shown,
+            slug: shown,
+            type: 'image',
+            publisher: { id: namespace, name: namespace },
+            created_at: '2020-01-01T00:00:00Z',
+            updated_at: '2026-07-01T00:00:00Z',
+            short_description: '',
+            star_count: 1,
+            pull_count: '1B+',
+            operating_systems: [{ name: 'linux', label: 'Linux' }],
+            architectures: [{ name: 'arm64', label: 'ARM 64' }],
+            logo_url: { large: '', small: '' },
+            extension_reviewed: false,
+            categories: [],
+            archived: false,
           };
           if (f.badge !== undefined) result.badge = f.badge;
           return result;
@@ -203,13 +282,23 @@ export async function startHubServer(): Promise<HubTestServer> {
     if (full === 'busy/app' && !busyLimited) {
       busyLimited = true;
       state.lastRetryAt = Math.floor(Date.now() / 1000) + 1;
-      return send(429, { detail: 'Rate limit exceeded', error: false }, {
-        'x-ratelimit-limit': '180', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(state.lastRetryAt),
-        'x-retry-after': String(state.lastRetryAt),
-      });
+      return send(
+        429,
+        { detail: 'Rate limit exceeded', error: false },
+        {
+          'x-ratelimit-limit': '180',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(state.lastRetryAt),
+          'x-retry-after': String(state.lastRetryAt),
+        },
+      );
     }
     if (full === 'banned/app') {
-      return send(429, { detail: 'Rate limit exceeded', error: false }, { 'x-retry-after': String(Math.floor(Date.now() / 1000) + 3600) });
+      return send(
+        429,
+        { detail: 'Rate limit exceeded', error: false },
+        { 'x-retry-after': String(Math.floor(Date.now() / 1000) + 3600) },
+      );
     }
     if (full === 'broken/app') return send(502, '<html>bad gateway</html>', { 'content-type': 'text/html' });
     if (full === 'garbled/app') return send(200, 'not json at all', { 'content-type': 'text/plain' });
@@ -222,7 +311,11 @@ export async function startHubServer(): Promise<HubTestServer> {
     if (!repo) return send(404, { message: 'object not found', errinfo: { namespace, repository: name } });
     if (tag === undefined) return send(200, repo.repository);
     const tagBodyFound = repo.tags[tag];
-    if (!tagBodyFound) return send(404, { message: `httperror 404: tag '${tag}' not found`, errinfo: { namespace, repository: name, tag } });
+    if (!tagBodyFound)
+      return send(404, {
+        message: `httperror 404: tag '${tag}' not found`,
+        errinfo: { namespace, repository: name, tag },
+      });
     return send(200, tagBodyFound);
   });
 

@@ -2,7 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 
 export const SERVER_PATH = join(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -34,14 +39,20 @@ export class LspTestClient {
   private waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
 
-  private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {}
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {}
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, IMAGE_TRUST_CACHE_DIR: '', ...options.env },
     });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const client = new LspTestClient(child, connection);
     child.stderr!.on('data', (d: Buffer) => client.logs.push(d.toString()));
     connection.onNotification((method, params) => {
@@ -55,7 +66,9 @@ export class LspTestClient {
       if (method === 'window/logMessage') client.logs.push((params as { message: string }).message);
       client.wake();
     });
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.configuration ?? null));
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+      params.items.map(() => options.configuration ?? null),
+    );
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/applyEdit', (params: unknown) => {
@@ -70,7 +83,13 @@ export class LspTestClient {
       workspaceFolders: root ? [{ uri: root, name: 'test' }] : null,
       capabilities: {
         workspace: { configuration: true, applyEdit: true, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'source'] } } }, hover: { contentFormat: ['markdown'] } },
+        textDocument: {
+          publishDiagnostics: { versionSupport: true },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'source'] } },
+          },
+          hover: { contentFormat: ['markdown'] },
+        },
       },
       initializationOptions: options.initializationOptions,
     });
@@ -104,13 +123,18 @@ export class LspTestClient {
 
   open(uri: string, languageId: string, text: string): void {
     this.versions.set(uri, 1);
-    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    void this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   change(uri: string, text: string): number {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return version;
   }
 
@@ -124,11 +148,19 @@ export class LspTestClient {
     return list?.[list.length - 1];
   }
 
-  async diagnosticsFor(uri: string, accept: (d: PublishedDiagnostics) => boolean = () => true, ms = 10_000): Promise<PublishedDiagnostics> {
-    return this.waitFor(() => {
-      const d = this.latest(uri);
-      return d && accept(d) ? d : undefined;
-    }, ms, `diagnostics for ${uri}`);
+  async diagnosticsFor(
+    uri: string,
+    accept: (d: PublishedDiagnostics) => boolean = () => true,
+    ms = 10_000,
+  ): Promise<PublishedDiagnostics> {
+    return this.waitFor(
+      () => {
+        const d = this.latest(uri);
+        return d && accept(d) ? d : undefined;
+      },
+      ms,
+      `diagnostics for ${uri}`,
+    );
   }
 
   request<R>(method: string, params: unknown): Promise<R> {

@@ -35,7 +35,8 @@ function blob(bytes: Buffer, mediaType: string): BlobContent {
 export function tarWithFile(name: string, content: string): Buffer {
   const data = Buffer.from(content, 'utf8');
   const header = Buffer.alloc(512, 0);
-  const put = (text: string, offset: number, length: number) => header.write(text.slice(0, length), offset, length, 'ascii');
+  const put = (text: string, offset: number, length: number) =>
+    header.write(text.slice(0, length), offset, length, 'ascii');
   put(name, 0, 100);
   put('0000644\0', 100, 8);
   put('0000000\0', 108, 8);
@@ -129,7 +130,14 @@ export function buildAttestation(subject: BuiltImage): BuiltAttestation {
   };
   const layer = blob(Buffer.from(JSON.stringify(statement)), MEDIA_TYPES.inToto);
   const config = blob(
-    Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layer.digest] } })),
+    Buffer.from(
+      JSON.stringify({
+        architecture: 'unknown',
+        os: 'unknown',
+        config: {},
+        rootfs: { type: 'layers', diff_ids: [layer.digest] },
+      }),
+    ),
     MEDIA_TYPES.ociConfig,
   );
   const manifestJson = {
@@ -153,7 +161,10 @@ export function buildAttestation(subject: BuiltImage): BuiltAttestation {
       mediaType: MEDIA_TYPES.ociManifest,
       digest: manifest.digest,
       size: manifest.bytes.length,
-      annotations: { 'vnd.docker.reference.digest': subject.manifest.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+      annotations: {
+        'vnd.docker.reference.digest': subject.manifest.digest,
+        'vnd.docker.reference.type': 'attestation-manifest',
+      },
       platform: { architecture: 'unknown', os: 'unknown' },
     },
   };
@@ -161,7 +172,11 @@ export function buildAttestation(subject: BuiltImage): BuiltAttestation {
 
 export function buildIndex(
   images: BuiltImage[],
-  options: { format?: 'oci' | 'docker'; extraManifests?: Array<Record<string, unknown>>; annotations?: Record<string, string> } = {},
+  options: {
+    format?: 'oci' | 'docker';
+    extraManifests?: Array<Record<string, unknown>>;
+    annotations?: Record<string, string>;
+  } = {},
 ): BlobContent {
   const oci = (options.format ?? 'oci') === 'oci';
   const json = {
@@ -182,9 +197,15 @@ export function buildIndex(
 }
 
 /** An OCI artifact manifest (a signature-like referrer) whose `subject` is the given manifest. */
-export function buildReferrer(subject: { digest: string; mediaType: string; size: number }, artifactType: string): { blobs: BlobContent[]; manifest: BlobContent } {
+export function buildReferrer(
+  subject: { digest: string; mediaType: string; size: number },
+  artifactType: string,
+): { blobs: BlobContent[]; manifest: BlobContent } {
   const empty = blob(Buffer.from('{}'), MEDIA_TYPES.ociEmpty);
-  const payload = blob(Buffer.from(JSON.stringify({ signed: subject.digest })), 'application/vnd.dev.sigstore.bundle.v0.3+json');
+  const payload = blob(
+    Buffer.from(JSON.stringify({ signed: subject.digest })),
+    'application/vnd.dev.sigstore.bundle.v0.3+json',
+  );
   const json = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,

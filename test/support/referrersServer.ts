@@ -24,7 +24,10 @@ export interface ReferrersServerOptions {
   pageSize?: number;
 }
 
-export async function startReferrersServer(upstreamUrl: string, options: ReferrersServerOptions = {}): Promise<ReferrersServer> {
+export async function startReferrersServer(
+  upstreamUrl: string,
+  options: ReferrersServerOptions = {},
+): Promise<ReferrersServer> {
   const referrers = new Map<string, ReferrerDescriptor[]>();
   const paths: string[] = [];
   const upstream = new URL(upstreamUrl);
@@ -56,12 +59,22 @@ export async function startReferrersServer(upstreamUrl: string, options: Referre
         headers.link = `<${next.pathname}${next.search}>; rel="next"`;
       }
       // No referrers is an empty list, never 404: a 404 means "no referrers API" (§6.3).
-      const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: slice });
+      const body = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: slice,
+      });
       res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
       return res.end(req.method === 'HEAD' ? undefined : body);
     }
     const forward = request(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);

@@ -106,7 +106,9 @@ export function htpasswdLine(username: string, password: string): string {
   // The 22nd salt character carries only 2 bits; these four leave the unused bits zero.
   salt += '.Oeu'[bytes[21] % 4];
   try {
-    const hash = execFileSync('perl', ['-e', 'print crypt($ARGV[0], $ARGV[1])', password, `$2b$05$${salt}`], { encoding: 'utf8' });
+    const hash = execFileSync('perl', ['-e', 'print crypt($ARGV[0], $ARGV[1])', password, `$2b$05$${salt}`], {
+      encoding: 'utf8',
+    });
     if (/^\$2[aby]\$05\$.{53}$/.test(hash)) return `${username}:${hash}`;
   } catch {
     // fall through to htpasswd
@@ -114,7 +116,9 @@ export function htpasswdLine(username: string, password: string): string {
   try {
     return execFileSync('htpasswd', ['-nbB', '-C', '5', username, password], { encoding: 'utf8' }).trim();
   } catch (err) {
-    throw new Error(`cannot make a bcrypt htpasswd line: neither perl crypt() with bcrypt nor htpasswd (apache2-utils) works: ${(err as Error).message}`);
+    throw new Error(
+      `cannot make a bcrypt htpasswd line: neither perl crypt() with bcrypt nor htpasswd (apache2-utils) works: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -187,9 +191,17 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   if (auth === 'basic') {
     const htpasswdPath = join(dir, 'htpasswd');
     writeFileSync(htpasswdPath, `${htpasswdLine(username, password)}\n`);
-    authBlock = ['auth:', '  htpasswd:', '    realm: image-trust-test', `    path: ${JSON.stringify(htpasswdPath)}`].join('\n');
+    authBlock = [
+      'auth:',
+      '  htpasswd:',
+      '    realm: image-trust-test',
+      `    path: ${JSON.stringify(htpasswdPath)}`,
+    ].join('\n');
   } else if (auth === 'token') {
-    tokenServer = await startTokenServer({ users: { [username]: password }, anonymous: options.anonymousPull ? 'pull' : 'none' });
+    tokenServer = await startTokenServer({
+      users: { [username]: password },
+      anonymous: options.anonymousPull ? 'pull' : 'none',
+    });
     authBlock = [
       'auth:',
       '  token:',
@@ -269,7 +281,10 @@ async function pushAuthorization(registry: TestRegistry, repo: string): Promise<
     if (!tokens) pushTokens.set(registry, (tokens = new Map()));
     let token = tokens.get(repo);
     if (!token) {
-      token = registry.tokenServer.issueToken([{ type: 'repository', name: repo, actions: ['pull', 'push'] }], registry.username);
+      token = registry.tokenServer.issueToken(
+        [{ type: 'repository', name: repo, actions: ['pull', 'push'] }],
+        registry.username,
+      );
       tokens.set(repo, token);
     }
     return { authorization: `Bearer ${token}` };
@@ -304,7 +319,13 @@ export async function pushBlob(registry: TestRegistry, repo: string, bytes: Uint
 }
 
 /** PUTs manifest bytes under a tag or digest; returns the sha256 of the bytes (checked against the registry's answer). */
-export async function pushManifest(registry: TestRegistry, repo: string, reference: string, body: Uint8Array | string, mediaType: string): Promise<string> {
+export async function pushManifest(
+  registry: TestRegistry,
+  repo: string,
+  reference: string,
+  body: Uint8Array | string,
+  mediaType: string,
+): Promise<string> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const digest = sha256Digest(bytes);
   const headers = await pushAuthorization(registry, repo);
@@ -316,7 +337,8 @@ export async function pushManifest(registry: TestRegistry, repo: string, referen
   await expectStatus(response, [201], `push manifest ${repo}:${reference}`);
   await response.arrayBuffer();
   const answered = response.headers.get('docker-content-digest');
-  if (answered && answered !== digest) throw new Error(`registry stored ${repo}:${reference} as ${answered}, expected ${digest}`);
+  if (answered && answered !== digest)
+    throw new Error(`registry stored ${repo}:${reference} as ${answered}, expected ${digest}`);
   return digest;
 }
 
@@ -348,7 +370,12 @@ async function pushBlobs(registry: TestRegistry, repo: string, blobs: BlobConten
   for (const b of blobs) await pushBlob(registry, repo, b.bytes);
 }
 
-export async function pushImage(registry: TestRegistry, repo: string, tag: string, options: PushImageOptions = {}): Promise<PushedImage> {
+export async function pushImage(
+  registry: TestRegistry,
+  repo: string,
+  tag: string,
+  options: PushImageOptions = {},
+): Promise<PushedImage> {
   const platforms = options.platforms ?? ['linux/amd64'];
   const buildOptions: ImageBuildOptions = { ...options, created: options.created ?? options.configCreated };
   const images = platforms.map((p) => buildImage(p, buildOptions));
@@ -363,32 +390,67 @@ export async function pushImage(registry: TestRegistry, repo: string, tag: strin
   if (!wantIndex) {
     const m = images[0].manifest;
     await pushManifest(registry, repo, tag, m.bytes, m.mediaType);
-    return { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length, body: m.bytes, manifestDigests, configDigests };
+    return {
+      digest: m.digest,
+      mediaType: m.mediaType,
+      size: m.bytes.length,
+      body: m.bytes,
+      manifestDigests,
+      configDigests,
+    };
   }
-  for (const image of images) await pushManifest(registry, repo, image.manifest.digest, image.manifest.bytes, image.manifest.mediaType);
+  for (const image of images)
+    await pushManifest(registry, repo, image.manifest.digest, image.manifest.bytes, image.manifest.mediaType);
   let attestationDigest: string | undefined;
   const extraManifests: Array<Record<string, unknown>> = [];
   if (options.attestation) {
     const attestation = buildAttestation(images[0]);
     await pushBlobs(registry, repo, attestation.blobs);
-    attestationDigest = await pushManifest(registry, repo, attestation.manifest.digest, attestation.manifest.bytes, attestation.manifest.mediaType);
+    attestationDigest = await pushManifest(
+      registry,
+      repo,
+      attestation.manifest.digest,
+      attestation.manifest.bytes,
+      attestation.manifest.mediaType,
+    );
     extraManifests.push(attestation.descriptor);
   }
   const index = buildIndex(images, { format: options.format, extraManifests, annotations: options.indexAnnotations });
   await pushManifest(registry, repo, tag, index.bytes, index.mediaType);
-  return { digest: index.digest, mediaType: index.mediaType, size: index.bytes.length, body: index.bytes, manifestDigests, configDigests, attestationDigest };
+  return {
+    digest: index.digest,
+    mediaType: index.mediaType,
+    size: index.bytes.length,
+    body: index.bytes,
+    manifestDigests,
+    configDigests,
+    attestationDigest,
+  };
 }
 
-const ACCEPT_ALL_MANIFESTS = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const ACCEPT_ALL_MANIFESTS = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+].join(', ');
 
 /** Points one or more new tags at an existing manifest (same bytes, so the same digest). */
-export async function tagExisting(registry: TestRegistry, repo: string, newTags: string | string[], digest: string): Promise<void> {
+export async function tagExisting(
+  registry: TestRegistry,
+  repo: string,
+  newTags: string | string[],
+  digest: string,
+): Promise<void> {
   const headers = await pushAuthorization(registry, repo);
-  const response = await fetch(`${registry.directUrl}/v2/${repo}/manifests/${digest}`, { headers: { ...headers, accept: ACCEPT_ALL_MANIFESTS } });
+  const response = await fetch(`${registry.directUrl}/v2/${repo}/manifests/${digest}`, {
+    headers: { ...headers, accept: ACCEPT_ALL_MANIFESTS },
+  });
   await expectStatus(response, [200], `fetch ${repo}@${digest}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const mediaType = (response.headers.get('content-type') ?? MEDIA_TYPES.ociManifest).split(';')[0];
-  for (const tag of Array.isArray(newTags) ? newTags : [newTags]) await pushManifest(registry, repo, tag, bytes, mediaType);
+  for (const tag of Array.isArray(newTags) ? newTags : [newTags])
+    await pushManifest(registry, repo, tag, bytes, mediaType);
 }
 
 /**
@@ -403,7 +465,13 @@ export async function pushReferrer(
 ): Promise<{ digest: string; fallbackTag: string }> {
   const referrer = buildReferrer(subject, artifactType);
   await pushBlobs(registry, repo, referrer.blobs);
-  const digest = await pushManifest(registry, repo, referrer.manifest.digest, referrer.manifest.bytes, referrer.manifest.mediaType);
+  const digest = await pushManifest(
+    registry,
+    repo,
+    referrer.manifest.digest,
+    referrer.manifest.bytes,
+    referrer.manifest.mediaType,
+  );
   const fallbackTag = subject.digest.replace(':', '-');
   const index = {
     schemaVersion: 2,

@@ -61,17 +61,39 @@ function createSigningMaterial(): SigningMaterial {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-        '-keyout', keyPath, '-out', certificatePath, '-days', '2', '-subj', '/CN=image-trust-test-token-issuer'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyPath,
+        '-out',
+        certificatePath,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=image-trust-test-token-issuer',
+      ],
       { stdio: 'pipe' },
     );
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`openssl could not create the token signing certificate (is the openssl package installed?): ${(err as Error).message}`);
+    throw new Error(
+      `openssl could not create the token signing certificate (is the openssl package installed?): ${(err as Error).message}`,
+    );
   }
   const pem = readFileSync(certificatePath, 'utf8');
   const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-  return { dir, key: createPrivateKey(readFileSync(keyPath)), certificateDer: Buffer.from(base64, 'base64'), certificatePath };
+  return {
+    dir,
+    key: createPrivateKey(readFileSync(keyPath)),
+    certificateDer: Buffer.from(base64, 'base64'),
+    certificatePath,
+  };
 }
 
 function base64url(data: Buffer | string): string {
@@ -92,7 +114,14 @@ function parseScope(scope: string): { type: string; name: string; actions: strin
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first < 0 || last === first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 export async function startTokenServer(options: TokenServerOptions = {}): Promise<TokenServer> {
@@ -107,7 +136,16 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'ES256', x5c: [material.certificateDer.toString('base64')] };
     // distribution 2.8 reads `aud` as a single string.
-    const claims = { iss: issuer, sub: subject, aud: service, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomUUID(), access };
+    const claims = {
+      iss: issuer,
+      sub: subject,
+      aud: service,
+      exp: now + expiresIn,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access,
+    };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     // JWS ES256 wants r||s, not the DER form node produces by default.
     const signature = sign('sha256', Buffer.from(signingInput), { key: material.key, dsaEncoding: 'ieee-p1363' });
@@ -116,7 +154,8 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
 
   const handle = (req: IncomingMessage): { status: number; body: unknown } => {
     const url = new URL(req.url ?? '/', 'http://token.invalid');
-    if (url.pathname !== path || req.method !== 'GET') return { status: 404, body: { errors: [{ code: 'NOT_FOUND' }] } };
+    if (url.pathname !== path || req.method !== 'GET')
+      return { status: 404, body: { errors: [{ code: 'NOT_FOUND' }] } };
     const credentials = parseBasic(req.headers.authorization);
     let account: string | undefined;
     if (req.headers.authorization) {
@@ -125,7 +164,11 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       }
       account = credentials.username;
     }
-    const requested = url.searchParams.getAll('scope').flatMap((s) => s.split(' ')).map(parseScope).filter((s) => s !== undefined);
+    const requested = url.searchParams
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .map(parseScope)
+      .filter((s) => s !== undefined);
     const access = requested.map((s) => {
       if (account) return s;
       const anonymousActions = options.anonymous === 'none' ? [] : s.actions.filter((a) => a === 'pull');
@@ -140,7 +183,12 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   const server: Server = createServer((req, res) => {
     const { status, body } = handle(req);
     const url = new URL(req.url ?? '/', 'http://token.invalid');
-    log.push({ service: url.searchParams.get('service'), scopes: url.searchParams.getAll('scope'), authorization: req.headers.authorization, status });
+    log.push({
+      service: url.searchParams.get('service'),
+      scopes: url.searchParams.getAll('scope'),
+      authorization: req.headers.authorization,
+      status,
+    });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });

@@ -20,7 +20,8 @@ export interface CliOptions {
   color?: boolean;
 }
 
-export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
+export type ParsedArgs =
+  { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
 
 export const USAGE = `Usage: image-trust <command> [PATH...] [options]
 
@@ -63,7 +64,10 @@ export function parseArgs(argv: string[]): ParsedArgs {
   let commandSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
     switch (flag) {
       case '-h':
@@ -74,7 +78,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
         return { kind: 'version' };
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') return { kind: 'error', message: `--format must be text, json or sarif${v ? `, not "${v}"` : ''}` };
+        if (v !== 'text' && v !== 'json' && v !== 'sarif')
+          return { kind: 'error', message: `--format must be text, json or sarif${v ? `, not "${v}"` : ''}` };
         options.format = v;
         break;
       }
@@ -84,9 +89,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case '--registry-mirror': {
         const v = value();
         const eq = v?.indexOf('=') ?? -1;
-        if (!v || eq <= 0 || eq === v.length - 1) return { kind: 'error', message: '--registry-mirror takes HOST=URL, e.g. docker.io=http://127.0.0.1:5000' };
+        if (!v || eq <= 0 || eq === v.length - 1)
+          return { kind: 'error', message: '--registry-mirror takes HOST=URL, e.g. docker.io=http://127.0.0.1:5000' };
         const url = v.slice(eq + 1);
-        if (!/^https?:\/\/[^/]+/.test(url)) return { kind: 'error', message: `--registry-mirror: "${url}" is not an http(s) URL` };
+        if (!/^https?:\/\/[^/]+/.test(url))
+          return { kind: 'error', message: `--registry-mirror: "${url}" is not an http(s) URL` };
         options.registryMirrors[v.slice(0, eq)] = url;
         break;
       }
@@ -116,7 +123,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       }
       case '--fail-on': {
         const v = value();
-        if (v !== 'error' && v !== 'warning' && v !== 'info' && v !== 'never') return { kind: 'error', message: `--fail-on must be error, warning, info or never${v ? `, not "${v}"` : ''}` };
+        if (v !== 'error' && v !== 'warning' && v !== 'info' && v !== 'never')
+          return {
+            kind: 'error',
+            message: `--fail-on must be error, warning, info or never${v ? `, not "${v}"` : ''}`,
+          };
         options.failOn = v;
         break;
       }
@@ -133,7 +144,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
         options.color = true;
         break;
       default:
-        if (arg.startsWith('-') && arg !== '-') return { kind: 'error', message: `unknown option ${arg} (see image-trust --help)` };
+        if (arg.startsWith('-') && arg !== '-')
+          return { kind: 'error', message: `unknown option ${arg} (see image-trust --help)` };
         if (!commandSeen && (arg === 'lint' || arg === 'pin')) {
           options.command = arg;
           commandSeen = true;
@@ -143,7 +155,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   if (!commandSeen) return { kind: 'help' };
-  if (options.command === 'lint' && (options.dryRun || options.check)) return { kind: 'error', message: '--dry-run and --check belong to pin' };
+  if (options.command === 'lint' && (options.dryRun || options.check))
+    return { kind: 'error', message: '--dry-run and --check belong to pin' };
   if (options.dryRun && options.check) return { kind: 'error', message: 'use either --dry-run or --check, not both' };
   if (options.paths.length === 0) options.paths.push('.');
   return { kind: 'run', options };

@@ -76,8 +76,11 @@ function loadPolicy(options: CliOptions, io: CliIo): Policy {
     throw new CliError(`${path}: cannot read the policy file (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
   if (loaded.problems.length) {
-    for (const p of loaded.problems) io.stderr(`${path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
-    throw new CliError(`${path}: the policy file has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}; fix ${loaded.problems.length === 1 ? 'it' : 'them'} first`);
+    for (const p of loaded.problems)
+      io.stderr(`${path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
+    throw new CliError(
+      `${path}: the policy file has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}; fix ${loaded.problems.length === 1 ? 'it' : 'them'} first`,
+    );
   }
   return loaded.policy;
 }
@@ -94,22 +97,34 @@ function analyzeFile(file: TargetFile): AnalyzedFile {
   return { file, source, analysis: analyzeDocument(source.text, file.kind, env) };
 }
 
-async function gatherAll(network: Network, files: AnalyzedFile[], wanted: FactsWanted): Promise<Map<string, ImageFacts>> {
+async function gatherAll(
+  network: Network,
+  files: AnalyzedFile[],
+  wanted: FactsWanted,
+): Promise<Map<string, ImageFacts>> {
   const refs = new Map<string, ImageReference>();
   for (const f of files) for (const r of f.analysis.references) if (r.reference) refs.set(r.reference.raw, r.reference);
   const facts = new Map<string, ImageFacts>();
   const queue = [...refs.values()];
   const worker = async () => {
     for (let ref = queue.shift(); ref; ref = queue.shift()) {
-      facts.set(ref.raw, network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted));
+      facts.set(
+        ref.raw,
+        network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted),
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, worker));
   return facts;
 }
 
-
-async function lint(options: CliOptions, io: CliIo, policy: Policy, files: AnalyzedFile[], network: Network): Promise<number> {
+async function lint(
+  options: CliOptions,
+  io: CliIo,
+  policy: Policy,
+  files: AnalyzedFile[],
+  network: Network,
+): Promise<number> {
   const facts = await gatherAll(network, files, factsWantedFor(policy));
   const report: LintReport = { files: [], notes: [] };
   for (const f of files) {
@@ -120,7 +135,8 @@ async function lint(options: CliOptions, io: CliIo, policy: Policy, files: Analy
     report.files.push({ path: f.file.path, findings: sortFindings(findings) });
   }
   const unreachable = network.health().unreachable;
-  for (const u of unreachable) io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
+  for (const u of unreachable)
+    io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
   if (options.format === 'json') io.stdout(toJson(report));
   else if (options.format === 'sarif') io.stdout(toSarif(report, io.version));
   else io.stdout(toText(report, options.color ?? (io.isTty && !io.env.NO_COLOR)));
@@ -140,7 +156,9 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
         io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${r.occurrence.text} is not pinned to a digest\n`);
       }
     }
-    io.stdout(unpinned ? `${unpinned} reference${unpinned === 1 ? '' : 's'} not pinned\n` : 'every reference is pinned\n');
+    io.stdout(
+      unpinned ? `${unpinned} reference${unpinned === 1 ? '' : 's'} not pinned\n` : 'every reference is pinned\n',
+    );
     return unpinned ? 1 : 0;
   }
   if (network.settings.offline) throw new CliError('pin needs the registry to resolve digests; remove --offline');
@@ -152,7 +170,9 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
     const plan = planPins(f.analysis, (r) => (r.reference ? facts.get(r.reference.raw) : undefined));
     for (const fail of plan.failed) {
       failedCount++;
-      io.stderr(`${f.file.path}:${fail.range.start.line + 1}:${fail.range.start.character + 1}: cannot pin ${fail.reference}: ${fail.reason}\n`);
+      io.stderr(
+        `${f.file.path}:${fail.range.start.line + 1}:${fail.range.start.character + 1}: cannot pin ${fail.reference}: ${fail.reason}\n`,
+      );
     }
     if (plan.edits.length === 0) continue;
     if (!f.source.validUtf8) {
@@ -162,11 +182,17 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
     }
     const lines = new LineIndex(f.source.text);
     const edits = plan.edits
-      .map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), expected: e.expectedText, text: e.newText }))
+      .map((e) => ({
+        start: lines.offsetAt(e.range.start),
+        end: lines.offsetAt(e.range.end),
+        expected: e.expectedText,
+        text: e.newText,
+      }))
       .sort((a, b) => b.start - a.start);
     let next = f.source.text;
     for (const e of edits) {
-      if (next.slice(e.start, e.end) !== e.expected) throw new CliError(`${f.file.path}: internal error: the edit does not match the file; nothing written`);
+      if (next.slice(e.start, e.end) !== e.expected)
+        throw new CliError(`${f.file.path}: internal error: the edit does not match the file; nothing written`);
       next = next.slice(0, e.start) + e.text + next.slice(e.end);
     }
     if (options.dryRun) {
@@ -174,7 +200,10 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
       pinned += edits.length;
       continue;
     }
-    const bytes = Buffer.concat([f.source.hasBom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(next, 'utf8')]);
+    const bytes = Buffer.concat([
+      f.source.hasBom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0),
+      Buffer.from(next, 'utf8'),
+    ]);
     const written = writeFileAtomically(f.file.path, f.source.bytes, bytes);
     if (!written.ok) {
       writeFailed = true;
@@ -184,6 +213,8 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
     pinned += edits.length;
     io.stderr(`${f.file.path}: pinned ${edits.length} reference${edits.length === 1 ? '' : 's'}\n`);
   }
-  io.stderr(`${options.dryRun ? 'would pin' : 'pinned'} ${pinned} reference${pinned === 1 ? '' : 's'}${failedCount ? `; ${failedCount} could not be pinned` : ''}\n`);
+  io.stderr(
+    `${options.dryRun ? 'would pin' : 'pinned'} ${pinned} reference${pinned === 1 ? '' : 's'}${failedCount ? `; ${failedCount} could not be pinned` : ''}\n`,
+  );
   return writeFailed ? 2 : 0;
 }

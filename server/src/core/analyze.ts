@@ -6,7 +6,16 @@ import { parseImageReference } from './reference';
 import { RULES } from './rules';
 import { invalidReference } from './rules/invalidReference';
 import type { Policy } from './settings';
-import type { DocumentKind, DocumentProblem, Finding, ImageOccurrence, ImageReference, RuleId, Severity, SeveritySetting } from './types';
+import type {
+  DocumentKind,
+  DocumentProblem,
+  Finding,
+  ImageOccurrence,
+  ImageReference,
+  RuleId,
+  Severity,
+  SeveritySetting,
+} from './types';
 
 /**
  * Beyond this size a file is not a Dockerfile or compose file anyone writes by hand, and parsing
@@ -31,7 +40,8 @@ export function detectDocumentKind(fileName: string): DocumentKind | undefined {
   const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
   if (base === '.image-trust.yaml') return 'policy';
   if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
-  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base)) return 'dockerfile';
+  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base))
+    return 'dockerfile';
   return undefined;
 }
 
@@ -40,14 +50,28 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
     return {
       kind,
       references: [],
-      problems: [{ code: 'invalid-document', severity: 'info', range: zeroRange(), message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.` }],
+      problems: [
+        {
+          code: 'invalid-document',
+          severity: 'info',
+          range: zeroRange(),
+          message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.`,
+        },
+      ],
     };
   }
   if (looksBinary(text)) {
     return {
       kind,
       references: [],
-      problems: [{ code: 'invalid-document', severity: 'info', range: zeroRange(), message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.' }],
+      problems: [
+        {
+          code: 'invalid-document',
+          severity: 'info',
+          range: zeroRange(),
+          message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.',
+        },
+      ],
     };
   }
   const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
@@ -76,7 +100,14 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
   for (const problem of analysis.problems) {
     const severity = policy.rules[problem.code] ?? problem.severity;
     if (severity === 'off') continue;
-    findings.push({ rule: problem.code, severity, message: problem.message, range: problem.range, reference: problem.reference ?? '', fixes: [] });
+    findings.push({
+      rule: problem.code,
+      severity,
+      message: problem.message,
+      range: problem.range,
+      reference: problem.reference ?? '',
+      fixes: [],
+    });
   }
   for (const analyzed of analysis.references) {
     const { occurrence } = analyzed;

@@ -12,7 +12,12 @@ export function extractComposeImages(text: string, env: Environment = () => unde
   const occurrences: ImageOccurrence[] = [];
   const problems: DocumentProblem[] = [];
   const lines = new LineIndex(text);
-  const doc = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: false, prettyErrors: false, strict: false });
+  const doc = parseDocument(text, {
+    lineCounter: new LineCounter(),
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: false,
+  });
 
   for (const error of doc.errors) {
     const [start, end] = error.pos;
@@ -43,7 +48,10 @@ export function extractComposeImages(text: string, env: Environment = () => unde
         }
         continue;
       }
-      const keyLine = isScalar(pair.key) && pair.key.range ? lines.positionAt(pair.key.range[0]).line : lines.positionAt(node.range[0]).line;
+      const keyLine =
+        isScalar(pair.key) && pair.key.range
+          ? lines.positionAt(pair.key.range[0]).line
+          : lines.positionAt(node.range[0]).line;
       occurrences.push(makeOccurrence(lines, node as Scalar<string>, keyLine, env, problems));
     }
   }
@@ -90,7 +98,10 @@ function makeOccurrence(
     });
   }
   if (result.uses.length === 0 || occurrence.editBlockedReason) return occurrence;
-  const only = result.uses.length === 1 && result.uses[0].start === 0 && result.uses[0].end === value.length ? result.uses[0] : undefined;
+  const only =
+    result.uses.length === 1 && result.uses[0].start === 0 && result.uses[0].end === value.length
+      ? result.uses[0]
+      : undefined;
   const usedDefault = only && (only.operator === ':-' || only.operator === '-') && env(only.name) === undefined;
   if (only && usedDefault && only.wordStart !== undefined && only.wordEnd !== undefined) {
     occurrence.editTarget = {

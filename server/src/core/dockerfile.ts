@@ -131,7 +131,10 @@ function makeOccurrence(
 
   // Decide where a fix writes: a reference that is exactly one variable lives in its ARG default
   // (or in the `:-` default written right here); anything built from pieces cannot be pinned.
-  const only = result.uses.length === 1 && result.uses[0].start === 0 && result.uses[0].end === value.length ? result.uses[0] : undefined;
+  const only =
+    result.uses.length === 1 && result.uses[0].start === 0 && result.uses[0].end === value.length
+      ? result.uses[0]
+      : undefined;
   if (!only) {
     occurrence.editBlockedReason = 'the reference is built from variables and text; pin the ARG values it uses instead';
     return occurrence;
@@ -142,13 +145,17 @@ function makeOccurrence(
   if (usesDefaultWord && only.wordStart !== undefined && only.wordEnd !== undefined) {
     const startOffset = lines.offsetAt(range.start) + only.wordStart;
     const endOffset = lines.offsetAt(range.start) + only.wordEnd;
-    occurrence.editTarget = { range: lines.range(startOffset, endOffset), text: value.slice(only.wordStart, only.wordEnd) };
+    occurrence.editTarget = {
+      range: lines.range(startOffset, endOffset),
+      text: value.slice(only.wordStart, only.wordEnd),
+    };
   } else if (!only.operator && arg?.target) {
     occurrence.editTarget = arg.target;
   } else if (!only.operator || only.operator === ':-' || only.operator === '-') {
-    occurrence.editBlockedReason = arg?.value !== undefined
-      ? `the value of ${only.name} is written with quotes or escapes; pin it by hand`
-      : `${only.name} has no default value in this file`;
+    occurrence.editBlockedReason =
+      arg?.value !== undefined
+        ? `the value of ${only.name} is written with quotes or escapes; pin it by hand`
+        : `${only.name} has no default value in this file`;
   } else {
     occurrence.editBlockedReason = `the reference uses \${${only.name}${only.operator}...}, which cannot be pinned in place`;
   }

@@ -4,7 +4,21 @@
 // every offset and position is unchanged. Continuations follow BuildKit's rules (comment and
 // empty lines inside one belong to it); from the first heredoc on nothing is blanked.
 
-const NO_IMAGE = new Set(['ENV', 'LABEL', 'CMD', 'ENTRYPOINT', 'EXPOSE', 'VOLUME', 'USER', 'WORKDIR', 'HEALTHCHECK', 'SHELL', 'STOPSIGNAL', 'ADD', 'MAINTAINER']);
+const NO_IMAGE = new Set([
+  'ENV',
+  'LABEL',
+  'CMD',
+  'ENTRYPOINT',
+  'EXPOSE',
+  'VOLUME',
+  'USER',
+  'WORKDIR',
+  'HEALTHCHECK',
+  'SHELL',
+  'STOPSIGNAL',
+  'ADD',
+  'MAINTAINER',
+]);
 const ESCAPE_DIRECTIVE = /^\s*#\s*escape\s*=\s*([\\`])\s*$/i;
 
 export function blankIrrelevantInstructions(text: string): string {
@@ -36,7 +50,9 @@ export function blankIrrelevantInstructions(text: string): string {
     // Blank only instructions known to name no image; anything unclear is parsed as written.
     const blank =
       keyword !== undefined &&
-      (NO_IMAGE.has(keyword) || (keyword === 'COPY' && !/--from/i.test(instruction)) || (keyword === 'RUN' && !/--mount/i.test(instruction)));
+      (NO_IMAGE.has(keyword) ||
+        (keyword === 'COPY' && !/--from/i.test(instruction)) ||
+        (keyword === 'RUN' && !/--mount/i.test(instruction)));
     const keep = !blank;
     out.push(...(keep ? group : group.map((l) => l.replace(/[^\r\n]/g, ' '))));
     i = end + 1;

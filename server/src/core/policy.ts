@@ -21,7 +21,12 @@ export function parsePolicy(text: string): PolicyParseResult {
   const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
   const problem = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
     const [start, end] = node?.range ?? [0, 0];
-    problems.push({ code: 'invalid-policy', severity: 'error', range: lines.range(start, Math.max(end, start)), message });
+    problems.push({
+      code: 'invalid-policy',
+      severity: 'error',
+      range: lines.range(start, Math.max(end, start)),
+      message,
+    });
   };
   for (const error of doc.errors) {
     problems.push({
@@ -53,7 +58,10 @@ export function parsePolicy(text: string): PolicyParseResult {
         if (key === 'signatureKeys' && list) {
           for (const [i, pem] of list.entries()) {
             if (!/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(pem)) {
-              problem(isSeq(value) ? (value.items[i] as Node) : value, `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`);
+              problem(
+                isSeq(value) ? (value.items[i] as Node) : value,
+                `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
+              );
             }
           }
         }
@@ -70,7 +78,10 @@ export function parsePolicy(text: string): PolicyParseResult {
           if (!isRuleId(id)) {
             problem(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
           } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
-            problem((rulePair.value as Node) ?? (rulePair.key as Node), `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`);
+            problem(
+              (rulePair.value as Node) ?? (rulePair.key as Node),
+              `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
+            );
           } else {
             policy.rules[id] = severity as SeveritySetting;
           }
@@ -120,7 +131,11 @@ export interface EditorPolicySettings {
  * The policy file wins over editor settings for the keys it sets, so CI and the editor agree;
  * editor settings fill what the file leaves out. Bad editor values are reported, not used.
  */
-export function mergePolicy(file: Policy | undefined, fileKeys: ReadonlySet<string>, editor: EditorPolicySettings | undefined): { policy: Policy; warnings: string[] } {
+export function mergePolicy(
+  file: Policy | undefined,
+  fileKeys: ReadonlySet<string>,
+  editor: EditorPolicySettings | undefined,
+): { policy: Policy; warnings: string[] } {
   const policy: Policy = file ? structuredClone(file) : defaultPolicy();
   const warnings: string[] = [];
   if (!editor) return { policy, warnings };
@@ -142,7 +157,8 @@ export function mergePolicy(file: Policy | undefined, fileKeys: ReadonlySet<stri
   if (editor.rules && typeof editor.rules === 'object') {
     for (const [id, sev] of Object.entries(editor.rules)) {
       if (!isRuleId(id)) warnings.push(`imageTrust.rules: unknown rule "${id}".`);
-      else if (!SEVERITIES.includes(sev as SeveritySetting)) warnings.push(`imageTrust.rules.${id} must be error, warning, info or off.`);
+      else if (!SEVERITIES.includes(sev as SeveritySetting))
+        warnings.push(`imageTrust.rules.${id} must be error, warning, info or off.`);
       else if (policy.rules[id] === undefined) policy.rules[id] = sev as SeveritySetting;
     }
   }

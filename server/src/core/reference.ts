@@ -19,9 +19,7 @@ const DIGEST_ENCODED: Record<string, RegExp> = {
 export const DOCKER_HUB = 'docker.io';
 const MAX_PATH_LENGTH = 255;
 
-export type ParseResult =
-  | { ok: true; reference: ImageReference }
-  | { ok: false; error: string };
+export type ParseResult = { ok: true; reference: ImageReference } | { ok: false; error: string };
 
 /**
  * Parses a reference the way `docker pull` does (ParseNormalizedNamed): `nginx` is
@@ -114,8 +112,7 @@ function splitRegistry(name: string): { registry: string; path: string; hostWasG
   if (slash < 0) return { registry: DOCKER_HUB, path: `library/${name}`, hostWasGiven: false };
   const first = name.slice(0, slash);
   let rest = name.slice(slash + 1);
-  const isHost =
-    first === 'localhost' || first.includes('.') || first.includes(':') || /[A-Z]/.test(first);
+  const isHost = first === 'localhost' || first.includes('.') || first.includes(':') || /[A-Z]/.test(first);
   if (!isHost) return { registry: DOCKER_HUB, path: name, hostWasGiven: false };
   let registry = first;
   // index.docker.io is canonicalized by distribution/reference; registry-1.docker.io is not, but
@@ -128,7 +125,9 @@ function splitRegistry(name: string): { registry: string; path: string; hostWasG
 export function familiarName(registry: string, repository: string): string {
   if (registry !== DOCKER_HUB) return `${registry}/${repository}`;
   // Only `library/x` is shortened: `library/team/app` stays as written, or it would name team/app.
-  return repository.startsWith('library/') && !repository.slice('library/'.length).includes('/') ? repository.slice('library/'.length) : repository;
+  return repository.startsWith('library/') && !repository.slice('library/'.length).includes('/')
+    ? repository.slice('library/'.length)
+    : repository;
 }
 
 /** `registry/repository` in canonical form: `docker.io/library/nginx`. */
@@ -137,11 +136,7 @@ export function canonicalName(ref: Pick<ImageReference, 'registry' | 'repository
 }
 
 /** Formats a reference the way a person writes it, keeping Docker's familiar short names. */
-export function formatReference(
-  ref: Pick<ImageReference, 'familiarName'>,
-  tag?: string,
-  digest?: string,
-): string {
+export function formatReference(ref: Pick<ImageReference, 'familiarName'>, tag?: string, digest?: string): string {
   return `${ref.familiarName}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
 }
 

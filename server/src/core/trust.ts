@@ -8,9 +8,13 @@ export function isRegistryTrusted(ref: ImageReference, policy: Policy): boolean 
   if (!policy.trustedRegistries) return true;
   const name = canonicalName(ref).toLowerCase();
   return policy.trustedRegistries.some((entry) => {
-    let e = entry.toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+    let e = entry
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, '');
     if (e === 'index.docker.io' || e === 'registry-1.docker.io') e = DOCKER_HUB;
-    if (e.startsWith('index.docker.io/') || e.startsWith('registry-1.docker.io/')) e = DOCKER_HUB + e.slice(e.indexOf('/'));
+    if (e.startsWith('index.docker.io/') || e.startsWith('registry-1.docker.io/'))
+      e = DOCKER_HUB + e.slice(e.indexOf('/'));
     return name === e || name.startsWith(`${e}/`);
   });
 }

@@ -31,15 +31,24 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   if (!reference) {
     lines.push(`**${escapeMd(occurrence.text)}**`);
     if (analyzed.parseError) lines.push('', `Not a valid image reference: ${escapeMd(analyzed.parseError)}.`);
-    else if (occurrence.unresolvedVariables?.length) lines.push('', `Cannot be checked: ${occurrence.unresolvedVariables.map((v) => `\`\${${v}}\``).join(', ')} has no value here.`);
+    else if (occurrence.unresolvedVariables?.length)
+      lines.push(
+        '',
+        `Cannot be checked: ${occurrence.unresolvedVariables.map((v) => `\`\${${v}}\``).join(', ')} has no value here.`,
+      );
     return lines.join('\n');
   }
 
   const tier = publisherTier(reference.registry, reference.repository, facts);
-  const trusted = isRegistryTrusted(reference, policy) && (tier !== 'community' && tier !== 'unverified' || isNamespaceTrusted(reference, policy));
+  const trusted =
+    isRegistryTrusted(reference, policy) &&
+    ((tier !== 'community' && tier !== 'unverified') || isNamespaceTrusted(reference, policy));
   const shown = `${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''}`;
   lines.push(`${TIER_LABEL[tier]} · ${trusted ? 'trusted by your policy' : 'not trusted by your policy'}`);
-  lines.push('', `**${escapeMd(shown)}**${occurrence.resolved !== occurrence.text ? ` (from \`${occurrence.text}\`)` : ''}`);
+  lines.push(
+    '',
+    `**${escapeMd(shown)}**${occurrence.resolved !== occurrence.text ? ` (from \`${occurrence.text}\`)` : ''}`,
+  );
 
   const publisher = facts.publisher?.state === 'known' ? facts.publisher.value : undefined;
   if (publisher?.description) lines.push('', escapeMd(publisher.description));
@@ -50,7 +59,9 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   if (details?.lastPushed) stats.push(`last pushed ${formatAge(details.lastPushed, now)}`);
   if (stats.length) lines.push('', stats.join(' · '));
   const namespace = hubNamespace(reference);
-  const pageUrl = publisher?.pageUrl ?? (namespace ? hubPageUrl(namespace, reference.repository.slice(namespace.length + 1)) : undefined);
+  const pageUrl =
+    publisher?.pageUrl ??
+    (namespace ? hubPageUrl(namespace, reference.repository.slice(namespace.length + 1)) : undefined);
   if (pageUrl) lines.push('', `[Open on Docker Hub](${pageUrl})`);
 
   const table: Array<[string, string]> = [];
@@ -60,23 +71,44 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
     table.push(['Tag now points to', `\`${facts.currentDigest.value.slice(0, 19)}…\``]);
   }
   if (facts.currentDigest?.state === 'notFound') table.push(['Registry', `no such ${facts.currentDigest.missing}`]);
-  if (facts.currentDigest?.state === 'unavailable') table.push(['Registry', `not reachable: ${escapeMd(facts.currentDigest.reason)}`]);
+  if (facts.currentDigest?.state === 'unavailable')
+    table.push(['Registry', `not reachable: ${escapeMd(facts.currentDigest.reason)}`]);
   if (details?.platforms.length) table.push(['Platforms', details.platforms.join(', ')]);
   if (details?.compressedSize) table.push(['Compressed size', humanizeBytes(details.compressedSize)]);
   const newer = facts.newer;
   if (newer && (newer.patch || newer.minor || newer.major)) {
-    table.push(['Newer versions', [newer.patch && `${newer.patch} (patch)`, newer.minor && `${newer.minor} (minor)`, newer.major && `${newer.major} (major)`].filter(Boolean).join(', ')]);
+    table.push([
+      'Newer versions',
+      [
+        newer.patch && `${newer.patch} (patch)`,
+        newer.minor && `${newer.minor} (minor)`,
+        newer.major && `${newer.major} (major)`,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    ]);
   }
   if (facts.latestResolvesTo) table.push(['Today this is', facts.latestResolvesTo]);
   if (facts.eol) {
     const e = facts.eol;
-    table.push(['End of life', `${e.productTitle} ${e.cycle}: ${e.eolDate ?? 'no date announced'}${e.isEol ? ' (past)' : ''}`]);
+    table.push([
+      'End of life',
+      `${e.productTitle} ${e.cycle}: ${e.eolDate ?? 'no date announced'}${e.isEol ? ' (past)' : ''}`,
+    ]);
   }
   const signature = facts.signature;
   if (signature?.state === 'known') {
     const s = signature.value;
-    const label = { verified: 'verified', invalid: 'invalid', signed: 'signed (no key configured to verify)', unsigned: 'unsigned' }[s.state];
-    table.push(['Signature', `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${s.detail ? ` · ${escapeMd(s.detail)}` : ''}`]);
+    const label = {
+      verified: 'verified',
+      invalid: 'invalid',
+      signed: 'signed (no key configured to verify)',
+      unsigned: 'unsigned',
+    }[s.state];
+    table.push([
+      'Signature',
+      `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${s.detail ? ` · ${escapeMd(s.detail)}` : ''}`,
+    ]);
   } else if (signature?.state === 'unavailable') {
     table.push(['Signature', `not checked: ${escapeMd(signature.reason)}`]);
   }
@@ -92,7 +124,8 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   }
   const asOf = publisher?.fromCache && publisher.fetchedAt ? new Date(publisher.fetchedAt) : undefined;
   if (!online) lines.push('', '_Offline: registry and Docker Hub data not fetched._');
-  else if (asOf) lines.push('', `_Docker Hub data as of ${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC (cached)._`);
+  else if (asOf)
+    lines.push('', `_Docker Hub data as of ${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC (cached)._`);
   return lines.join('\n');
 }
 
@@ -117,7 +150,16 @@ function formatAge(iso: string, now: Date): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   const days = Math.floor((now.getTime() - t) / 86_400_000);
-  const when = days <= 0 ? 'today' : days === 1 ? 'yesterday' : days < 60 ? `${days} days ago` : days < 730 ? `${Math.round(days / 30)} months ago` : `${Math.round(days / 365)} years ago`;
+  const when =
+    days <= 0
+      ? 'today'
+      : days === 1
+        ? 'yesterday'
+        : days < 60
+          ? `${days} days ago`
+          : days < 730
+            ? `${Math.round(days / 30)} months ago`
+            : `${Math.round(days / 365)} years ago`;
   return `${when} (${iso.slice(0, 10)})`;
 }
 

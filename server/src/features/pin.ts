@@ -24,7 +24,10 @@ export interface PinPlan {
   unpinned: number;
 }
 
-export function planPins(analysis: DocumentAnalysis, factsFor: (ref: AnalyzedReference) => ImageFacts | undefined): PinPlan {
+export function planPins(
+  analysis: DocumentAnalysis,
+  factsFor: (ref: AnalyzedReference) => ImageFacts | undefined,
+): PinPlan {
   const plan: PinPlan = { edits: [], failed: [], alreadyPinned: 0, unpinned: 0 };
   const seen = new Set<string>();
   for (const analyzed of analysis.references) {
@@ -32,7 +35,11 @@ export function planPins(analysis: DocumentAnalysis, factsFor: (ref: AnalyzedRef
     if (!reference) {
       if (analyzed.parseError === undefined && occurrence.unresolvedVariables?.length) {
         plan.unpinned++;
-        plan.failed.push({ reference: occurrence.text, range: occurrence.range, reason: `${occurrence.unresolvedVariables.join(', ')} has no value here` });
+        plan.failed.push({
+          reference: occurrence.text,
+          range: occurrence.range,
+          reason: `${occurrence.unresolvedVariables.join(', ')} has no value here`,
+        });
       }
       continue;
     }
@@ -47,7 +54,7 @@ export function planPins(analysis: DocumentAnalysis, factsFor: (ref: AnalyzedRef
       const reason = !answer
         ? 'its digest was not looked up (offline)'
         : answer.state === 'notFound'
-          ? `the registry has no ${answer.missing === 'repository' ? 'repository' : 'tag'} ${answer.missing === 'repository' ? reference.repository : reference.tag ?? 'latest'}`
+          ? `the registry has no ${answer.missing === 'repository' ? 'repository' : 'tag'} ${answer.missing === 'repository' ? reference.repository : (reference.tag ?? 'latest')}`
           : `the registry could not be asked: ${answer.reason}`;
       plan.failed.push({ reference: occurrence.text, range: occurrence.range, reason });
       continue;
@@ -62,7 +69,12 @@ export function planPins(analysis: DocumentAnalysis, factsFor: (ref: AnalyzedRef
     // Two FROM lines that use the same ARG default share one edit.
     if (seen.has(key)) continue;
     seen.add(key);
-    plan.edits.push({ range, expectedText: fix.expectedText ?? occurrence.text, newText: fix.replacement, reference: occurrence.text });
+    plan.edits.push({
+      range,
+      expectedText: fix.expectedText ?? occurrence.text,
+      newText: fix.replacement,
+      reference: occurrence.text,
+    });
   }
   return plan;
 }

@@ -38,7 +38,8 @@ export class HubCache {
     try {
       const stored = JSON.parse(await readFile(this.fileOf(key), 'utf8')) as CacheEntry<T>;
       // A hash collision or a hand-edited file must not answer for another key.
-      if (stored?.key !== key || typeof stored.fetchedAt !== 'number' || typeof stored.result?.ok !== 'boolean') return undefined;
+      if (stored?.key !== key || typeof stored.fetchedAt !== 'number' || typeof stored.result?.ok !== 'boolean')
+        return undefined;
       this.memory.set(key, stored);
       return stored;
     } catch {

@@ -59,18 +59,23 @@ export function createHubClient(options: HubClientOptions): HubClient {
     base = new URL(options.hubUrl.replace(/\/+$/, '') + '/');
     baseError = HubHttp.checkBaseUrl(base);
   } catch {
-    baseError = { kind: 'protocol', message: `Docker Hub API URL "${options.hubUrl}" is not a URL.`, registry: options.hubUrl };
+    baseError = {
+      kind: 'protocol',
+      message: `Docker Hub API URL "${options.hubUrl}" is not a URL.`,
+      registry: options.hubUrl,
+    };
   }
-  const http = base && !baseError
-    ? new HubHttp(base, {
-        timeoutMs: options.fetchTimeoutMs ?? 10_000,
-        maxAttempts: 3,
-        backoffMs: options.retryBackoffMs ?? 500,
-        maxWaitMs: options.maxRetryWaitMs ?? 5_000,
-        onRequest: options.onRequest,
-        now,
-      })
-    : undefined;
+  const http =
+    base && !baseError
+      ? new HubHttp(base, {
+          timeoutMs: options.fetchTimeoutMs ?? 10_000,
+          maxAttempts: 3,
+          backoffMs: options.retryBackoffMs ?? 500,
+          maxWaitMs: options.maxRetryWaitMs ?? 5_000,
+          onRequest: options.onRequest,
+          now,
+        })
+      : undefined;
   const registryLabel = base?.host ?? options.hubUrl;
   // The cache key includes the base URL: a test server or mirror never answers for the real Hub.
   const keyBase = base?.href ?? options.hubUrl;
@@ -92,7 +97,12 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (cached && age < (cached.result.ok ? DAY_MS : NOT_FOUND_MS)) return fromCache(cached);
     const stale = cached?.result.ok && age < STALE_LIMIT_MS ? cached : undefined;
     if (options.offline) {
-      return stale ? fromCache(stale) : { ok: false, error: { kind: 'offline', message: 'Offline: Docker Hub was not asked.', registry: registryLabel } };
+      return stale
+        ? fromCache(stale)
+        : {
+            ok: false,
+            error: { kind: 'offline', message: 'Offline: Docker Hub was not asked.', registry: registryLabel },
+          };
     }
     if (!http) return { ok: false, error: baseError as RegistryError };
     // Hover, diagnostics and code actions ask for the same repository at once: one request. It is
@@ -118,11 +128,20 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (outcome.ok) {
       const parsed = parse(outcome.json);
       if (parsed === undefined) {
-        const error: RegistryError = { kind: 'protocol', message: `Docker Hub (${registryLabel}) sent an answer of an unknown shape.`, registry: registryLabel };
+        const error: RegistryError = {
+          kind: 'protocol',
+          message: `Docker Hub (${registryLabel}) sent an answer of an unknown shape.`,
+          registry: registryLabel,
+        };
         return stale ? fromCache(stale) : { ok: false, error };
       }
       if (isNotFound(parsed)) {
-        const error: RegistryError = { kind: 'notFound', message: parsed.notFound, registry: registryLabel, missing: 'repository' };
+        const error: RegistryError = {
+          kind: 'notFound',
+          message: parsed.notFound,
+          registry: registryLabel,
+          missing: 'repository',
+        };
         await cache.set<T>({ key: fullKey, fetchedAt, result: { ok: false, error } });
         return { ok: false, error };
       }
@@ -155,7 +174,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
         signal,
       );
       // The endpoint answers 404 for a missing tag and for a missing repository alike.
-      if (!result.ok && result.error.kind === 'notFound') return { ok: false, error: { ...result.error, missing: 'manifest' } };
+      if (!result.ok && result.error.kind === 'notFound')
+        return { ok: false, error: { ...result.error, missing: 'manifest' } };
       return result;
     },
     async getPublisherTier(namespace, name, signal) {
@@ -186,9 +206,16 @@ function fromCache<T>(entry: CacheEntry<T>): HubResult<T> {
     : { ok: false, error: entry.result.error };
 }
 
-function raceAbort<T>(work: Promise<HubResult<T>>, signal: AbortSignal | undefined, registry: string): Promise<HubResult<T>> {
+function raceAbort<T>(
+  work: Promise<HubResult<T>>,
+  signal: AbortSignal | undefined,
+  registry: string,
+): Promise<HubResult<T>> {
   if (!signal) return work;
-  const cancelled: HubResult<T> = { ok: false, error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true } };
+  const cancelled: HubResult<T> = {
+    ok: false,
+    error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true },
+  };
   if (signal.aborted) return Promise.resolve(cancelled);
   return new Promise((resolve) => {
     const onAbort = () => resolve(cancelled);

@@ -100,23 +100,57 @@ export class HubHttp {
         registry: this.host,
       };
       if (code === 'BODY_TOO_LARGE') {
-        return { done: true, result: { ok: false, error: { ...error_, kind: 'protocol', message: `Docker Hub (${this.host}) sent an oversized answer.` } } };
+        return {
+          done: true,
+          result: {
+            ok: false,
+            error: { ...error_, kind: 'protocol', message: `Docker Hub (${this.host}) sent an oversized answer.` },
+          },
+        };
       }
-      return TRANSIENT_CODES.has(code) ? { done: false, error: error_ } : { done: true, result: { ok: false, error: error_ } };
+      return TRANSIENT_CODES.has(code)
+        ? { done: false, error: error_ }
+        : { done: true, result: { ok: false, error: error_ } };
     }
     const status = response.statusCode;
     if (status >= 200 && status < 300) {
       try {
         return { done: true, result: { ok: true, json: JSON.parse(body.toString('utf8')) } };
       } catch {
-        return { done: true, result: { ok: false, error: this.error('protocol', status, `Docker Hub (${this.host}) answered ${status} with a body that is not JSON.`) } };
+        return {
+          done: true,
+          result: {
+            ok: false,
+            error: this.error(
+              'protocol',
+              status,
+              `Docker Hub (${this.host}) answered ${status} with a body that is not JSON.`,
+            ),
+          },
+        };
       }
     }
     if (status === 404) {
-      return { done: true, result: { ok: false, error: this.error('notFound', status, `Docker Hub has no such repository or tag (${status}).`) } };
+      return {
+        done: true,
+        result: {
+          ok: false,
+          error: this.error('notFound', status, `Docker Hub has no such repository or tag (${status}).`),
+        },
+      };
     }
     if (status === 401 || status === 403) {
-      return { done: true, result: { ok: false, error: this.error('unauthorized', status, `Docker Hub refused the anonymous request (${status}): private or not public.`) } };
+      return {
+        done: true,
+        result: {
+          ok: false,
+          error: this.error(
+            'unauthorized',
+            status,
+            `Docker Hub refused the anonymous request (${status}): private or not public.`,
+          ),
+        },
+      };
     }
     const waitMs = retryWaitMs(response.headers, this.options.now());
     if (status === 429) {
@@ -124,9 +158,19 @@ export class HubHttp {
       return { done: false, error: this.rateLimited(waitMs), waitMs };
     }
     if (status >= 500) {
-      return { done: false, error: this.error('unreachable', status, `Docker Hub (${this.host}) failed with ${status}.`), waitMs };
+      return {
+        done: false,
+        error: this.error('unreachable', status, `Docker Hub (${this.host}) failed with ${status}.`),
+        waitMs,
+      };
     }
-    return { done: true, result: { ok: false, error: this.error('protocol', status, `Docker Hub (${this.host}) answered ${status} unexpectedly.`) } };
+    return {
+      done: true,
+      result: {
+        ok: false,
+        error: this.error('protocol', status, `Docker Hub (${this.host}) answered ${status} unexpectedly.`),
+      },
+    };
   }
 
   private error(kind: RegistryError['kind'], status: number, message: string): RegistryError {
@@ -145,7 +189,12 @@ export class HubHttp {
   }
 
   private cancelled(): RegistryError {
-    return { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry: this.host, cancelled: true };
+    return {
+      kind: 'unreachable',
+      message: 'The Docker Hub request was cancelled.',
+      registry: this.host,
+      cancelled: true,
+    };
   }
 }
 
@@ -192,4 +241,3 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
   }
   return Buffer.concat(chunks);
 }
-

@@ -115,8 +115,7 @@ export function hubTagPlatforms(tag: HubTag): string[] {
 }
 
 export type SearchMatch =
-  | { found: true; tier: Exclude<PublisherTier, 'other-registry' | 'unverified'> }
-  | { found: false };
+  { found: true; tier: Exclude<PublisherTier, 'other-registry' | 'unverified'> } | { found: false };
 
 /**
  * The tier of `namespace/name` from a search v4 answer (registry-facts §5.2, option 2): only a

@@ -5,6 +5,10 @@ import { ImageTrustServer } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
 // Nothing may crash the server: report and keep serving.
-process.on('unhandledRejection', (reason) => connection.console.error(`image-trust: unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
-process.on('uncaughtException', (error) => connection.console.error(`image-trust: uncaught exception: ${error.stack ?? error}`));
+process.on('unhandledRejection', (reason) =>
+  connection.console.error(`image-trust: unhandled rejection: ${(reason as Error)?.stack ?? reason}`),
+);
+process.on('uncaughtException', (error) =>
+  connection.console.error(`image-trust: uncaught exception: ${error.stack ?? error}`),
+);
 new ImageTrustServer(connection).listen();

@@ -21,11 +21,17 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, detectDocumentKind, evaluateRules, type AnalyzedReference, type DocumentAnalysis } from '../core/analyze';
+import {
+  analyzeDocument,
+  detectDocumentKind,
+  evaluateRules,
+  type AnalyzedReference,
+  type DocumentAnalysis,
+} from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
 import { mergePolicy, POLICY_FILE_NAME } from '../core/policy';
 import { helpUri } from '../core/rules/rule';
-import { ruleById, RULES } from '../core/rules';
+import { ruleById } from '../core/rules';
 import type { Policy } from '../core/settings';
 import type { Finding, Fix, ImageReference, Position, Range, Severity } from '../core/types';
 import { renderHover } from '../features/hover';
@@ -90,7 +96,9 @@ export class ImageTrustServer {
     });
     c.onCodeAction((p) => this.guard(() => this.codeActions(p), []));
     c.onHover((p) => this.guard(() => this.hover(p), null));
-    c.onRequest(PinFilesRequest, (p) => this.guard(() => this.pinFiles(p.uris), { files: 0, changedFiles: 0, pinned: 0, failed: [] }));
+    c.onRequest(PinFilesRequest, (p) =>
+      this.guard(() => this.pinFiles(p.uris), { files: 0, changedFiles: 0, pinned: 0, failed: [] }),
+    );
     c.onRequest(RefreshRequest, () => this.guard(() => this.refresh(), undefined));
     c.onShutdown(() => this.network?.dispose());
 
@@ -130,14 +138,17 @@ export class ImageTrustServer {
 
   private initialized(): void {
     void this.connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${POLICY_FILE_NAME}` }, { globPattern: '**/.env' }] })
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: `**/${POLICY_FILE_NAME}` }, { globPattern: '**/.env' }],
+      })
       .catch(() => undefined);
     void this.pullConfiguration();
     this.sendStatus(true);
   }
 
   private async configurationChanged(settings: unknown): Promise<void> {
-    const pushed = settings && typeof settings === 'object' ? (settings as Record<string, unknown>).imageTrust : undefined;
+    const pushed =
+      settings && typeof settings === 'object' ? (settings as Record<string, unknown>).imageTrust : undefined;
     if (pushed) this.editor = readEditorSettings(pushed);
     await this.pullConfiguration();
     this.rebuildNetwork();
@@ -181,12 +192,21 @@ export class ImageTrustServer {
 
   private status(): StatusParams {
     if (!this.network || this.network.settings.offline) {
-      const why = this.workspaceTrusted ? 'offline mode is on (imageTrust.offline)' : 'this workspace is not trusted (Restricted Mode)';
-      return { state: 'offline', text: 'Image Trust: offline', tooltip: `Registry lookups are off: ${why}. Rules that need no network still run.`, unreachable: [] };
+      const why = this.workspaceTrusted
+        ? 'offline mode is on (imageTrust.offline)'
+        : 'this workspace is not trusted (Restricted Mode)';
+      return {
+        state: 'offline',
+        text: 'Image Trust: offline',
+        tooltip: `Registry lookups are off: ${why}. Rules that need no network still run.`,
+        unreachable: [],
+      };
     }
     const health = this.network.health();
     const rate = health.dockerHubRateLimit;
-    const rateLimit = rate ? { limit: rate.limit, remaining: rate.remaining, windowSeconds: rate.windowSeconds } : undefined;
+    const rateLimit = rate
+      ? { limit: rate.limit, remaining: rate.remaining, windowSeconds: rate.windowSeconds }
+      : undefined;
     const rateText = rate ? ` · Hub ${rate.remaining}/${rate.limit}` : '';
     if (health.unreachable.length) {
       return {
@@ -200,7 +220,9 @@ export class ImageTrustServer {
     return {
       state: 'online',
       text: `Image Trust${rateText}`,
-      tooltip: rate ? `Online. Docker Hub pull rate limit: ${rate.remaining} of ${rate.limit} left${rate.windowSeconds ? ` per ${Math.round(rate.windowSeconds / 3600)} h` : ''}.` : 'Online: registries answer.',
+      tooltip: rate
+        ? `Online. Docker Hub pull rate limit: ${rate.remaining} of ${rate.limit} left${rate.windowSeconds ? ` per ${Math.round(rate.windowSeconds / 3600)} h` : ''}.`
+        : 'Online: registries answer.',
       unreachable: [],
       rateLimit,
     };
@@ -227,7 +249,11 @@ export class ImageTrustServer {
         this.policyCache.set(dir, loaded);
       }
     }
-    const { policy } = mergePolicy(loaded?.problems.length ? undefined : loaded?.policy, loaded?.keys ?? new Set(), this.editor);
+    const { policy } = mergePolicy(
+      loaded?.problems.length ? undefined : loaded?.policy,
+      loaded?.keys ?? new Set(),
+      this.editor,
+    );
     return { policy, loaded };
   }
 
@@ -246,13 +272,23 @@ export class ImageTrustServer {
     if (kind === 'policy') {
       this.policyCache.clear();
       const loaded = loadPolicyFile(path, document.getText());
-      const diagnostics = loaded.problems.map((p) => toDiagnostic({ rule: p.code, severity: p.severity, message: p.message, range: p.range, reference: '', fixes: [] }));
+      const diagnostics = loaded.problems.map((p) =>
+        toDiagnostic({
+          rule: p.code,
+          severity: p.severity,
+          message: p.message,
+          range: p.range,
+          reference: '',
+          fixes: [],
+        }),
+      );
       void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
       for (const other of this.documents.all()) if (other.uri !== document.uri) this.validateNow(other);
       return;
     }
     if (!kind) return;
-    const env = kind === 'compose' && path.startsWith('/') ? composeEnvironment(path) : (name: string) => process.env[name];
+    const env =
+      kind === 'compose' && path.startsWith('/') ? composeEnvironment(path) : (name: string) => process.env[name];
     const analysis = analyzeDocument(document.getText(), kind, env);
     const { policy } = this.policyFor(document.uri);
     const previous = this.states.get(document.uri);
@@ -267,7 +303,11 @@ export class ImageTrustServer {
     }
   }
 
-  private evaluate(analysis: DocumentAnalysis, policy: Policy, factsFor: (r: AnalyzedReference) => ImageFacts | undefined): Finding[] {
+  private evaluate(
+    analysis: DocumentAnalysis,
+    policy: Policy,
+    factsFor: (r: AnalyzedReference) => ImageFacts | undefined,
+  ): Finding[] {
     return evaluateRules(analysis, policy, { online: !this.network.settings.offline, factsFor });
   }
 
@@ -277,7 +317,6 @@ export class ImageTrustServer {
     const known = this.knownFacts.get(ref.raw);
     return known ?? this.network.facts.offlineFacts(ref);
   }
-
 
   private async networkPass(uri: string, state: DocumentState): Promise<void> {
     const abort = new AbortController();
@@ -297,7 +336,11 @@ export class ImageTrustServer {
   }
 
   private publish(uri: string, state: DocumentState): void {
-    void this.connection.sendDiagnostics({ uri, version: state.version, diagnostics: state.findings.map(toDiagnostic) });
+    void this.connection.sendDiagnostics({
+      uri,
+      version: state.version,
+      diagnostics: state.findings.map(toDiagnostic),
+    });
   }
 
   private revalidateAll(): void {
@@ -333,11 +376,22 @@ export class ImageTrustServer {
     await Promise.all(
       inRange.map(async (r) => {
         if (!r.reference) return;
-        facts.set(r.reference.raw, online ? await this.gatherWithTimeout(r.reference, { ...factsWantedFor(state.policy), digest: true, versions: true }) : this.network.facts.offlineFacts(r.reference));
+        facts.set(
+          r.reference.raw,
+          online
+            ? await this.gatherWithTimeout(r.reference, {
+                ...factsWantedFor(state.policy),
+                digest: true,
+                versions: true,
+              })
+            : this.network.facts.offlineFacts(r.reference),
+        );
       }),
     );
     if (this.states.get(document.uri) !== state || state.version !== document.version) return [];
-    const findings = this.evaluate({ ...state.analysis, problems: [], references: inRange }, state.policy, (r) => (r.reference ? facts.get(r.reference.raw) : undefined));
+    const findings = this.evaluate({ ...state.analysis, problems: [], references: inRange }, state.policy, (r) =>
+      r.reference ? facts.get(r.reference.raw) : undefined,
+    );
     const diagnostics = params.context.diagnostics.filter((d) => d.source === 'image-trust');
     const offered = new Set<string>();
     for (const finding of findings) {
@@ -420,7 +474,8 @@ export class ImageTrustServer {
   private async pinFiles(uris: string[]): Promise<PinFilesResult> {
     const result: PinFilesResult = { files: 0, changedFiles: 0, pinned: 0, failed: [] };
     if (this.network.settings.offline) {
-      for (const uri of uris) result.failed.push({ uri, reference: '', reason: 'registry lookups are off (offline or Restricted Mode)' });
+      for (const uri of uris)
+        result.failed.push({ uri, reference: '', reason: 'registry lookups are off (offline or Restricted Mode)' });
       return result;
     }
     const documentChanges: TextDocumentEdit[] = [];
@@ -435,19 +490,37 @@ export class ImageTrustServer {
       const path = fileUriToPath(uri) ?? uri;
       const kind = detectDocumentKind(path);
       if (kind !== 'dockerfile' && kind !== 'compose') continue;
-      const analysis = analyzeDocument(document.getText(), kind, kind === 'compose' ? composeEnvironment(path) : undefined);
+      const analysis = analyzeDocument(
+        document.getText(),
+        kind,
+        kind === 'compose' ? composeEnvironment(path) : undefined,
+      );
       // An open document is updated in place as the user types: remember what the plan is made on.
       const plannedVersion = document.version;
-      const state: DocumentState = { version: plannedVersion, analysis, policy: this.policyFor(uri).policy, findings: [] };
+      const state: DocumentState = {
+        version: plannedVersion,
+        analysis,
+        policy: this.policyFor(uri).policy,
+        findings: [],
+      };
       const plan = await this.planDocumentPins(document, state);
       for (const f of plan.failed) result.failed.push({ uri, reference: f.reference, reason: f.reason });
       if (plan.edits.length === 0) continue;
       // The lookups take time: an edit planned on text the user has changed since must not land.
       if (open && this.documents.get(uri)?.version !== plannedVersion) {
-        result.failed.push({ uri, reference: '', reason: 'the file changed while its digests were looked up; run Pin again' });
+        result.failed.push({
+          uri,
+          reference: '',
+          reason: 'the file changed while its digests were looked up; run Pin again',
+        });
         continue;
       }
-      documentChanges.push(TextDocumentEdit.create({ uri, version: open ? plannedVersion : null }, plan.edits.map((e) => TextEdit.replace(e.range, e.newText))));
+      documentChanges.push(
+        TextDocumentEdit.create(
+          { uri, version: open ? plannedVersion : null },
+          plan.edits.map((e) => TextEdit.replace(e.range, e.newText)),
+        ),
+      );
       result.changedFiles++;
       result.pinned += plan.edits.length;
     }
@@ -457,7 +530,11 @@ export class ImageTrustServer {
         : { changes: Object.fromEntries(documentChanges.map((d) => [d.textDocument.uri, d.edits as TextEdit[]])) };
       const applied = await this.connection.workspace.applyEdit({ label: 'Pin images to digests', edit });
       if (!applied.applied) {
-        result.failed.push({ uri: '', reference: '', reason: `the editor did not apply the edits${applied.failureReason ? `: ${applied.failureReason}` : ''}` });
+        result.failed.push({
+          uri: '',
+          reference: '',
+          reason: `the editor did not apply the edits${applied.failureReason ? `: ${applied.failureReason}` : ''}`,
+        });
         result.changedFiles = 0;
         result.pinned = 0;
       }
@@ -476,9 +553,15 @@ export class ImageTrustServer {
     const online = !this.network.settings.offline;
     let facts: ImageFacts = {};
     if (analyzed.reference) {
-      facts = online ? await this.gatherWithTimeout(analyzed.reference, ALL_FACTS) : this.network.facts.offlineFacts(analyzed.reference);
+      facts = online
+        ? await this.gatherWithTimeout(analyzed.reference, ALL_FACTS)
+        : this.network.facts.offlineFacts(analyzed.reference);
     }
-    const findings = this.evaluate({ ...state.analysis, problems: [], references: [analyzed] }, state.policy, () => facts);
+    const findings = this.evaluate(
+      { ...state.analysis, problems: [], references: [analyzed] },
+      state.policy,
+      () => facts,
+    );
     return {
       contents: { kind: 'markdown', value: renderHover({ analyzed, facts, policy: state.policy, findings, online }) },
       range: analyzed.occurrence.range,
@@ -521,7 +604,8 @@ function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined 
 
 function uniqueReferences(analysis: DocumentAnalysis): ImageReference[] {
   const seen = new Map<string, ImageReference>();
-  for (const r of analysis.references) if (r.reference && !seen.has(r.reference.raw)) seen.set(r.reference.raw, r.reference);
+  for (const r of analysis.references)
+    if (r.reference && !seen.has(r.reference.raw)) seen.set(r.reference.raw, r.reference);
   return [...seen.values()];
 }
 
@@ -556,6 +640,10 @@ function overlaps(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
-

@@ -28,16 +28,23 @@ export function readMachineSettings(value: unknown): MachineSettingsParams {
   const out: MachineSettingsParams = {};
   if (v.registryMirrors && typeof v.registryMirrors === 'object' && !Array.isArray(v.registryMirrors)) {
     out.registryMirrors = Object.fromEntries(
-      Object.entries(v.registryMirrors as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      Object.entries(v.registryMirrors as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
     );
   }
   if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
   if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
-  if (Array.isArray(v.insecureRegistries)) out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
+  if (Array.isArray(v.insecureRegistries))
+    out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
   return out;
 }
 
-export function networkSettings(editor: EditorSettings, machine: MachineSettingsParams, options: { workspaceTrusted: boolean; cacheDir?: string; dockerConfigDir?: string }): NetworkSettings {
+export function networkSettings(
+  editor: EditorSettings,
+  machine: MachineSettingsParams,
+  options: { workspaceTrusted: boolean; cacheDir?: string; dockerConfigDir?: string },
+): NetworkSettings {
   const defaults = defaultNetworkSettings();
   return {
     ...defaults,

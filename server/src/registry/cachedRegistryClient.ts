@@ -45,7 +45,10 @@ interface MemoryEntry {
 }
 
 function cancelled(registry: string): RegistryResult<never> {
-  return { ok: false, error: { kind: 'unreachable', registry, message: 'The request was cancelled.', cancelled: true } };
+  return {
+    ok: false,
+    error: { kind: 'unreachable', registry, message: 'The request was cancelled.', cancelled: true },
+  };
 }
 
 export class CachedRegistryClient implements RegistryClient {
@@ -72,7 +75,11 @@ export class CachedRegistryClient implements RegistryClient {
     this.maxMemoryEntries = options.maxMemoryEntries ?? 5000;
   }
 
-  resolveDigest(repo: RepositoryName, tagOrDigest: string, signal?: AbortSignal): Promise<RegistryResult<ManifestHead>> {
+  resolveDigest(
+    repo: RepositoryName,
+    tagOrDigest: string,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<ManifestHead>> {
     const byDigest = isDigest(tagOrDigest);
     return this.cached(
       repo,
@@ -81,7 +88,15 @@ export class CachedRegistryClient implements RegistryClient {
         // A manifest already fetched by digest answers a HEAD by that digest.
         if (byDigest) {
           const manifest = await this.lookup<Manifest>(this.key('manifest', repo, tagOrDigest));
-          if (manifest?.ok) return { ok: true, value: { digest: manifest.value.digest, mediaType: manifest.value.mediaType, size: manifest.value.body.length } };
+          if (manifest?.ok)
+            return {
+              ok: true,
+              value: {
+                digest: manifest.value.digest,
+                mediaType: manifest.value.mediaType,
+                size: manifest.value.body.length,
+              },
+            };
         }
         return this.inner.resolveDigest(repo, tagOrDigest);
       },
@@ -101,7 +116,11 @@ export class CachedRegistryClient implements RegistryClient {
       async (result) => {
         if (!result.ok) return;
         const manifest = result.value;
-        const head: ManifestHead = { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.body.length };
+        const head: ManifestHead = {
+          digest: manifest.digest,
+          mediaType: manifest.mediaType,
+          size: manifest.body.length,
+        };
         // What a GET by tag learnt also answers "which digest is this tag" and "the manifest of that digest".
         if (!byDigest) {
           await this.store(this.key('manifest', repo, manifest.digest), { ok: true, value: manifest }, null);
@@ -113,15 +132,33 @@ export class CachedRegistryClient implements RegistryClient {
   }
 
   listTags(repo: RepositoryName, signal?: AbortSignal): Promise<RegistryResult<string[]>> {
-    return this.cached(repo, this.key('tags', repo, ''), () => this.inner.listTags(repo), (r) => this.lifetime(r, this.ttl.tagListMs), signal);
+    return this.cached(
+      repo,
+      this.key('tags', repo, ''),
+      () => this.inner.listTags(repo),
+      (r) => this.lifetime(r, this.ttl.tagListMs),
+      signal,
+    );
   }
 
   getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
-    return this.cached(repo, this.key('blob', repo, digest), () => this.inner.getBlob(repo, digest), (r) => this.lifetime(r, null), signal);
+    return this.cached(
+      repo,
+      this.key('blob', repo, digest),
+      () => this.inner.getBlob(repo, digest),
+      (r) => this.lifetime(r, null),
+      signal,
+    );
   }
 
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {
-    return this.cached(repo, this.key('referrers', repo, digest), () => this.inner.listReferrers(repo, digest), (r) => this.lifetime(r, this.ttl.referrersMs), signal);
+    return this.cached(
+      repo,
+      this.key('referrers', repo, digest),
+      () => this.inner.listReferrers(repo, digest),
+      (r) => this.lifetime(r, this.ttl.referrersMs),
+      signal,
+    );
   }
 
   /** Forgets everything, in memory and on disk. */
@@ -152,7 +189,11 @@ export class CachedRegistryClient implements RegistryClient {
     signal: AbortSignal | undefined,
     alsoStore?: (result: RegistryResult<T>) => Promise<void>,
   ): Promise<RegistryResult<T>> {
-    if (this.options.offline) return { ok: false, error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' } };
+    if (this.options.offline)
+      return {
+        ok: false,
+        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
+      };
     if (signal?.aborted) return cancelled(repo.registry);
     const fromMemory = this.fromMemory<T>(cacheKey);
     if (fromMemory) return fromMemory;
@@ -223,7 +264,9 @@ export class CachedRegistryClient implements RegistryClient {
   private async store(cacheKey: string, result: RegistryResult<unknown>, life: number | null): Promise<void> {
     const storedAt = this.now();
     const expiresAt = life === null ? null : storedAt + life;
-    const plain: RegistryResult<unknown> = result.ok ? { ok: true, value: result.value } : { ok: false, error: result.error };
+    const plain: RegistryResult<unknown> = result.ok
+      ? { ok: true, value: result.value }
+      : { ok: false, error: result.error };
     this.remember(cacheKey, { storedAt, expiresAt, result: plain });
     if (!this.disk) return;
     const entry: CacheEntry = { key: cacheKey, storedAt, expiresAt, value: plain };
@@ -233,8 +276,6 @@ export class CachedRegistryClient implements RegistryClient {
     this.pendingWrites.delete(write);
   }
 }
-
-
 
 function withCacheMark<T>(result: RegistryResult<T>, storedAt: number): RegistryResult<T> {
   return result.ok ? { ok: true, value: result.value, fromCache: true, fetchedAt: storedAt } : result;

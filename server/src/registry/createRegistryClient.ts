@@ -57,7 +57,10 @@ export interface RegistryClientHandle extends RegistryClient {
 
 const DEFAULT_USER_AGENT = 'image-trust (+https://example.invalid/image-trust)';
 
-export function createRegistryClient(network: NetworkSettings, options: RegistryClientOptions = {}): RegistryClientHandle {
+export function createRegistryClient(
+  network: NetworkSettings,
+  options: RegistryClientOptions = {},
+): RegistryClientHandle {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const health = new RegistryHealthTracker();
@@ -71,9 +74,22 @@ export function createRegistryClient(network: NetworkSettings, options: Registry
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
     onRequest: options.onRequest,
   });
-  const credentials = new DockerCredentialStore({ configDir: network.dockerConfigDir, env, helperTimeoutMs: options.helperTimeoutMs, now });
+  const credentials = new DockerCredentialStore({
+    configDir: network.dockerConfigDir,
+    env,
+    helperTimeoutMs: options.helperTimeoutMs,
+    now,
+  });
   const tokens = new TokenCache(transport, network, now);
-  const http = new HttpRegistryClient({ network, transport, credentials, tokens, health, tagPageSize: options.tagPageSize, now });
+  const http = new HttpRegistryClient({
+    network,
+    transport,
+    credentials,
+    tokens,
+    health,
+    tagPageSize: options.tagPageSize,
+    now,
+  });
   const cacheDir = network.cacheDir === '' ? undefined : (network.cacheDir ?? defaultCacheDir(env));
   const cached = new CachedRegistryClient(http, {
     cacheDir,

@@ -51,12 +51,17 @@ const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 /** The key docker uses for a registry host in config.json and with helpers. */
 export function credentialKey(host: string): string {
   const lower = host.toLowerCase();
-  return lower === DOCKER_HUB || lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? DOCKER_HUB_KEY : lower;
+  return lower === DOCKER_HUB || lower === 'index.docker.io' || lower === 'registry-1.docker.io'
+    ? DOCKER_HUB_KEY
+    : lower;
 }
 
 /** `https://ghcr.io/v1/` → `ghcr.io` ([CLI] ConvertToHostname). */
 function hostOfKey(key: string): string {
-  return key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
 }
 
 export function decodeAuthEntry(entry: AuthEntry, source: string): RegistryCredentials | { error: string } | undefined {
@@ -83,11 +88,22 @@ export function parseHelperOutput(stdout: string, helper: string): CredentialLoo
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    return { ok: false, message: `${helper} printed something that is not credentials JSON ({"Username":...,"Secret":...}).` };
+    return {
+      ok: false,
+      message: `${helper} printed something that is not credentials JSON ({"Username":...,"Secret":...}).`,
+    };
   }
   const record = parsed as { Username?: unknown; Secret?: unknown };
-  if (!parsed || typeof parsed !== 'object' || typeof record.Secret !== 'string' || (record.Username !== undefined && typeof record.Username !== 'string')) {
-    return { ok: false, message: `${helper} printed JSON without the "Username" and "Secret" strings a credential helper must print.` };
+  if (
+    !parsed ||
+    typeof parsed !== 'object' ||
+    typeof record.Secret !== 'string' ||
+    (record.Username !== undefined && typeof record.Username !== 'string')
+  ) {
+    return {
+      ok: false,
+      message: `${helper} printed JSON without the "Username" and "Secret" strings a credential helper must print.`,
+    };
   }
   const username = (record.Username as string | undefined) ?? '';
   // A helper username of `<token>` means the secret is an identity (refresh) token ([CLI] native_store.go).
@@ -116,7 +132,13 @@ function runHelper(program: string, serverUrl: string, env: NodeJS.ProcessEnv, t
     let stderr = '';
     // Its own process group on POSIX, so a helper script's children die with it on timeout.
     const ownGroup = process.platform !== 'win32';
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, shell: false, detached: ownGroup });
+    const child = spawn(program, ['get'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+      shell: false,
+      detached: ownGroup,
+    });
     const timer = setTimeout(() => {
       try {
         if (ownGroup && child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -132,7 +154,9 @@ function runHelper(program: string, serverUrl: string, env: NodeJS.ProcessEnv, t
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString('utf8');
     });
-    child.on('error', (err: NodeJS.ErrnoException) => finish({ kind: err.code === 'ENOENT' ? 'notInstalled' : 'failed', stdout, stderr: err.message }));
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      finish({ kind: err.code === 'ENOENT' ? 'notInstalled' : 'failed', stdout, stderr: err.message }),
+    );
     child.on('close', (code) => finish({ kind: code === 0 ? 'ok' : 'failed', stdout, stderr, code }));
     child.stdin.on('error', () => undefined); // a helper that exits before reading stdin
     child.stdin.end(serverUrl);
@@ -154,7 +178,10 @@ export class DockerCredentialStore {
   }
 
   get configPath(): string {
-    const dir = this.options.configDir || this.env.DOCKER_CONFIG || join(this.env.HOME || this.env.USERPROFILE || homedir(), '.docker');
+    const dir =
+      this.options.configDir ||
+      this.env.DOCKER_CONFIG ||
+      join(this.env.HOME || this.env.USERPROFILE || homedir(), '.docker');
     return join(dir, 'config.json');
   }
 
@@ -193,7 +220,8 @@ export class DockerCredentialStore {
     const wanted = key === DOCKER_HUB_KEY ? 'index.docker.io' : key;
     for (const [name, entry] of Object.entries(auths)) {
       const host = hostOfKey(name);
-      if (host === wanted || (key === DOCKER_HUB_KEY && (host === DOCKER_HUB || host === 'registry-1.docker.io'))) return entry;
+      if (host === wanted || (key === DOCKER_HUB_KEY && (host === DOCKER_HUB || host === 'registry-1.docker.io')))
+        return entry;
     }
     return undefined;
   }
@@ -227,11 +255,16 @@ export class DockerCredentialStore {
   }
 
   private async askHelper(name: string, serverUrl: string): Promise<CredentialLookup | 'notInstalled'> {
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) return { ok: false, message: `The credential helper name "${name}" in config.json is not a plain program suffix.` };
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+      return {
+        ok: false,
+        message: `The credential helper name "${name}" in config.json is not a plain program suffix.`,
+      };
     const program = `docker-credential-${name}`;
     const run = await runHelper(program, serverUrl, this.env, this.helperTimeoutMs);
     if (run.kind === 'notInstalled') return 'notInstalled';
-    if (run.kind === 'timeout') return { ok: false, message: `${program} did not answer within ${Math.round(this.helperTimeoutMs / 1000)} s.` };
+    if (run.kind === 'timeout')
+      return { ok: false, message: `${program} did not answer within ${Math.round(this.helperTimeoutMs / 1000)} s.` };
     if (run.kind === 'failed') {
       // The helper protocol's "no credentials" answer ([DCH] credentials/error.go).
       if (/credentials not found/i.test(run.stdout) || /credentials not found/i.test(run.stderr)) return { ok: true };

@@ -17,8 +17,13 @@ export interface CacheEntry {
 const FORMAT = 'registry-v1';
 
 /** The OS cache folder for image-trust: XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
-  if (platform === 'win32') return win32.join(env.LOCALAPPDATA || win32.join(home, 'AppData', 'Local'), 'image-trust', 'Cache');
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (platform === 'win32')
+    return win32.join(env.LOCALAPPDATA || win32.join(home, 'AppData', 'Local'), 'image-trust', 'Cache');
   if (platform === 'darwin') return posix.join(home, 'Library', 'Caches', 'image-trust');
   return posix.join(env.XDG_CACHE_HOME || posix.join(home, '.cache'), 'image-trust');
 }
@@ -34,7 +39,8 @@ function reviver(_key: string, value: unknown): unknown {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
-    if (keys.length === 1 && typeof record.$bytes === 'string') return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
+    if (keys.length === 1 && typeof record.$bytes === 'string')
+      return new Uint8Array(Buffer.from(record.$bytes, 'base64'));
   }
   return value;
 }

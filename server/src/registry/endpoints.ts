@@ -28,7 +28,11 @@ export function canonicalRegistry(registry: string): string {
 
 /** `http://Host:5000/` → `host:5000`, so settings may be written either way. */
 function normalizeHostEntry(entry: string): string {
-  return entry.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return entry
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
 }
 
 export function isInsecureAllowed(host: string, network: NetworkSettings): boolean {
@@ -58,7 +62,10 @@ export function resolveEndpoint(registryName: string, network: NetworkSettings):
     try {
       base = new URL(mirror.includes('://') ? mirror : `https://${mirror}`);
     } catch {
-      return { ok: false, error: { kind: 'protocol', registry, message: `The mirror configured for ${registry} is not a URL.` } };
+      return {
+        ok: false,
+        error: { kind: 'protocol', registry, message: `The mirror configured for ${registry} is not a URL.` },
+      };
     }
     // Credentials belong in config.json, not in a URL that ends up in logs.
     base.username = '';
@@ -75,7 +82,14 @@ export function resolveEndpoint(registryName: string, network: NetworkSettings):
     }
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-    return { ok: false, error: { kind: 'protocol', registry, message: `Only http and https are supported (${registry} is set to ${base.protocol}).` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'protocol',
+        registry,
+        message: `Only http and https are supported (${registry} is set to ${base.protocol}).`,
+      },
+    };
   }
   if (!isTransportAllowed(base, network)) {
     return {
@@ -88,5 +102,14 @@ export function resolveEndpoint(registryName: string, network: NetworkSettings):
     };
   }
   const path = base.pathname.replace(/\/+$/, '');
-  return { ok: true, value: { registry, baseUrl: `${base.origin}${path}`, origin: base.origin, host: base.host, mirror: Boolean(mirror) } };
+  return {
+    ok: true,
+    value: {
+      registry,
+      baseUrl: `${base.origin}${path}`,
+      origin: base.origin,
+      host: base.host,
+      mirror: Boolean(mirror),
+    },
+  };
 }

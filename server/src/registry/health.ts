@@ -8,7 +8,9 @@ export class RegistryHealthTracker {
   private readonly listeners = new Set<() => void>();
 
   snapshot(): RegistryHealth {
-    const health: RegistryHealth = { unreachable: [...this.unreachable].map(([registry, message]) => ({ registry, message })) };
+    const health: RegistryHealth = {
+      unreachable: [...this.unreachable].map(([registry, message]) => ({ registry, message })),
+    };
     if (this.rateLimit) health.dockerHubRateLimit = { ...this.rateLimit };
     return health;
   }
@@ -31,7 +33,13 @@ export class RegistryHealthTracker {
   dockerHubRateLimit(state: RateLimitState): void {
     const previous = this.rateLimit;
     this.rateLimit = state;
-    if (!previous || previous.limit !== state.limit || previous.remaining !== state.remaining || previous.windowSeconds !== state.windowSeconds) this.emit();
+    if (
+      !previous ||
+      previous.limit !== state.limit ||
+      previous.remaining !== state.remaining ||
+      previous.windowSeconds !== state.windowSeconds
+    )
+      this.emit();
   }
 
   clear(): void {

@@ -7,7 +7,14 @@ import { digestOf, matchesDigest } from './digests';
 import { DOCKER_HUB, isTransportAllowed, resolveEndpoint, type RegistryEndpoint } from './endpoints';
 import type { RegistryHealthTracker } from './health';
 import { nextLink } from './links';
-import { DIGEST_PATTERN, MANIFEST_ACCEPT, OCI_INDEX, bareMediaType, inferManifestMediaType, isDigest } from './mediaTypes';
+import {
+  DIGEST_PATTERN,
+  MANIFEST_ACCEPT,
+  OCI_INDEX,
+  bareMediaType,
+  inferManifestMediaType,
+  isDigest,
+} from './mediaTypes';
 import { parseRateLimit, parseRetryAfter } from './rateLimit';
 import type { TokenCache } from './tokens';
 import type { HttpExchange, RegistryTransport } from './transport';
@@ -78,11 +85,16 @@ function toDescriptor(raw: unknown): Descriptor | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const d = raw as Record<string, unknown>;
   if (typeof d.digest !== 'string' || typeof d.mediaType !== 'string') return undefined;
-  const descriptor: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: typeof d.size === 'number' ? d.size : 0 };
+  const descriptor: Descriptor = {
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: typeof d.size === 'number' ? d.size : 0,
+  };
   const platform = toPlatform(d.platform);
   if (platform) descriptor.platform = platform;
   if (typeof d.artifactType === 'string') descriptor.artifactType = d.artifactType;
-  if (d.annotations && typeof d.annotations === 'object') descriptor.annotations = d.annotations as Record<string, string>;
+  if (d.annotations && typeof d.annotations === 'object')
+    descriptor.annotations = d.annotations as Record<string, string>;
   return descriptor;
 }
 
@@ -128,7 +140,11 @@ export class HttpRegistryClient implements RegistryClient {
   // -------------------------------------------------------------------------------------------
   // RegistryClient
 
-  async resolveDigest(repo: RepositoryName, tagOrDigest: string, signal?: AbortSignal): Promise<RegistryResult<ManifestHead>> {
+  async resolveDigest(
+    repo: RepositoryName,
+    tagOrDigest: string,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<ManifestHead>> {
     const offline = this.offline(repo);
     if (offline) return offline;
     const endpoint = resolveEndpoint(repo.registry, this.network);
@@ -140,7 +156,8 @@ export class HttpRegistryClient implements RegistryClient {
     if (response.status === 200) {
       const digest = response.headers['docker-content-digest']?.trim();
       if (digest && DIGEST_PATTERN.test(digest)) {
-        if (isDigest(tagOrDigest) && digest !== tagOrDigest) return this.mismatch(repo, tagOrDigest, `the registry answered ${digest}`);
+        if (isDigest(tagOrDigest) && digest !== tagOrDigest)
+          return this.mismatch(repo, tagOrDigest, `the registry answered ${digest}`);
         const size = Number(response.headers['content-length']);
         const head: ManifestHead = { digest, mediaType: bareMediaType(response.headers['content-type']) ?? '' };
         if (Number.isFinite(size) && size > 0) head.size = size;
@@ -152,10 +169,17 @@ export class HttpRegistryClient implements RegistryClient {
     }
     const manifest = await this.getManifest(repo, tagOrDigest, signal);
     if (!manifest.ok) return manifest;
-    return { ok: true, value: { digest: manifest.value.digest, mediaType: manifest.value.mediaType, size: manifest.value.body.length } };
+    return {
+      ok: true,
+      value: { digest: manifest.value.digest, mediaType: manifest.value.mediaType, size: manifest.value.body.length },
+    };
   }
 
-  async getManifest(repo: RepositoryName, tagOrDigest: string, signal?: AbortSignal): Promise<RegistryResult<Manifest>> {
+  async getManifest(
+    repo: RepositoryName,
+    tagOrDigest: string,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Manifest>> {
     const offline = this.offline(repo);
     if (offline) return offline;
     const endpoint = resolveEndpoint(repo.registry, this.network);
@@ -164,26 +188,49 @@ export class HttpRegistryClient implements RegistryClient {
     const sent = await this.exchange(repo, endpoint.value, 'GET', url, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, signal);
     if (!sent.ok) return sent;
     const { response } = sent.value;
-    if (response.status !== 200) return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'manifest', signal) };
+    if (response.status !== 200)
+      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'manifest', signal) };
     const body = response.body;
     const claimed = response.headers['docker-content-digest']?.trim();
-    if (isDigest(tagOrDigest) && !matchesDigest(body, tagOrDigest)) return this.mismatch(repo, tagOrDigest, 'the bytes served hash to something else');
+    if (isDigest(tagOrDigest) && !matchesDigest(body, tagOrDigest))
+      return this.mismatch(repo, tagOrDigest, 'the bytes served hash to something else');
     if (claimed && DIGEST_PATTERN.test(claimed) && !matchesDigest(body, claimed)) {
       return this.mismatch(repo, claimed, 'the bytes served do not hash to the Docker-Content-Digest header');
     }
-    const digest = isDigest(tagOrDigest) ? tagOrDigest : claimed && DIGEST_PATTERN.test(claimed) ? claimed : digestOf(body);
+    const digest = isDigest(tagOrDigest)
+      ? tagOrDigest
+      : claimed && DIGEST_PATTERN.test(claimed)
+        ? claimed
+        : digestOf(body);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The manifest of ${repoLabel(repo)}:${tagOrDigest} is not JSON.` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'protocol',
+          registry: repo.registry,
+          message: `The manifest of ${repoLabel(repo)}:${tagOrDigest} is not JSON.`,
+        },
+      };
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The manifest of ${repoLabel(repo)}:${tagOrDigest} is not a JSON object.` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'protocol',
+          registry: repo.registry,
+          message: `The manifest of ${repoLabel(repo)}:${tagOrDigest} is not a JSON object.`,
+        },
+      };
     }
     const json = toManifestJson(parsed as Record<string, unknown>);
     const contentType = bareMediaType(response.headers['content-type']);
-    const mediaType = contentType && contentType !== 'application/json' && contentType !== 'text/plain' ? contentType : (inferManifestMediaType(json) ?? contentType ?? '');
+    const mediaType =
+      contentType && contentType !== 'application/json' && contentType !== 'text/plain'
+        ? contentType
+        : (inferManifestMediaType(json) ?? contentType ?? '');
     return { ok: true, value: { digest, mediaType, body: new Uint8Array(body), json } };
   }
 
@@ -198,15 +245,31 @@ export class HttpRegistryClient implements RegistryClient {
     const seen = new Set<string>();
     let url: URL | undefined = first;
     for (let page = 0; url && page < MAX_TAG_PAGES; page++) {
-      const sent = await this.exchange(repo, endpoint.value, 'GET', url.href, 'application/json', MAX_TAG_PAGE_BYTES, signal);
+      const sent = await this.exchange(
+        repo,
+        endpoint.value,
+        'GET',
+        url.href,
+        'application/json',
+        MAX_TAG_PAGE_BYTES,
+        signal,
+      );
       if (!sent.ok) return sent;
       const { response } = sent.value;
-      if (response.status !== 200) return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'tags', signal) };
+      if (response.status !== 200)
+        return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'tags', signal) };
       let pageTags: unknown;
       try {
         pageTags = (JSON.parse(response.body.toString('utf8')) as { tags?: unknown }).tags;
       } catch {
-        return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The tag list of ${repoLabel(repo)} is not JSON.` } };
+        return {
+          ok: false,
+          error: {
+            kind: 'protocol',
+            registry: repo.registry,
+            message: `The tag list of ${repoLabel(repo)} is not JSON.`,
+          },
+        };
       }
       // `"tags": null` is how distribution answers for a repository whose tags were all deleted.
       const list = Array.isArray(pageTags) ? pageTags.filter((t): t is string => typeof t === 'string') : [];
@@ -225,7 +288,14 @@ export class HttpRegistryClient implements RegistryClient {
       } else if (link) {
         // A next page elsewhere would be a request the user never configured ([REN], [GGCR] SSRF guard).
         if (link.origin !== new URL(response.url).origin) {
-          return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The tag list of ${repoLabel(repo)} points its next page at another host; not following it.` } };
+          return {
+            ok: false,
+            error: {
+              kind: 'protocol',
+              registry: repo.registry,
+              message: `The tag list of ${repoLabel(repo)} points its next page at another host; not following it.`,
+            },
+          };
         }
         url = link;
       } else if (list.length >= this.tagPageSize && added > 0) {
@@ -244,22 +314,30 @@ export class HttpRegistryClient implements RegistryClient {
   async getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
     const offline = this.offline(repo);
     if (offline) return offline;
-    if (!isDigest(digest)) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
+    if (!isDigest(digest))
+      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
     const endpoint = resolveEndpoint(repo.registry, this.network);
     if (!endpoint.ok) return endpoint;
     const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/blobs/${digest}`;
     const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', MAX_BLOB_BYTES, signal);
     if (!sent.ok) return sent;
     const { response } = sent.value;
-    if (response.status !== 200) return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'blob', signal) };
-    if (!matchesDigest(response.body, digest)) return this.mismatch(repo, digest, 'the blob served hashes to something else');
+    if (response.status !== 200)
+      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'blob', signal) };
+    if (!matchesDigest(response.body, digest))
+      return this.mismatch(repo, digest, 'the blob served hashes to something else');
     return { ok: true, value: new Uint8Array(response.body) };
   }
 
-  async listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {
+  async listReferrers(
+    repo: RepositoryName,
+    digest: string,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Descriptor[]>> {
     const offline = this.offline(repo);
     if (offline) return offline;
-    if (!isDigest(digest)) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
+    if (!isDigest(digest))
+      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
     const endpoint = resolveEndpoint(repo.registry, this.network);
     if (!endpoint.ok) return endpoint;
     let url: string | undefined = `${endpoint.value.baseUrl}/v2/${repo.repository}/referrers/${digest}`;
@@ -280,13 +358,28 @@ export class HttpRegistryClient implements RegistryClient {
           found.push(...manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined));
           const link = nextLink(response.headers.link, response.url);
           if (link && link.origin !== new URL(response.url).origin) {
-            return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `The referrers of ${repoLabel(repo)} point their next page at another host; not following it.` } };
+            return {
+              ok: false,
+              error: {
+                kind: 'protocol',
+                registry: repo.registry,
+                message: `The referrers of ${repoLabel(repo)} point their next page at another host; not following it.`,
+              },
+            };
           }
           url = link?.href;
           if (!url) return { ok: true, value: found };
           continue;
         }
-        if (page > 0) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `A page of the referrers of ${repoLabel(repo)} is not an index.` } };
+        if (page > 0)
+          return {
+            ok: false,
+            error: {
+              kind: 'protocol',
+              registry: repo.registry,
+              message: `A page of the referrers of ${repoLabel(repo)} is not an index.`,
+            },
+          };
         // not an index: treat like a registry without the API
       } else if (page > 0 || ![404, 400, 405, 406, 501].includes(response.status)) {
         return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'referrers', signal) };
@@ -305,7 +398,10 @@ export class HttpRegistryClient implements RegistryClient {
 
   private offline(repo: RepositoryName): RegistryResult<never> | undefined {
     if (!this.network.offline) return undefined;
-    return { ok: false, error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' } };
+    return {
+      ok: false,
+      error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
+    };
   }
 
   private manifestUrl(endpoint: RegistryEndpoint, repo: RepositoryName, reference: string): string {
@@ -315,7 +411,11 @@ export class HttpRegistryClient implements RegistryClient {
   private mismatch(repo: RepositoryName, digest: string, why: string): RegistryResult<never> {
     return {
       ok: false,
-      error: { kind: 'digestMismatch', registry: repo.registry, message: `${repoLabel(repo)}@${digest} failed verification: ${why}. Not trusting it.` },
+      error: {
+        kind: 'digestMismatch',
+        registry: repo.registry,
+        message: `${repoLabel(repo)}@${digest} failed verification: ${why}. Not trusting it.`,
+      },
     };
   }
 
@@ -339,21 +439,37 @@ export class HttpRegistryClient implements RegistryClient {
     // before the first request instead of after a 401 (one round trip less per repository).
     const knownChallenge = this.originChallenges.get(endpoint.origin);
     if (knownChallenge && !this.authorizations.has(registryKey)) {
-      const early = await this.answerChallenge(repo, endpoint, current, { status: 401, headers: { 'www-authenticate': knownChallenge }, body: Buffer.alloc(0), url: current.href }, true, signal);
+      const early = await this.answerChallenge(
+        repo,
+        endpoint,
+        current,
+        { status: 401, headers: { 'www-authenticate': knownChallenge }, body: Buffer.alloc(0), url: current.href },
+        true,
+        signal,
+      );
       // Not marked fresh: if the registry refuses it, the usual challenge path asks again.
       if (early.ok && early.value.authorization) {
         if (early.value.credentials) credentials = early.value.credentials;
         this.authorizations.set(registryKey, early.value.authorization);
       }
     }
-    for (let redirects = 0; ; ) {
+    for (let redirects = 0; ;) {
       const atRegistry = current.origin === endpoint.origin;
       const authorization = atRegistry ? this.authorizations.get(registryKey) : hopAuthorizations.get(current.origin);
       const headers: Record<string, string> = { accept };
       if (authorization) headers.authorization = authorization;
-      const sent = await this.transport.send({ method, url: current.href, headers, registry: repo.registry, purpose: 'registry', maxBodyBytes, signal });
+      const sent = await this.transport.send({
+        method,
+        url: current.href,
+        headers,
+        registry: repo.registry,
+        purpose: 'registry',
+        maxBodyBytes,
+        signal,
+      });
       if (!sent.ok) {
-        if (!sent.error.cancelled && sent.error.kind === 'unreachable') this.health.failed(repo.registry, sent.error.message);
+        if (!sent.error.cancelled && sent.error.kind === 'unreachable')
+          this.health.failed(repo.registry, sent.error.message);
         return sent;
       }
       const response = sent.value;
@@ -361,16 +477,37 @@ export class HttpRegistryClient implements RegistryClient {
 
       if (REDIRECT_STATUSES.has(response.status) && response.headers.location) {
         if (++redirects > MAX_REDIRECTS) {
-          return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${current.host} redirected more than ${MAX_REDIRECTS} times.` } };
+          return {
+            ok: false,
+            error: {
+              kind: 'protocol',
+              registry: repo.registry,
+              message: `${current.host} redirected more than ${MAX_REDIRECTS} times.`,
+            },
+          };
         }
         let next: URL;
         try {
           next = new URL(response.headers.location, current);
         } catch {
-          return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${current.host} redirected to something that is not a URL.` } };
+          return {
+            ok: false,
+            error: {
+              kind: 'protocol',
+              registry: repo.registry,
+              message: `${current.host} redirected to something that is not a URL.`,
+            },
+          };
         }
         if (!isTransportAllowed(next, this.network)) {
-          return { ok: false, error: { kind: 'insecureRefused', registry: repo.registry, message: `${current.host} redirected to plain http on ${next.host}; refused.` } };
+          return {
+            ok: false,
+            error: {
+              kind: 'insecureRefused',
+              registry: repo.registry,
+              message: `${current.host} redirected to plain http on ${next.host}; refused.`,
+            },
+          };
         }
         current = next;
         continue;
@@ -380,7 +517,8 @@ export class HttpRegistryClient implements RegistryClient {
         if (authorization && authorization === freshAuthorization) {
           return { ok: true, value: { response, refusedFreshAuthorization: true, credentials } };
         }
-        if (challenged.has(current.origin)) return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+        if (challenged.has(current.origin))
+          return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
         challenged.add(current.origin);
         if (authorization) {
           // A cached token the registry no longer takes: forget it and ask again.
@@ -388,11 +526,13 @@ export class HttpRegistryClient implements RegistryClient {
           if (atRegistry) this.authorizations.delete(registryKey);
         }
         const header = response.headers['www-authenticate'];
-        if (atRegistry && typeof header === 'string' && /^\s*bearer\b/i.test(header)) this.originChallenges.set(endpoint.origin, header);
+        if (atRegistry && typeof header === 'string' && /^\s*bearer\b/i.test(header))
+          this.originChallenges.set(endpoint.origin, header);
         const answered = await this.answerChallenge(repo, endpoint, current, response, atRegistry, signal);
         if (!answered.ok) return answered;
         if (answered.value.credentials) credentials = answered.value.credentials;
-        if (!answered.value.authorization) return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+        if (!answered.value.authorization)
+          return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
         freshAuthorization = answered.value.authorization;
         if (atRegistry) this.authorizations.set(registryKey, freshAuthorization);
         else hopAuthorizations.set(current.origin, freshAuthorization);
@@ -418,28 +558,59 @@ export class HttpRegistryClient implements RegistryClient {
     if (atRegistry) {
       const lookup = await this.credentials.lookup(endpoint.host);
       if (!lookup.ok) {
-        return { ok: false, error: { kind: 'unauthorized', registry: repo.registry, message: `${repoLabel(repo)} needs credentials, but looking them up failed: ${lookup.message}` } };
+        return {
+          ok: false,
+          error: {
+            kind: 'unauthorized',
+            registry: repo.registry,
+            message: `${repoLabel(repo)} needs credentials, but looking them up failed: ${lookup.message}`,
+          },
+        };
       }
       credentials = lookup.credentials;
-      if (credentials?.registryToken) return { ok: true, value: { authorization: `Bearer ${credentials.registryToken}`, credentials } };
+      if (credentials?.registryToken)
+        return { ok: true, value: { authorization: `Bearer ${credentials.registryToken}`, credentials } };
     }
     if (challenge.scheme === 'bearer') {
       const realmText = challenge.params.realm;
-      if (!realmText) return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${at.host} asked for a bearer token without saying where to get one.` } };
+      if (!realmText)
+        return {
+          ok: false,
+          error: {
+            kind: 'protocol',
+            registry: repo.registry,
+            message: `${at.host} asked for a bearer token without saying where to get one.`,
+          },
+        };
       let realm: URL;
       try {
         realm = new URL(realmText, at);
       } catch {
-        return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${at.host} named a token endpoint that is not a URL.` } };
+        return {
+          ok: false,
+          error: {
+            kind: 'protocol',
+            registry: repo.registry,
+            message: `${at.host} named a token endpoint that is not a URL.`,
+          },
+        };
       }
       // Never send a password in clear text across a network: plain-http realms get none unless loopback.
-      const sendable = credentials && (realm.protocol === 'https:' || isLoopbackHost(realm.host)) ? credentials : undefined;
+      const sendable =
+        credentials && (realm.protocol === 'https:' || isLoopbackHost(realm.host)) ? credentials : undefined;
       const token = await this.tokens.token(
-        { realm: realm.href, service: challenge.params.service, scope: `repository:${repo.repository}:pull`, registry: repo.registry, credentials: sendable },
+        {
+          realm: realm.href,
+          service: challenge.params.service,
+          scope: `repository:${repo.repository}:pull`,
+          registry: repo.registry,
+          credentials: sendable,
+        },
         signal,
       );
       if (!token.ok) {
-        if (token.error.kind === 'rateLimited' || token.error.kind === 'unreachable') this.health.failed(repo.registry, token.error.message);
+        if (token.error.kind === 'rateLimited' || token.error.kind === 'unreachable')
+          this.health.failed(repo.registry, token.error.message);
         return token;
       }
       return { ok: true, value: { authorization: `Bearer ${token.value}`, credentials: sendable } };
@@ -457,7 +628,8 @@ export class HttpRegistryClient implements RegistryClient {
       if (rateLimit) this.health.dockerHubRateLimit(rateLimit);
     }
     if (response.status === 429) this.health.failed(repo.registry, `${endpoint.host} is rate limiting requests.`);
-    else if (response.status >= 500) this.health.failed(repo.registry, `${endpoint.host} answered HTTP ${response.status}.`);
+    else if (response.status >= 500)
+      this.health.failed(repo.registry, `${endpoint.host} answered HTTP ${response.status}.`);
     else this.health.reachable(repo.registry);
   }
 
@@ -500,8 +672,15 @@ export class HttpRegistryClient implements RegistryClient {
           message: `${who} refused ${repo.repository}: it does not exist, or it is private and ${outcome.credentials ? `the credentials from ${outcome.credentials.source} do not give access` : `no credentials were found for ${endpoint.host}`}.`,
         };
       }
-      const withWhat = outcome.credentials ? `with the credentials from ${outcome.credentials.source}` : 'without credentials (none found for this registry)';
-      return { kind: 'unauthorized', registry: repo.registry, status, message: `${endpoint.host} refused access to ${repo.repository} ${withWhat}.` };
+      const withWhat = outcome.credentials
+        ? `with the credentials from ${outcome.credentials.source}`
+        : 'without credentials (none found for this registry)';
+      return {
+        kind: 'unauthorized',
+        registry: repo.registry,
+        status,
+        message: `${endpoint.host} refused access to ${repo.repository} ${withWhat}.`,
+      };
     }
     if (status === 429) {
       const retryAfter = parseRetryAfter(response.headers['retry-after'], this.now());
@@ -513,16 +692,31 @@ export class HttpRegistryClient implements RegistryClient {
         ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
       };
     }
-    if (status >= 500) return { kind: 'unreachable', registry: repo.registry, status, message: `${endpoint.host} answered HTTP ${status}.` };
+    if (status >= 500)
+      return {
+        kind: 'unreachable',
+        registry: repo.registry,
+        status,
+        message: `${endpoint.host} answered HTTP ${status}.`,
+      };
     const code = errorCodeOf(response.body);
-    return { kind: 'protocol', registry: repo.registry, status, message: `${endpoint.host} answered HTTP ${status}${code ? ` (${code})` : ''} for ${label}.` };
+    return {
+      kind: 'protocol',
+      registry: repo.registry,
+      status,
+      message: `${endpoint.host} answered HTTP ${status}${code ? ` (${code})` : ''} for ${label}.`,
+    };
   }
 
   /**
    * distribution answers MANIFEST_UNKNOWN for a tag of a repository that does not exist too, and a
    * HEAD has no body at all: the tag list tells the two apart.
    */
-  private async manifestOrRepositoryMissing(repo: RepositoryName, endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<'repository' | 'manifest' | undefined> {
+  private async manifestOrRepositoryMissing(
+    repo: RepositoryName,
+    endpoint: RegistryEndpoint,
+    signal?: AbortSignal,
+  ): Promise<'repository' | 'manifest' | undefined> {
     const url = new URL(`${endpoint.baseUrl}/v2/${repo.repository}/tags/list`);
     url.searchParams.set('n', '1');
     const sent = await this.exchange(repo, endpoint, 'GET', url.href, 'application/json', MAX_MANIFEST_BYTES, signal);

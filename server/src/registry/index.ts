@@ -1,5 +1,10 @@
 // The registry client's public face: build one with createRegistryClient(network, options).
-export { createRegistryClient, type RegistryClientHandle, type RegistryClientOptions, type RequestInfo } from './createRegistryClient';
+export {
+  createRegistryClient,
+  type RegistryClientHandle,
+  type RegistryClientOptions,
+  type RequestInfo,
+} from './createRegistryClient';
 export { DEFAULT_CACHE_TTLS, type CacheTtls } from './cachedRegistryClient';
 export { defaultCacheDir } from './diskCache';
 export { canonicalRegistry, resolveEndpoint, type RegistryEndpoint } from './endpoints';

@@ -6,7 +6,13 @@ export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const OCI_ARTIFACT_MANIFEST = 'application/vnd.oci.artifact.manifest.v1+json';
 
-export const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST, OCI_ARTIFACT_MANIFEST].join(', ');
+export const MANIFEST_ACCEPT = [
+  OCI_INDEX,
+  DOCKER_MANIFEST_LIST,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST,
+  OCI_ARTIFACT_MANIFEST,
+].join(', ');
 
 /** `sha256:<64 hex>` or `sha512:<128 hex>`: the algorithms a client can verify. */
 export const DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
@@ -22,7 +28,11 @@ export function bareMediaType(contentType: string | undefined): string | undefin
 }
 
 /** OCI lets `mediaType` be absent from the body; infer it the way Renovate does. */
-export function inferManifestMediaType(json: { mediaType?: string; manifests?: unknown; config?: unknown }): string | undefined {
+export function inferManifestMediaType(json: {
+  mediaType?: string;
+  manifests?: unknown;
+  config?: unknown;
+}): string | undefined {
   if (typeof json.mediaType === 'string') return json.mediaType;
   if (Array.isArray(json.manifests)) return OCI_INDEX;
   if (json.config && typeof json.config === 'object') return OCI_MANIFEST;

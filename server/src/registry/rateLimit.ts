@@ -19,7 +19,12 @@ export function parseRateLimit(headers: Headers, now: number): RateLimitState | 
   const remaining = parseCountAndWindow(headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining']);
   if (!limit || !remaining) return undefined;
   const windowSeconds = limit.window ?? remaining.window;
-  return { limit: limit.count, remaining: remaining.count, ...(windowSeconds !== undefined ? { windowSeconds } : {}), observedAt: now };
+  return {
+    limit: limit.count,
+    remaining: remaining.count,
+    ...(windowSeconds !== undefined ? { windowSeconds } : {}),
+    observedAt: now,
+  };
 }
 
 /** `Retry-After` as seconds from now: delta-seconds or an HTTP date ([RFC 9110 §10.2.3]). */

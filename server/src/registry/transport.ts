@@ -86,7 +86,8 @@ function describeNetworkError(err: unknown, host: string): string {
     case 'UND_ERR_SOCKET':
       return `${host} closed the connection.`;
     default:
-      if (code && /^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code)) return `TLS with ${host} failed (${code}).`;
+      if (code && /^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code))
+        return `TLS with ${host} failed (${code}).`;
       return `Could not reach ${host}${code ? ` (${code})` : ''}.`;
   }
 }
@@ -155,14 +156,24 @@ export class RegistryTransport {
     const origin = url.origin;
     let lastError: RegistryError | undefined;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
-      if (req.signal?.aborted) return { ok: false, error: { kind: 'unreachable', registry: req.registry, message: 'The request was cancelled.', cancelled: true } };
+      if (req.signal?.aborted)
+        return {
+          ok: false,
+          error: {
+            kind: 'unreachable',
+            registry: req.registry,
+            message: 'The request was cancelled.',
+            cancelled: true,
+          },
+        };
       const outcome = await this.limit.run(origin, () => this.once(req, url, attempt));
       const isLast = attempt === this.options.maxAttempts;
       if (outcome.kind === 'response') {
         const response = outcome.response;
         if (!RETRY_STATUSES.has(response.status) || isLast) return { ok: true, value: response };
         const retryAfter = parseRetryAfter(response.headers['retry-after'], Date.now());
-        if (retryAfter !== undefined && retryAfter * 1000 > this.options.maxRetryDelayMs) return { ok: true, value: response };
+        if (retryAfter !== undefined && retryAfter * 1000 > this.options.maxRetryDelayMs)
+          return { ok: true, value: response };
         await sleep(this.backoff(attempt, retryAfter), req.signal);
         continue;
       }
@@ -170,13 +181,17 @@ export class RegistryTransport {
       if (!outcome.retryable || isLast) return { ok: false, error: outcome.error };
       await sleep(this.backoff(attempt, undefined), req.signal);
     }
-    return { ok: false, error: lastError ?? { kind: 'unreachable', registry: req.registry, message: `Could not reach ${url.host}.` } };
+    return {
+      ok: false,
+      error: lastError ?? { kind: 'unreachable', registry: req.registry, message: `Could not reach ${url.host}.` },
+    };
   }
 
   private backoff(attempt: number, retryAfterSeconds: number | undefined): number {
     const exponential = this.options.retryBaseDelayMs * 2 ** (attempt - 1);
     const jitter = Math.random() * this.options.retryBaseDelayMs;
-    const wanted = retryAfterSeconds !== undefined ? Math.max(retryAfterSeconds * 1000, exponential) : exponential + jitter;
+    const wanted =
+      retryAfterSeconds !== undefined ? Math.max(retryAfterSeconds * 1000, exponential) : exponential + jitter;
     return Math.min(wanted, this.options.maxRetryDelayMs);
   }
 
@@ -184,8 +199,16 @@ export class RegistryTransport {
     req: SendRequest,
     url: URL,
     attempt: number,
-  ): Promise<{ kind: 'response'; response: HttpExchange } | { kind: 'error'; error: RegistryError; retryable: boolean }> {
-    this.options.onRequest?.({ method: req.method, url: url.href, registry: req.registry, purpose: req.purpose, attempt });
+  ): Promise<
+    { kind: 'response'; response: HttpExchange } | { kind: 'error'; error: RegistryError; retryable: boolean }
+  > {
+    this.options.onRequest?.({
+      method: req.method,
+      url: url.href,
+      registry: req.registry,
+      purpose: req.purpose,
+      attempt,
+    });
     try {
       const response = await undici().request(url, {
         method: req.method,
@@ -195,18 +218,34 @@ export class RegistryTransport {
         signal: req.signal,
       });
       const headers = flattenHeaders(response.headers);
-      const body = req.method === 'HEAD' ? (await response.body.dump(), Buffer.alloc(0)) : await readBody(response.body, req.maxBodyBytes);
+      const body =
+        req.method === 'HEAD'
+          ? (await response.body.dump(), Buffer.alloc(0))
+          : await readBody(response.body, req.maxBodyBytes);
       return { kind: 'response', response: { status: response.statusCode, headers, body, url: url.href } };
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         return {
           kind: 'error',
           retryable: false,
-          error: { kind: 'protocol', registry: req.registry, message: `${url.host} sent more than ${Math.round(req.maxBodyBytes / 1024)} KiB; refusing to read it.` },
+          error: {
+            kind: 'protocol',
+            registry: req.registry,
+            message: `${url.host} sent more than ${Math.round(req.maxBodyBytes / 1024)} KiB; refusing to read it.`,
+          },
         };
       }
       if (req.signal?.aborted) {
-        return { kind: 'error', retryable: false, error: { kind: 'unreachable', registry: req.registry, message: 'The request was cancelled.', cancelled: true } };
+        return {
+          kind: 'error',
+          retryable: false,
+          error: {
+            kind: 'unreachable',
+            registry: req.registry,
+            message: 'The request was cancelled.',
+            cancelled: true,
+          },
+        };
       }
       const code = errorCode(err);
       return {

@@ -33,8 +33,7 @@ export interface RegistryError {
 }
 
 export type RegistryResult<T> =
-  | { ok: true; value: T; fromCache?: boolean; fetchedAt?: number }
-  | { ok: false; error: RegistryError };
+  { ok: true; value: T; fromCache?: boolean; fetchedAt?: number } | { ok: false; error: RegistryError };
 
 export interface ManifestHead {
   digest: string;

@@ -72,7 +72,11 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Aut
         break;
       }
       // token68 ends in `=` padding: `Basic dXNlcg==`
-      if (Object.keys(challenge.params).length === 0 && challenge.token68 === undefined && /^=+\s*(,|$)/.test(text.slice(i))) {
+      if (
+        Object.keys(challenge.params).length === 0 &&
+        challenge.token68 === undefined &&
+        /^=+\s*(,|$)/.test(text.slice(i))
+      ) {
         const m = /^=+/.exec(text.slice(i))!;
         challenge.token68 = name + m[0];
         i += m[0].length;

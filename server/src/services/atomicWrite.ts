@@ -1,7 +1,17 @@
 // Rewrites a file so that it is either entirely old or entirely new: write a temporary file in
 // the same folder, flush it, then rename over the original. Refuses when the file changed since
 // it was read, so an edit made meanwhile is never lost.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  chmodSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 

@@ -35,7 +35,10 @@ export function loadPolicyFile(path: string, text?: string): LoadedPolicy {
 }
 
 /** Compose's interpolation environment: the process environment wins over `.env` beside the file. */
-export function composeEnvironment(composePath: string, processEnv: NodeJS.ProcessEnv = process.env): (name: string) => string | undefined {
+export function composeEnvironment(
+  composePath: string,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): (name: string) => string | undefined {
   let dotEnv = new Map<string, string>();
   const envPath = join(dirname(composePath), '.env');
   try {

@@ -68,7 +68,9 @@ export class EolRefresher {
   }
 
   private async load(product: string): Promise<void> {
-    const file = this.options.cacheDir ? join(this.options.cacheDir, 'eol', `${encodeURIComponent(product)}.json`) : undefined;
+    const file = this.options.cacheDir
+      ? join(this.options.cacheDir, 'eol', `${encodeURIComponent(product)}.json`)
+      : undefined;
     if (file) {
       try {
         const cached = JSON.parse(await readFile(file, 'utf8')) as { at: number; cycles: EolCycle[] };
@@ -82,7 +84,11 @@ export class EolRefresher {
     }
     try {
       const url = `${this.options.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(product)}.json`;
-      const response = await undici().request(url, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, headers: { accept: 'application/json' } });
+      const response = await undici().request(url, {
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
+        headers: { accept: 'application/json' },
+      });
       if (response.statusCode !== 200) {
         await response.body.dump();
         return;

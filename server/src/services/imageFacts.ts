@@ -64,7 +64,13 @@ export function factsWantedFor(policy: Policy): FactsWanted {
   };
 }
 
-export const ALL_FACTS: FactsWanted = { digest: true, versions: true, publisher: true, tagDetails: true, signature: true };
+export const ALL_FACTS: FactsWanted = {
+  digest: true,
+  versions: true,
+  publisher: true,
+  tagDetails: true,
+  signature: true,
+};
 
 /** At most this many candidate tags are resolved to find what `latest` points to. */
 const LATEST_CANDIDATES = 24;
@@ -73,7 +79,10 @@ export class ImageFactsService {
   private readonly memo = new Map<string, { at: number; wanted: FactsWanted; facts: Promise<ImageFacts> }>();
   private readonly memoMs: number;
 
-  constructor(private readonly sources: FactsSources, options: { memoMs?: number; now?: () => Date } = {}) {
+  constructor(
+    private readonly sources: FactsSources,
+    options: { memoMs?: number; now?: () => Date } = {},
+  ) {
     this.memoMs = options.memoMs ?? 60_000;
     this.now = options.now ?? (() => new Date());
   }
@@ -123,7 +132,9 @@ export class ImageFactsService {
     if (this.sources.offline) {
       const reason = 'offline mode';
       if (wanted.publisher && ref.registry === 'docker.io') {
-        facts.publisher = isOfficialImage(ref) ? { state: 'known', value: { tier: 'official' } } : { state: 'unavailable', reason };
+        facts.publisher = isOfficialImage(ref)
+          ? { state: 'known', value: { tier: 'official' } }
+          : { state: 'unavailable', reason };
       }
       return facts;
     }
@@ -136,11 +147,12 @@ export class ImageFactsService {
     // HEAD: it does not count against the pull rate limit, and Hub's API has the details.
     const verify = this.sources.verifyDigests?.(ref.registry) ?? false;
     const readManifest = verify || (wanted.tagDetails && ref.registry !== 'docker.io');
-    const digestTask = wanted.digest || wanted.versions || wanted.signature || wanted.tagDetails
-      ? readManifest
-        ? registry.getManifest(repo, tag ?? ref.digest!, signal)
-        : registry.resolveDigest(repo, tag ?? ref.digest!, signal)
-      : undefined;
+    const digestTask =
+      wanted.digest || wanted.versions || wanted.signature || wanted.tagDetails
+        ? readManifest
+          ? registry.getManifest(repo, tag ?? ref.digest!, signal)
+          : registry.resolveDigest(repo, tag ?? ref.digest!, signal)
+        : undefined;
     const tagsTask = wanted.versions ? registry.listTags(repo, signal) : undefined;
     const publisherTask = wanted.publisher ? this.publisher(ref, signal) : undefined;
 
@@ -168,12 +180,22 @@ export class ImageFactsService {
     return facts;
   }
 
-  private async versionFacts(ref: ImageReference, repo: RepositoryName, tags: string[], facts: ImageFacts, signal?: AbortSignal): Promise<void> {
+  private async versionFacts(
+    ref: ImageReference,
+    repo: RepositoryName,
+    tags: string[],
+    facts: ImageFacts,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const registry = this.sources.registry;
     const digests: Record<string, string> = {};
     const verify = this.sources.verifyDigests?.(ref.registry) ?? false;
     const resolveAll = async (candidates: string[]) => {
-      const results = await Promise.all(candidates.map((t) => (verify ? registry.getManifest(repo, t, signal) : registry.resolveDigest(repo, t, signal))));
+      const results = await Promise.all(
+        candidates.map((t) =>
+          verify ? registry.getManifest(repo, t, signal) : registry.resolveDigest(repo, t, signal),
+        ),
+      );
       candidates.forEach((t, i) => {
         const r = results[i];
         if (r.ok) digests[t] = r.value.digest;
@@ -201,7 +223,9 @@ export class ImageFactsService {
   private async publisher(ref: ImageReference, signal?: AbortSignal): Promise<Answer<PublisherInfo>> {
     if (ref.registry !== 'docker.io') return { state: 'known', value: { tier: 'other-registry' } };
     if (!this.sources.publishers) {
-      return isOfficialImage(ref) ? { state: 'known', value: { tier: 'official' } } : { state: 'unavailable', reason: 'Docker Hub is not configured' };
+      return isOfficialImage(ref)
+        ? { state: 'known', value: { tier: 'official' } }
+        : { state: 'unavailable', reason: 'Docker Hub is not configured' };
     }
     const answer = await this.sources.publishers.publisher(ref, signal);
     // `library/` is Official whatever Docker Hub says or fails to say.
@@ -209,11 +233,18 @@ export class ImageFactsService {
     return answer;
   }
 
-  private async officialAlternative(ref: ImageReference, signal?: AbortSignal): Promise<ImageFacts['officialAlternative']> {
+  private async officialAlternative(
+    ref: ImageReference,
+    signal?: AbortSignal,
+  ): Promise<ImageFacts['officialAlternative']> {
     const name = ref.repository.split('/').pop()!;
     if (hubNamespace(ref) === 'library' || !isOfficialImageName(name)) return undefined;
     if (!ref.tag) return { name, tagExists: true };
-    const head = await this.sources.registry.resolveDigest({ registry: 'docker.io', repository: `library/${name}` }, ref.tag, signal);
+    const head = await this.sources.registry.resolveDigest(
+      { registry: 'docker.io', repository: `library/${name}` },
+      ref.tag,
+      signal,
+    );
     return { name, tagExists: head.ok };
   }
 }
@@ -222,14 +253,22 @@ function covers(have: FactsWanted, want: FactsWanted): boolean {
   return (['digest', 'versions', 'publisher', 'tagDetails', 'signature'] as const).every((k) => !want[k] || have[k]);
 }
 
-function toAnswer<T, V>(result: RegistryResult<T>, pick: (v: T) => V, notFoundDefault: 'repository' | 'tag'): Answer<V> {
-  if (result.ok) return { state: 'known', value: pick(result.value), fetchedAt: result.fetchedAt, fromCache: result.fromCache };
+function toAnswer<T, V>(
+  result: RegistryResult<T>,
+  pick: (v: T) => V,
+  notFoundDefault: 'repository' | 'tag',
+): Answer<V> {
+  if (result.ok)
+    return { state: 'known', value: pick(result.value), fetchedAt: result.fetchedAt, fromCache: result.fromCache };
   return errorAnswer(result.error, notFoundDefault);
 }
 
 export function errorAnswer<V>(error: RegistryError, notFoundDefault: 'repository' | 'tag'): Answer<V> {
   if (error.kind === 'notFound') {
-    return { state: 'notFound', missing: error.missing === 'repository' ? 'repository' : error.missing === 'manifest' ? 'tag' : notFoundDefault };
+    return {
+      state: 'notFound',
+      missing: error.missing === 'repository' ? 'repository' : error.missing === 'manifest' ? 'tag' : notFoundDefault,
+    };
   }
   return { state: 'unavailable', reason: error.message };
 }

@@ -37,7 +37,11 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     registry: registry.client,
     // The end-of-life refresh is opt-in: the shipped snapshot needs no request.
     eol: settings.eolApiUrl
-      ? new EolRefresher({ baseUrl: settings.eolApiUrl, offline: settings.offline, cacheDir: settings.cacheDir === '' ? undefined : (settings.cacheDir ?? registry.cacheDir) })
+      ? new EolRefresher({
+          baseUrl: settings.eolApiUrl,
+          offline: settings.offline,
+          cacheDir: settings.cacheDir === '' ? undefined : (settings.cacheDir ?? registry.cacheDir),
+        })
       : undefined,
     offline: settings.offline,
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
@@ -45,7 +49,9 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     signatures: {
       async check(repo, digest, keys, signal) {
         const result = await findSignatures(registry.client, repo, digest, keys, signal);
-        return result.ok ? { state: 'known', value: result.value, fetchedAt: result.fetchedAt, fromCache: result.fromCache } : errorAnswer(result.error, 'tag');
+        return result.ok
+          ? { state: 'known', value: result.value, fetchedAt: result.fetchedAt, fromCache: result.fromCache }
+          : errorAnswer(result.error, 'tag');
       },
     },
   });

@@ -2,12 +2,14 @@
 // (index manifests and config blobs) everywhere else or when Hub has no answer.
 import type { Answer, PublisherInfo, TagDetails } from '../core/facts';
 import { hubNamespace } from '../core/reference';
-import type { ImageReference } from '../core/types';
 import { hubPageUrl, hubTagPlatforms, type HubClient } from '../hub';
 import type { RegistryClient, RepositoryName } from '../registry/types';
 import type { PublisherLookup } from './imageFacts';
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
 
 export function createPublisherLookup(hub: HubClient, registry: RegistryClient): PublisherLookup {
   return {
@@ -15,7 +17,10 @@ export function createPublisherLookup(hub: HubClient, registry: RegistryClient):
       const namespace = hubNamespace(ref);
       if (!namespace) return { state: 'known', value: { tier: 'other-registry' } };
       const name = ref.repository.slice(namespace.length + 1);
-      const [tier, repo] = await Promise.all([hub.getPublisherTier(namespace, name, signal), hub.getRepository(namespace, name, signal)]);
+      const [tier, repo] = await Promise.all([
+        hub.getPublisherTier(namespace, name, signal),
+        hub.getRepository(namespace, name, signal),
+      ]);
       const details: Omit<PublisherInfo, 'tier'> = { pageUrl: hubPageUrl(namespace, name) };
       if (repo.ok) {
         details.description = repo.value.description;
@@ -25,7 +30,16 @@ export function createPublisherLookup(hub: HubClient, registry: RegistryClient):
         details.fetchedAt = repo.fetchedAt;
         details.fromCache = repo.fromCache;
       }
-      if (tier.ok) return { state: 'known', value: { ...details, tier: tier.value, fetchedAt: tier.fetchedAt ?? details.fetchedAt, fromCache: tier.fromCache ?? details.fromCache } };
+      if (tier.ok)
+        return {
+          state: 'known',
+          value: {
+            ...details,
+            tier: tier.value,
+            fetchedAt: tier.fetchedAt ?? details.fetchedAt,
+            fromCache: tier.fromCache ?? details.fromCache,
+          },
+        };
       if (tier.error.kind === 'notFound') return { state: 'unavailable', reason: 'Docker Hub search does not list it' };
       return { state: 'unavailable', reason: `Docker Hub could not be asked: ${tier.error.message}` };
     },
@@ -52,10 +66,17 @@ export function createPublisherLookup(hub: HubClient, registry: RegistryClient):
 }
 
 /** Platforms, compressed size and creation date read from the registry: index → manifest → config. */
-export async function registryTagDetails(registry: RegistryClient, repo: RepositoryName, tag: string, signal?: AbortSignal): Promise<Answer<TagDetails>> {
+export async function registryTagDetails(
+  registry: RegistryClient,
+  repo: RepositoryName,
+  tag: string,
+  signal?: AbortSignal,
+): Promise<Answer<TagDetails>> {
   const top = await registry.getManifest(repo, tag, signal);
   if (!top.ok) {
-    return top.error.kind === 'notFound' ? { state: 'notFound', missing: top.error.missing === 'repository' ? 'repository' : 'tag' } : { state: 'unavailable', reason: top.error.message };
+    return top.error.kind === 'notFound'
+      ? { state: 'notFound', missing: top.error.missing === 'repository' ? 'repository' : 'tag' }
+      : { state: 'unavailable', reason: top.error.message };
   }
   const json = top.value.json;
   const details: TagDetails = { platforms: [] };
@@ -63,10 +84,17 @@ export async function registryTagDetails(registry: RegistryClient, repo: Reposit
   if (INDEX_TYPES.has(top.value.mediaType) || Array.isArray(json.manifests)) {
     const entries = json.manifests ?? [];
     // Attestation manifests (unknown/unknown) are neither platforms nor images (registry-facts §6.5).
-    const runnable = entries.filter((m) => m.platform && m.platform.os !== 'unknown' && m.platform.architecture !== 'unknown');
-    details.hasAttestations = entries.some((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
-    details.platforms = runnable.map((m) => [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'));
-    const preferred = runnable.find((m) => m.platform!.os === 'linux' && m.platform!.architecture === 'amd64') ?? runnable[0];
+    const runnable = entries.filter(
+      (m) => m.platform && m.platform.os !== 'unknown' && m.platform.architecture !== 'unknown',
+    );
+    details.hasAttestations = entries.some(
+      (m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest',
+    );
+    details.platforms = runnable.map((m) =>
+      [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'),
+    );
+    const preferred =
+      runnable.find((m) => m.platform!.os === 'linux' && m.platform!.architecture === 'amd64') ?? runnable[0];
     manifestDigest = preferred?.digest;
   }
   if (!manifestDigest) return { state: 'known', value: details };
@@ -79,10 +107,23 @@ export async function registryTagDetails(registry: RegistryClient, repo: Reposit
     const blob = await registry.getBlob(repo, config.digest, signal);
     if (blob.ok) {
       try {
-        const parsed = JSON.parse(Buffer.from(blob.value).toString('utf8')) as { created?: unknown; os?: unknown; architecture?: unknown; variant?: unknown };
+        const parsed = JSON.parse(Buffer.from(blob.value).toString('utf8')) as {
+          created?: unknown;
+          os?: unknown;
+          architecture?: unknown;
+          variant?: unknown;
+        };
         if (typeof parsed.created === 'string') details.lastPushed = parsed.created;
-        if (details.platforms.length === 0 && typeof parsed.os === 'string' && typeof parsed.architecture === 'string') {
-          details.platforms = [[parsed.os, parsed.architecture, typeof parsed.variant === 'string' ? parsed.variant : ''].filter(Boolean).join('/')];
+        if (
+          details.platforms.length === 0 &&
+          typeof parsed.os === 'string' &&
+          typeof parsed.architecture === 'string'
+        ) {
+          details.platforms = [
+            [parsed.os, parsed.architecture, typeof parsed.variant === 'string' ? parsed.variant : '']
+              .filter(Boolean)
+              .join('/'),
+          ];
         }
       } catch {
         // A config that is not JSON tells us nothing more; the rest stands.

@@ -80,7 +80,8 @@ function classifyDescriptor(d: Descriptor): Classification {
     case MEDIA.sigstoreBundle:
       // cosign 3 writes signatures and attestations alike as bundles; only the predicate type
       // annotation tells them apart (§6.2). Without it, look inside.
-      if (predicate === COSIGN_SIGN_PREDICATE) return { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle };
+      if (predicate === COSIGN_SIGN_PREDICATE)
+        return { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle };
       return predicate ? { is: 'attestation' } : { is: 'unknown' };
     case MEDIA.inToto:
     case MEDIA.dsseEnvelope:
@@ -106,21 +107,30 @@ async function classifyManifest(
   const layers = json.layers ?? [];
   const artifactType = json.artifactType || json.config?.mediaType;
   const predicate = json.annotations?.[ANNOTATIONS.bundlePredicateType];
-  if (artifactType === MEDIA.notationSignature) return { is: 'signature', format: 'notation', kind: KINDS.notation, manifest };
+  if (artifactType === MEDIA.notationSignature)
+    return { is: 'signature', format: 'notation', kind: KINDS.notation, manifest };
   if (artifactType === MEDIA.cosignReferrerSignature || layers.some((l) => l.mediaType === MEDIA.simpleSigning)) {
     return { is: 'signature', format: 'simple-signing', kind: KINDS.cosignReferrer, manifest };
   }
   const bundleLayer = layers.find((l) => l.mediaType === MEDIA.sigstoreBundle);
   if (artifactType === MEDIA.sigstoreBundle || bundleLayer) {
-    if (predicate) return predicate === COSIGN_SIGN_PREDICATE ? { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle, manifest } : { is: 'attestation' };
+    if (predicate)
+      return predicate === COSIGN_SIGN_PREDICATE
+        ? { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle, manifest }
+        : { is: 'attestation' };
     if (!bundleLayer) return { is: 'other' };
     const blob = await registry.getBlob(repo, bundleLayer.digest, signal);
     if (!blob.ok) return { is: 'other' };
     const statementType = bundlePredicateType(blob.value);
-    if (statementType === COSIGN_SIGN_PREDICATE) return { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle, manifest };
+    if (statementType === COSIGN_SIGN_PREDICATE)
+      return { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle, manifest };
     return statementType ? { is: 'attestation' } : { is: 'other' };
   }
-  if (artifactType === MEDIA.inToto || layers.some((l) => l.mediaType === MEDIA.inToto || l.mediaType === MEDIA.dsseEnvelope)) return { is: 'attestation' };
+  if (
+    artifactType === MEDIA.inToto ||
+    layers.some((l) => l.mediaType === MEDIA.inToto || l.mediaType === MEDIA.dsseEnvelope)
+  )
+    return { is: 'attestation' };
   return { is: 'other' };
 }
 
@@ -160,7 +170,9 @@ export async function discoverSignatures(
   const legacyTag = cosignSignatureTag(digest);
   const [referrers, legacy] = await Promise.all([
     registry.listReferrers(repo, digest, signal),
-    options.fetchLegacyManifest ? registry.getManifest(repo, legacyTag, signal) : registry.resolveDigest(repo, legacyTag, signal),
+    options.fetchLegacyManifest
+      ? registry.getManifest(repo, legacyTag, signal)
+      : registry.resolveDigest(repo, legacyTag, signal),
   ]);
 
   if (referrers.ok) {
@@ -178,7 +190,12 @@ export async function discoverSignatures(
       }
       if (found.is === 'attestation') discovery.attestations++;
       if (found.is === 'signature') {
-        discovery.signatures.push({ format: found.format, kind: found.kind, manifestRef: descriptor.digest, manifest: found.manifest });
+        discovery.signatures.push({
+          format: found.format,
+          kind: found.kind,
+          manifestRef: descriptor.digest,
+          manifest: found.manifest,
+        });
       }
     }
   } else if (!isNothingThere(referrers.error)) {
@@ -189,7 +206,10 @@ export async function discoverSignatures(
     const manifest = 'json' in legacy.value ? legacy.value : undefined;
     // When fetched, the tag counts only if it holds simple-signing layers (§6.1).
     const layers = manifest?.json.layers;
-    if (!manifest || layers?.some((l) => l.mediaType === MEDIA.simpleSigning || l.annotations?.[ANNOTATIONS.cosignSignature])) {
+    if (
+      !manifest ||
+      layers?.some((l) => l.mediaType === MEDIA.simpleSigning || l.annotations?.[ANNOTATIONS.cosignSignature])
+    ) {
       discovery.signatures.push({ format: 'simple-signing', kind: KINDS.legacyTag, manifestRef: legacyTag, manifest });
     }
   } else if (!isNothingThere(legacy.error)) {

@@ -41,7 +41,11 @@ export async function findSignatures(
     if (outcome.verified) {
       return {
         ok: true,
-        value: { state: 'verified', kinds, detail: `Verified with signature key ${outcome.key.index} (${found.kind}).` },
+        value: {
+          state: 'verified',
+          kinds,
+          detail: `Verified with signature key ${outcome.key.index} (${found.kind}).`,
+        },
       };
     }
     reasons.push(...outcome.reasons.map((r) => `${found.kind}: ${r}`));
@@ -51,7 +55,11 @@ export async function findSignatures(
   if (lookupError) return { ok: false, error: lookupError };
   return {
     ok: true,
-    value: { state: 'invalid', kinds, detail: `No signature verifies with the configured keys: ${[...new Set(reasons)].join('; ')}.` },
+    value: {
+      state: 'invalid',
+      kinds,
+      detail: `No signature verifies with the configured keys: ${[...new Set(reasons)].join('; ')}.`,
+    },
   };
 }
 

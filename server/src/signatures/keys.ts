@@ -63,7 +63,12 @@ export function verifiesWith(key: KeyObject, data: Uint8Array, signature: Uint8A
       case 'rsa':
         return (
           verify('sha256', data, key, signature) ||
-          verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
+          verify(
+            'sha256',
+            data,
+            { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+            signature,
+          )
         );
       case 'rsa-pss':
         return verify('sha256', data, { key, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);

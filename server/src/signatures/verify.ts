@@ -144,7 +144,8 @@ async function verifyBundle(
     return { verified: false, reasons: [REASON.unreadable] };
   }
   if (isObject(bundle.dsseEnvelope)) return verifyDsse(bundle.dsseEnvelope, digest, keys);
-  if (isObject(bundle.messageSignature)) return verifyMessageSignature(registry, repo, bundle.messageSignature, digest, keys, signal);
+  if (isObject(bundle.messageSignature))
+    return verifyMessageSignature(registry, repo, bundle.messageSignature, digest, keys, signal);
   return { verified: false, reasons: [REASON.unknownBundle] };
 }
 
@@ -161,7 +162,8 @@ function verifyDsse(envelope: Record<string, unknown>, digest: string, keys: Sig
   const payload = decodeBase64(envelope.payload);
   const payloadType = envelope.payloadType;
   const signatures = Array.isArray(envelope.signatures) ? envelope.signatures : [];
-  if (!payload || typeof payloadType !== 'string' || signatures.length === 0) return { verified: false, reasons: [REASON.unknownBundle] };
+  if (!payload || typeof payloadType !== 'string' || signatures.length === 0)
+    return { verified: false, reasons: [REASON.unknownBundle] };
   const pae = dssePae(payloadType, payload);
   let key: SigningKey | undefined;
   for (const entry of signatures.slice(0, MAX_LAYERS)) {
@@ -178,7 +180,9 @@ function verifyDsse(envelope: Record<string, unknown>, digest: string, keys: Sig
   }
   const [algorithm, hex] = digest.split(':');
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
-  const named = subjects.map((s) => (isObject(s) && isObject(s.digest) ? s.digest[algorithm] : undefined)).filter((d): d is string => typeof d === 'string');
+  const named = subjects
+    .map((s) => (isObject(s) && isObject(s.digest) ? s.digest[algorithm] : undefined))
+    .filter((d): d is string => typeof d === 'string');
   if (!named.some((d) => d.toLowerCase() === hex.toLowerCase())) {
     return { verified: false, reasons: [otherDigest(named[0] ? `${algorithm}:${named[0]}` : undefined)] };
   }

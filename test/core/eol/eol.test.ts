@@ -35,7 +35,10 @@ test('node: the cycle is the major; 20 ended 2026-04-30, 22 is supported and is 
 
 test('postgres:13 ended 2025-11-13; 14 is still supported; 9.6.24 maps to cycle 9.6', () => {
   const pg13 = lookupEol(hub('postgres'), '13', TODAY);
-  assert.deepEqual([pg13?.product, pg13?.cycle, pg13?.eolDate, pg13?.isEol, pg13?.oldestSupportedCycle, pg13?.latestCycle], ['postgresql', '13', '2025-11-13', true, '14', '18']);
+  assert.deepEqual(
+    [pg13?.product, pg13?.cycle, pg13?.eolDate, pg13?.isEol, pg13?.oldestSupportedCycle, pg13?.latestCycle],
+    ['postgresql', '13', '2025-11-13', true, '14', '18'],
+  );
   const pg96 = lookupEol(hub('postgres'), '9.6.24-alpine', TODAY);
   assert.deepEqual([pg96?.cycle, pg96?.eolDate, pg96?.oldestSupportedCycle], ['9.6', '2021-11-11', '14']);
   assert.equal(lookupEol(hub('postgres'), '17.2-bookworm', TODAY)?.isEol, false);
@@ -43,7 +46,10 @@ test('postgres:13 ended 2025-11-13; 14 is still supported; 9.6.24 maps to cycle 
 
 test('python:3.8-slim ended 2024-10-07; the oldest supported is 3.10 (3.9 ended 2025-10-31)', () => {
   const py = lookupEol(hub('python'), '3.8-slim', TODAY);
-  assert.deepEqual([py?.product, py?.cycle, py?.eolDate, py?.isEol, py?.oldestSupportedCycle, py?.latestCycle], ['python', '3.8', '2024-10-07', true, '3.10', '3.14']);
+  assert.deepEqual(
+    [py?.product, py?.cycle, py?.eolDate, py?.isEol, py?.oldestSupportedCycle, py?.latestCycle],
+    ['python', '3.8', '2024-10-07', true, '3.10', '3.14'],
+  );
   assert.equal(lookupEol(hub('python'), '3.11.4-slim-bookworm', TODAY)?.cycle, '3.11');
   // The longest matching cycle: 3.1 is a cycle too, but 3.10 is the one meant.
   assert.equal(lookupEol(hub('python'), '3.10.21', TODAY)?.cycle, '3.10');
@@ -52,7 +58,10 @@ test('python:3.8-slim ended 2024-10-07; the oldest supported is 3.10 (3.9 ended 
 
 test('golang:1.22 is Go 1.22, ended 2025-02-11; 1.25 ended 2026-08-19, so 1.26 is the oldest supported', () => {
   const go = lookupEol(hub('golang'), '1.22', TODAY);
-  assert.deepEqual([go?.product, go?.productTitle, go?.cycle, go?.eolDate, go?.isEol, go?.oldestSupportedCycle, go?.latestCycle], ['go', 'Go', '1.22', '2025-02-11', true, '1.26', '1.27']);
+  assert.deepEqual(
+    [go?.product, go?.productTitle, go?.cycle, go?.eolDate, go?.isEol, go?.oldestSupportedCycle, go?.latestCycle],
+    ['go', 'Go', '1.22', '2025-02-11', true, '1.26', '1.27'],
+  );
   const current = lookupEol(hub('golang'), '1.27.0-alpine', TODAY);
   assert.equal(current?.isEol, false);
   assert.equal(current?.eolDate, undefined, 'no end announced');
@@ -69,7 +78,10 @@ test('the cycle to move to is never older than the current one (Temurin 8 was re
 
 test('two-part cycles: ubuntu 20.04, alpine 3.19, redis 7.0', () => {
   const ub = lookupEol(hub('ubuntu'), '20.04', TODAY);
-  assert.deepEqual([ub?.cycle, ub?.eolDate, ub?.isEol, ub?.oldestSupportedCycle], ['20.04', '2025-05-31', true, '22.04']);
+  assert.deepEqual(
+    [ub?.cycle, ub?.eolDate, ub?.isEol, ub?.oldestSupportedCycle],
+    ['20.04', '2025-05-31', true, '22.04'],
+  );
   const al = lookupEol(hub('alpine'), '3.19.1', TODAY);
   assert.deepEqual([al?.cycle, al?.eolDate, al?.isEol, al?.oldestSupportedCycle], ['3.19', '2025-11-01', true, '3.21']);
   const rd = lookupEol(hub('redis'), '7.0.15-alpine', TODAY);
@@ -85,7 +97,8 @@ test('no answer: no product, another registry, named or missing tags, unknown cy
   assert.equal(lookupEol(hub('node'), undefined, TODAY), undefined);
   assert.equal(lookupEol(hub('node'), '99', TODAY), undefined);
   // Moving aliases are not codenames: what `stable` means changes after the snapshot's date.
-  for (const tag of ['stable', 'oldstable-slim', 'testing', 'sid', 'unstable']) assert.equal(lookupEol(hub('debian'), tag, TODAY), undefined, tag);
+  for (const tag of ['stable', 'oldstable-slim', 'testing', 'sid', 'unstable'])
+    assert.equal(lookupEol(hub('debian'), tag, TODAY), undefined, tag);
   assert.equal(lookupEol(hub('ubuntu'), 'devel', TODAY), undefined);
   assert.equal(lookupEol(hub('debian'), 'forky', TODAY), undefined, 'Debian 14 has no cycle in the snapshot yet');
   assert.equal(lookupEol(hub('node'), 'bookworm', TODAY), undefined, 'only the distribution itself has codenames');
@@ -93,8 +106,24 @@ test('no answer: no product, another registry, named or missing tags, unknown cy
 
 test('codenames: debian:bullseye is Debian 11, ended 2024-08-14; bookworm (12) ended 2026-07-11, so 13 is the one to move to', () => {
   const bullseye = lookupEol(hub('debian'), 'bullseye', TODAY);
-  assert.deepEqual([bullseye?.product, bullseye?.cycle, bullseye?.eolDate, bullseye?.isEol, bullseye?.oldestSupportedCycle, bullseye?.latestCycle], ['debian', '11', '2024-08-14', true, '13', '13']);
-  for (const tag of ['bookworm', 'bookworm-slim', 'bookworm-20260803', 'bookworm-20260803-slim', 'bookworm-backports']) {
+  assert.deepEqual(
+    [
+      bullseye?.product,
+      bullseye?.cycle,
+      bullseye?.eolDate,
+      bullseye?.isEol,
+      bullseye?.oldestSupportedCycle,
+      bullseye?.latestCycle,
+    ],
+    ['debian', '11', '2024-08-14', true, '13', '13'],
+  );
+  for (const tag of [
+    'bookworm',
+    'bookworm-slim',
+    'bookworm-20260803',
+    'bookworm-20260803-slim',
+    'bookworm-backports',
+  ]) {
     assert.equal(lookupEol(hub('debian'), tag, TODAY)?.cycle, '12', tag);
   }
   assert.equal(lookupEol(hub('debian'), 'trixie-slim', TODAY)?.isEol, false);
@@ -102,7 +131,10 @@ test('codenames: debian:bullseye is Debian 11, ended 2024-08-14; bookworm (12) e
 
 test('codenames: ubuntu:focal is 20.04, ended 2025-05-31; jammy-20260810 is 22.04, supported until 2027-04-01', () => {
   const focal = lookupEol(hub('ubuntu'), 'focal', TODAY);
-  assert.deepEqual([focal?.cycle, focal?.eolDate, focal?.isEol, focal?.oldestSupportedCycle], ['20.04', '2025-05-31', true, '22.04']);
+  assert.deepEqual(
+    [focal?.cycle, focal?.eolDate, focal?.isEol, focal?.oldestSupportedCycle],
+    ['20.04', '2025-05-31', true, '22.04'],
+  );
   const jammy = lookupEol(hub('ubuntu'), 'jammy-20260810', TODAY);
   assert.deepEqual([jammy?.cycle, jammy?.eolDate, jammy?.isEol], ['22.04', '2027-04-01', false]);
   assert.equal(lookupEol(hub('ubuntu'), 'noble', TODAY)?.cycle, '24.04');
@@ -110,14 +142,20 @@ test('codenames: ubuntu:focal is 20.04, ended 2025-05-31; jammy-20260810 is 22.0
 
 test('a tag shorter than every cycle floats to the newest released cycle under it', () => {
   // tomcat:9 is 9.0.x; tomcat:8 was 8.5.x, ended 2024-03-31; tomcat:10 is 10.1, not the ended 10.0.
-  assert.deepEqual([lookupEol(hub('tomcat'), '9-jdk17', TODAY)?.cycle, lookupEol(hub('tomcat'), '9', TODAY)?.isEol], ['9.0', false]);
+  assert.deepEqual(
+    [lookupEol(hub('tomcat'), '9-jdk17', TODAY)?.cycle, lookupEol(hub('tomcat'), '9', TODAY)?.isEol],
+    ['9.0', false],
+  );
   const t8 = lookupEol(hub('tomcat'), '8', TODAY);
   assert.deepEqual([t8?.cycle, t8?.eolDate, t8?.isEol, t8?.oldestSupportedCycle], ['8.5', '2024-03-31', true, '9.0']);
   assert.equal(lookupEol(hub('tomcat'), '10', TODAY)?.cycle, '10.1');
   // mysql:8 is 8.4 (the LTS line the official image's `8` tag follows), python:3 is 3.14, postgres:9 was 9.6.
   assert.equal(lookupEol(hub('mysql'), '8-oracle', TODAY)?.cycle, '8.4');
   assert.equal(lookupEol(hub('python'), '3-slim', TODAY)?.cycle, '3.14');
-  assert.deepEqual([lookupEol(hub('postgres'), '9', TODAY)?.cycle, lookupEol(hub('postgres'), '9', TODAY)?.isEol], ['9.6', true]);
+  assert.deepEqual(
+    [lookupEol(hub('postgres'), '9', TODAY)?.cycle, lookupEol(hub('postgres'), '9', TODAY)?.isEol],
+    ['9.6', true],
+  );
   // A cycle is matched exactly when one fits: node:20 is 20, not a longer cycle.
   assert.equal(lookupEol(hub('node'), '20', TODAY)?.cycle, '20');
 });
@@ -139,7 +177,15 @@ test('an ended cycle without a date, and a snapshot passed in', () => {
       },
     },
   };
-  assert.deepEqual(lookupEol(hub('thing'), '1.4', TODAY, data), { product: 'thing', productTitle: 'Thing', cycle: '1', eolDate: undefined, isEol: true, oldestSupportedCycle: '2', latestCycle: '3' });
+  assert.deepEqual(lookupEol(hub('thing'), '1.4', TODAY, data), {
+    product: 'thing',
+    productTitle: 'Thing',
+    cycle: '1',
+    eolDate: undefined,
+    isEol: true,
+    oldestSupportedCycle: '2',
+    latestCycle: '3',
+  });
   // The end-of-life day itself is still supported; the day after is not.
   assert.equal(lookupEol(hub('thing'), '2', TODAY, data)?.isEol, false);
   assert.equal(lookupEol(hub('thing'), '2', new Date('2026-08-23T00:00:00Z'), data)?.isEol, true);

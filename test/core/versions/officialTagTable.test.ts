@@ -8,7 +8,19 @@ const official = officialTags();
 test('the table has at least 200 cases over real official tag lists', () => {
   assert.ok(NEWER_VERSION_CASES.length >= 200, `${NEWER_VERSION_CASES.length} cases`);
   const images = new Set(NEWER_VERSION_CASES.filter((c) => !c.only).map((c) => c.image));
-  for (const image of ['python', 'node', 'golang', 'postgres', 'nginx', 'redis', 'eclipse-temurin', 'ubuntu', 'debian', 'alpine']) assert.ok(images.has(image), image);
+  for (const image of [
+    'python',
+    'node',
+    'golang',
+    'postgres',
+    'nginx',
+    'redis',
+    'eclipse-temurin',
+    'ubuntu',
+    'debian',
+    'alpine',
+  ])
+    assert.ok(images.has(image), image);
 });
 
 for (const c of NEWER_VERSION_CASES) {

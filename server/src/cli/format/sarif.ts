@@ -6,11 +6,18 @@ import { helpUri } from '../../core/rules/rule';
 import type { Finding, Severity } from '../../core/types';
 import type { LintReport } from './report';
 
-const LEVEL: Record<Severity | 'off', 'error' | 'warning' | 'note' | 'none'> = { error: 'error', warning: 'warning', info: 'note', off: 'none' };
+const LEVEL: Record<Severity | 'off', 'error' | 'warning' | 'note' | 'none'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  off: 'none',
+};
 
 export function toSarif(report: LintReport, version: string, cwd = process.cwd()): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
-  const results = report.files.flatMap((file) => file.findings.map((f) => sarifResult(f, artifactUri(file.path, cwd), ruleIndex.get(f.rule) ?? -1)));
+  const results = report.files.flatMap((file) =>
+    file.findings.map((f) => sarifResult(f, artifactUri(file.path, cwd), ruleIndex.get(f.rule) ?? -1)),
+  );
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -66,7 +73,12 @@ function sarifResult(f: Finding, uri: string, ruleIndex: number) {
             artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
             replacements: [
               {
-                deletedRegion: { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 },
+                deletedRegion: {
+                  startLine: r.start.line + 1,
+                  startColumn: r.start.character + 1,
+                  endLine: r.end.line + 1,
+                  endColumn: r.end.character + 1,
+                },
                 insertedContent: { text: x.replacement },
               },
             ],

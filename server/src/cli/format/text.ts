@@ -17,7 +17,9 @@ export function toText(report: LintReport, color: boolean): string {
     for (const f of file.findings) {
       counts[f.severity]++;
       const where = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
-      out.push(`  ${c(DIM, where.padEnd(7))} ${c(COLOR[f.severity], f.severity.padEnd(7))} ${f.message} ${c(DIM, f.rule)}`);
+      out.push(
+        `  ${c(DIM, where.padEnd(7))} ${c(COLOR[f.severity], f.severity.padEnd(7))} ${f.message} ${c(DIM, f.rule)}`,
+      );
       const fix = f.fixes.find((x) => !x.disabledReason);
       if (fix) out.push(`  ${' '.repeat(7)} ${' '.repeat(7)} ${c(DIM, `fix: ${fix.title} → ${fix.replacement}`)}`);
     }
@@ -25,6 +27,10 @@ export function toText(report: LintReport, color: boolean): string {
   }
   const total = counts.error + counts.warning + counts.info;
   const checked = `${report.files.length} file${report.files.length === 1 ? '' : 's'} checked`;
-  out.push(total === 0 ? `${checked}, no findings` : `${checked}: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info`);
+  out.push(
+    total === 0
+      ? `${checked}, no findings`
+      : `${checked}: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -34,7 +34,10 @@ export function eolSnapshotDate(data: EolSnapshot = SNAPSHOT): string {
 }
 
 /** The endoflife.date product an image maps to (`library/node` → `nodejs`), if any. */
-export function eolProductFor(ref: { registry: string; repository: string }, data: EolSnapshot = SNAPSHOT): string | undefined {
+export function eolProductFor(
+  ref: { registry: string; repository: string },
+  data: EolSnapshot = SNAPSHOT,
+): string | undefined {
   return ref.registry === 'docker.io' ? data.images[ref.repository] : undefined;
 }
 

@@ -10,7 +10,9 @@ export const eolVersion: Rule = {
     const eol = facts.eol;
     if (!eol?.isEol) return undefined;
     const when = eol.eolDate ? ` on ${eol.eolDate}` : '';
-    const moveTo = eol.oldestSupportedCycle ? ` Move to ${eol.productTitle} ${eol.oldestSupportedCycle} or newer${eol.latestCycle && eol.latestCycle !== eol.oldestSupportedCycle ? ` (latest: ${eol.latestCycle})` : ''}.` : '';
+    const moveTo = eol.oldestSupportedCycle
+      ? ` Move to ${eol.productTitle} ${eol.oldestSupportedCycle} or newer${eol.latestCycle && eol.latestCycle !== eol.oldestSupportedCycle ? ` (latest: ${eol.latestCycle})` : ''}.`
+      : '';
     return {
       message: `${eol.productTitle} ${eol.cycle} (${reference.familiarName}:${reference.tag}) reached end of life${when} and gets no more security fixes.${moveTo}`,
     };

@@ -30,6 +30,9 @@ export function shortDigest(digest: string): string {
 /** "Use 1.27.3" and its pinned twin, for latest/untagged references. */
 export function latestResolutionFixes(occurrence: ImageOccurrence, tag: string, digest: string | undefined): Fix[] {
   const fixes = [referenceFix(occurrence, `Use ${tag} (what latest points to today)`, tag, undefined, true)];
-  if (digest) fixes.push(referenceFix(occurrence, `Use ${tag}@${shortDigest(digest)}… (what latest points to today, pinned)`, tag, digest));
+  if (digest)
+    fixes.push(
+      referenceFix(occurrence, `Use ${tag}@${shortDigest(digest)}… (what latest points to today, pinned)`, tag, digest),
+    );
   return fixes;
 }

@@ -13,6 +13,9 @@ export const latestTag: Rule = {
     const message = resolved
       ? `${reference.familiarName}:latest points to ${resolved} today, but it will move on the next release. Use a version tag such as ${resolved} so builds are repeatable.`
       : `${reference.familiarName}:latest changes whenever the publisher pushes, so builds are not repeatable. Use a version tag and pin its digest.`;
-    return { message, fixes: resolved ? latestResolutionFixes(occurrence, resolved, facts.tagDigests?.[resolved]) : [] };
+    return {
+      message,
+      fixes: resolved ? latestResolutionFixes(occurrence, resolved, facts.tagDigests?.[resolved]) : [],
+    };
   },
 };

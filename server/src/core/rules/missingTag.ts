@@ -13,6 +13,9 @@ export const missingTag: Rule = {
     const message = resolved
       ? `${reference.familiarName} has no tag, so Docker pulls latest, which is ${resolved} today and will move on the next release. Name the version: ${reference.familiarName}:${resolved}.`
       : `${reference.familiarName} has no tag, so Docker pulls latest, which moves with every release. Add a version tag and pin its digest.`;
-    return { message, fixes: resolved ? latestResolutionFixes(occurrence, resolved, facts.tagDigests?.[resolved]) : [] };
+    return {
+      message,
+      fixes: resolved ? latestResolutionFixes(occurrence, resolved, facts.tagDigests?.[resolved]) : [],
+    };
   },
 };

@@ -28,7 +28,15 @@ export const outdatedVersion: Rule = {
           continue;
         }
       }
-      fixes.push(referenceFix(occurrence, `Update to ${tag} (${level})`, tag, digest, level === 'patch' || (!newer.patch && level === 'minor')));
+      fixes.push(
+        referenceFix(
+          occurrence,
+          `Update to ${tag} (${level})`,
+          tag,
+          digest,
+          level === 'patch' || (!newer.patch && level === 'minor'),
+        ),
+      );
     }
     return {
       message: `${reference.familiarName}:${reference.tag} is not the newest release of its variant: ${parts.join(', ')}. Newer releases carry security fixes.`,

@@ -13,7 +13,9 @@ export const staleDigest: Rule = {
     if (current === reference.digest) return undefined;
     return {
       message: `${reference.familiarName}:${reference.tag} now points to ${shortDigest(current)}…, not the pinned ${shortDigest(reference.digest)}…. The tag was re-pushed since you pinned it (often with security fixes).`,
-      fixes: [referenceFix(occurrence, `Move pin to current digest ${shortDigest(current)}…`, reference.tag, current, true)],
+      fixes: [
+        referenceFix(occurrence, `Move pin to current digest ${shortDigest(current)}…`, reference.tag, current, true),
+      ],
     };
   },
 };

@@ -10,6 +10,8 @@ export const unknownTag: Rule = {
     const answer = facts.currentDigest;
     if (answer?.state !== 'notFound' || answer.missing !== 'tag') return undefined;
     const what = reference.tag ? `tag ${reference.tag}` : `digest ${reference.digest}`;
-    return { message: `${reference.familiarName} has no ${what} in ${reference.registry}. The build will fail to pull it.` };
+    return {
+      message: `${reference.familiarName} has no ${what} in ${reference.registry}. The build will fail to pull it.`,
+    };
   },
 };

@@ -11,10 +11,14 @@ export const unsignedImage: Rule = {
     if (answer?.state !== 'known') return undefined;
     const { state, detail } = answer.value;
     if (state === 'unsigned') {
-      return { message: `No signature is attached to ${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''} (checked cosign tags and OCI referrers). Its origin cannot be verified.` };
+      return {
+        message: `No signature is attached to ${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''} (checked cosign tags and OCI referrers). Its origin cannot be verified.`,
+      };
     }
     if (state === 'invalid') {
-      return { message: `The signature on ${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''} does not verify${detail ? `: ${detail}` : ''}. Do not trust this image until you know why.` };
+      return {
+        message: `The signature on ${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''} does not verify${detail ? `: ${detail}` : ''}. Do not trust this image until you know why.`,
+      };
     }
     return undefined;
   },

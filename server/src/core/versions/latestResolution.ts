@@ -22,7 +22,7 @@ export function floatingVariant(currentTag: string | undefined): string {
  */
 function floatingVariantChain(currentTag: string | undefined): string[] {
   const chain = [floatingVariant(currentTag)];
-  for (let v = chain[0]; v; ) {
+  for (let v = chain[0]; v;) {
     const next = v.indexOf('-', 1);
     v = next > 0 ? v.slice(next) : '';
     chain.push(v);
@@ -50,7 +50,11 @@ function byMostSpecificThenNewest(a: TagVersion, b: TagVersion): number {
  * The version tags worth resolving to find what a floating tag points to, newest and most
  * specific first, at most `limit` of them, so the network cost stays small.
  */
-export function candidateTagsForDigestMatch(currentTag: string | undefined, availableTags: readonly string[], limit = 24): string[] {
+export function candidateTagsForDigestMatch(
+  currentTag: string | undefined,
+  availableTags: readonly string[],
+  limit = 24,
+): string[] {
   const all = availableTags.map(parseTagVersion).filter(isPlainVersion);
   for (const variant of floatingVariantChain(currentTag)) {
     const versions = all.filter((v) => v.variant === variant);
@@ -62,9 +66,14 @@ export function candidateTagsForDigestMatch(currentTag: string | undefined, avai
 }
 
 /** The most specific (most parts), then newest, version tag of the floating tag's variant with `digest`. */
-export function pickTagForDigest(currentTag: string | undefined, digest: string, tagDigests: Record<string, string>): string | undefined {
+export function pickTagForDigest(
+  currentTag: string | undefined,
+  digest: string,
+  tagDigests: Record<string, string>,
+): string | undefined {
   const resolved = Object.keys(tagDigests).map(parseTagVersion).filter(isPlainVersion);
   // The same variant candidateTagsForDigestMatch chose: the first of the chain with versions.
   const variant = floatingVariantChain(currentTag).find((v) => resolved.some((r) => r.variant === v));
-  return resolved.filter((v) => v.variant === variant && tagDigests[v.tag] === digest).sort(byMostSpecificThenNewest)[0]?.tag;
+  return resolved.filter((v) => v.variant === variant && tagDigests[v.tag] === digest).sort(byMostSpecificThenNewest)[0]
+    ?.tag;
 }

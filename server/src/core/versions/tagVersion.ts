@@ -46,7 +46,14 @@ function parseUncached(tag: string): TagVersion | undefined {
   const java = JAVA8_UPDATE.exec(tag);
   if (java) {
     const [, major, update, build, variant] = java;
-    return { tag, prefix: '', numbers: [Number(major), 0, Number(update)], rawNumbers: [major, '0', update], variant, ...(build ? { build } : {}) };
+    return {
+      tag,
+      prefix: '',
+      numbers: [Number(major), 0, Number(update)],
+      rawNumbers: [major, '0', update],
+      variant,
+      ...(build ? { build } : {}),
+    };
   }
   const m = SHAPE.exec(tag);
   if (!m) return undefined;
@@ -72,7 +79,15 @@ function parseUncached(tag: string): TagVersion | undefined {
     rest = rest.slice(0, trailing.index);
   }
   const rawNumbers = nums.split('.');
-  return { tag, prefix, numbers: rawNumbers.map(Number), rawNumbers, prerelease, variant: rest, ...(build ? { build } : {}) };
+  return {
+    tag,
+    prefix,
+    numbers: rawNumbers.map(Number),
+    rawNumbers,
+    prerelease,
+    variant: rest,
+    ...(build ? { build } : {}),
+  };
 }
 
 /**
@@ -81,7 +96,13 @@ function parseUncached(tag: string): TagVersion | undefined {
  * follows its own kind.
  */
 export function sameLine(a: TagVersion, b: TagVersion): boolean {
-  return a.prefix === b.prefix && a.variant === b.variant && a.numbers.length === b.numbers.length && !a.build === !b.build && isDateTag(a) === isDateTag(b);
+  return (
+    a.prefix === b.prefix &&
+    a.variant === b.variant &&
+    a.numbers.length === b.numbers.length &&
+    !a.build === !b.build &&
+    isDateTag(a) === isDateTag(b)
+  );
 }
 
 /**
