@@ -1,0 +1,140 @@
+// "Pin All Images in the Workspace": finds the files (respecting files.exclude and search.exclude),
+// asks the server to plan the pins in batches, shows every edit in one refactor preview, and
+// writes only what the user applies there.
+import * as vscode from 'vscode';
+import { describeError, type ImageTrustClient } from './languageClient';
+import { addPinResult, describeFailure, emptyPinTotals, inBatches, summarizePins, type PinTotals } from './pinSummary';
+import { findPinnableFiles } from './workspaceFiles';
+
+// Small enough that cancelling stops soon, large enough that the registry lookups of a batch run
+// concurrently in the server.
+const PIN_BATCH_SIZE = 20;
+
+/** Why pinning cannot run now, said to the user; undefined when it can. */
+export async function refusePinning(client: ImageTrustClient): Promise<boolean> {
+  if (!vscode.workspace.isTrusted) {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'Pinning looks up digests in registries, which Image Trust does not do in Restricted Mode. Trust this folder to pin its images.',
+      ),
+      manage,
+    );
+    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    return true;
+  }
+  if (vscode.workspace.getConfiguration('imageTrust').get<boolean>('offline')) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Pinning looks up digests in registries; turn off imageTrust.offline to pin images.'),
+    );
+    return true;
+  }
+  if (!client.isRunning()) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('The image-trust language server is not running. Run "Image Trust: Restart Server" and try again.'),
+    );
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Pins the images of `uris` (all pinnable workspace files when absent) after a preview. `only`
+ * limits pinning to references of these images (familiar names), as the images view asks.
+ */
+export async function pinWorkspace(
+  client: ImageTrustClient,
+  log: vscode.LogOutputChannel,
+  uris?: vscode.Uri[],
+): Promise<PinTotals | undefined> {
+  if (await refusePinning(client)) return undefined;
+  const files = (uris ?? (await findPinnableFiles())).map((uri) => uri.toString());
+  let totals = emptyPinTotals(files.length);
+  try {
+    const { result, collected } = await client.collectPinEdits(async () =>
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Image Trust: looking up digests'),
+          cancellable: true,
+        },
+        async (progress, token) => {
+          let running = totals;
+          for (const batch of inBatches(files, PIN_BATCH_SIZE)) {
+            if (token.isCancellationRequested) return { ...running, cancelled: true };
+            progress.report({ message: vscode.l10n.t('{0} of {1} files', running.files, files.length) });
+            running = addPinResult(running, await client.pinFiles(batch));
+            progress.report({ increment: (batch.length / files.length) * 100 });
+          }
+          return running;
+        },
+      ),
+    );
+    totals = result;
+    totals = await applyAfterPreview(client, collected, totals, log);
+  } catch (error) {
+    log.error(`Pinning stopped: ${describeError(error)}`);
+    totals = { ...totals, failed: [...totals.failed, { uri: '', reference: '', reason: describeError(error) }] };
+  }
+  reportPins(totals, log);
+  return totals;
+}
+
+async function applyAfterPreview(
+  client: ImageTrustClient,
+  collected: Parameters<ImageTrustClient['previewEdit']>[0],
+  totals: PinTotals,
+  log: vscode.LogOutputChannel,
+): Promise<PinTotals> {
+  const { edit, planned, stale } = await client.previewEdit(collected, vscode.l10n.t('Pin to digest'));
+  const failed = [
+    ...totals.failed,
+    ...stale.map((uri) => ({
+      uri,
+      reference: '',
+      reason: 'the file changed while its digests were looked up; run Pin again',
+    })),
+  ];
+  if (planned.length === 0) return { ...totals, failed, pinned: 0, changedFiles: 0 };
+  const unsavedBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+  // Every entry needs confirmation, so VS Code opens the refactor preview and applies only what
+  // the user keeps there; Discard applies nothing.
+  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  if (!applied) return { ...totals, failed, pinned: 0, changedFiles: 0, declined: true };
+  const changed = new Set<string>();
+  let pinned = 0;
+  for (const { uri, edit: textEdit } of planned) {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const end = document.positionAt(document.offsetAt(textEdit.range.start) + textEdit.newText.length);
+    if (document.getText(new vscode.Range(textEdit.range.start, end)) !== textEdit.newText) continue;
+    pinned++;
+    changed.add(uri.toString());
+  }
+  // Pinning writes files like `image-trust pin` does, so the files it changed are saved, except
+  // those that already had unsaved changes of the user: those stay open for review.
+  for (const document of vscode.workspace.textDocuments) {
+    const key = document.uri.toString();
+    if (!changed.has(key) || !document.isDirty || unsavedBefore.has(key)) continue;
+    if (!(await document.save()))
+      log.warn(`Could not save ${vscode.workspace.asRelativePath(document.uri)} after pinning.`);
+  }
+  return { ...totals, failed, pinned, changedFiles: changed.size };
+}
+
+function reportPins(totals: PinTotals, log: vscode.LogOutputChannel): void {
+  const summary = summarizePins(totals, vscode.l10n.t);
+  log.info(summary);
+  for (const failure of totals.failed) {
+    log.warn(
+      `Not pinned: ${describeFailure(failure, (uri) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))}`,
+    );
+  }
+  if (totals.failed.length === 0) {
+    void vscode.window.showInformationMessage(summary);
+    return;
+  }
+  const show = vscode.l10n.t('Show Log');
+  void vscode.window.showWarningMessage(summary, show).then((choice) => {
+    if (choice) log.show(true);
+  });
+}
