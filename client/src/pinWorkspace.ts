@@ -97,9 +97,14 @@ async function applyAfterPreview(
   ];
   if (planned.length === 0) return { ...totals, failed, pinned: 0, changedFiles: 0 };
   const unsavedBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
-  // Every entry needs confirmation, so VS Code opens the refactor preview and applies only what
-  // the user keeps there; Discard applies nothing.
-  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  const choice = await confirmPins(planned);
+  if (!choice) return { ...totals, failed, pinned: 0, changedFiles: 0, declined: true };
+  // Review: every entry needs confirmation, so VS Code opens the refactor preview and applies only
+  // what the user checks there; Discard applies nothing. Pin: the list in the dialog was the preview.
+  const applied =
+    choice === 'review'
+      ? await vscode.workspace.applyEdit(edit, { isRefactoring: true })
+      : await vscode.workspace.applyEdit(withoutConfirmation(planned), { isRefactoring: true });
   if (!applied) return { ...totals, failed, pinned: 0, changedFiles: 0, declined: true };
   const changed = new Set<string>();
   let pinned = 0;
@@ -119,6 +124,42 @@ async function applyAfterPreview(
       log.warn(`Could not save ${vscode.workspace.asRelativePath(document.uri)} after pinning.`);
   }
   return { ...totals, failed, pinned, changedFiles: changed.size };
+}
+
+/** The planned changes, one line each, in a modal the user answers: Pin, Review Changes… or Cancel. */
+async function confirmPins(
+  planned: Array<{ uri: vscode.Uri; edit: vscode.TextEdit }>,
+): Promise<'pin' | 'review' | undefined> {
+  const files = new Set(planned.map((p) => p.uri.toString())).size;
+  const shown = planned
+    .slice(0, MAX_LISTED_CHANGES)
+    .map(({ uri, edit }) =>
+      vscode.l10n.t('{0}:{1}  →  {2}', vscode.workspace.asRelativePath(uri), edit.range.start.line + 1, edit.newText),
+    );
+  if (planned.length > MAX_LISTED_CHANGES)
+    shown.push(vscode.l10n.t('… and {0} more', planned.length - MAX_LISTED_CHANGES));
+  const pin = vscode.l10n.t('Pin');
+  const review = vscode.l10n.t('Review Changes…');
+  const answer = await vscode.window.showInformationMessage(
+    planned.length === 1
+      ? vscode.l10n.t('Pin 1 image reference in 1 file to its digest?')
+      : files === 1
+        ? vscode.l10n.t('Pin {0} image references in 1 file to digests?', planned.length)
+        : vscode.l10n.t('Pin {0} image references in {1} files to digests?', planned.length, files),
+    { modal: true, detail: shown.join('\n') },
+    pin,
+    review,
+  );
+  return answer === pin ? 'pin' : answer === review ? 'review' : undefined;
+}
+
+/** Enough lines to see what changes without the dialog outgrowing the window. */
+const MAX_LISTED_CHANGES = 15;
+
+function withoutConfirmation(planned: Array<{ uri: vscode.Uri; edit: vscode.TextEdit }>): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const { uri, edit: textEdit } of planned) edit.replace(uri, textEdit.range, textEdit.newText);
+  return edit;
 }
 
 function reportPins(totals: PinTotals, log: vscode.LogOutputChannel): void {

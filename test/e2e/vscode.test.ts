@@ -37,8 +37,8 @@ const ASKED_SHOTS =
 let SHOTS = '';
 const CHROMIUM = process.env.IMAGE_TRUST_CHROMIUM ?? '/usr/bin/chromium';
 // Ceilings for things that are normally quick; the test goes on as soon as the page shows them.
-const UI_WAIT = 60_000;
-const NETWORK_WAIT = 120_000;
+const UI_WAIT = 120_000;
+const NETWORK_WAIT = 180_000;
 
 interface CodeServerInstall {
   node: string;
@@ -316,7 +316,10 @@ before(
       // launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'commit',
+      timeout: UI_WAIT,
+    });
     await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
     await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
     SHOTS = ASKED_SHOTS ?? join(work, 'screenshots');
@@ -561,7 +564,7 @@ test('the status bar item says the registry is online and opens the log', { time
   // The click offers the actions; Show Log opens the Output panel with our channel.
   const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Log' }).first();
   await pick.waitFor({ timeout: UI_WAIT });
-  const offered = await page.locator('.quick-input-widget .monaco-list-rows').innerText();
+  const offered = await page.locator('.quick-input-widget .monaco-list-rows').first().innerText();
   for (const action of ['Refresh', 'Toggle Offline', 'Open Settings', 'Show Log'])
     assert.match(offered, new RegExp(action));
   await pick.click();
@@ -588,15 +591,17 @@ test(
       vendor: readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'),
     };
     await runCommand('Image Trust: Pin All Images in the Workspace');
-    // The refactor preview lists the edits and writes nothing until Apply.
-    const apply = page.locator('.bulk-edit-panel .monaco-button, .bulk-edit-panel a', { hasText: 'Apply' }).first();
-    await apply.waitFor({ timeout: NETWORK_WAIT });
-    const preview = await page.locator('.bulk-edit-panel').innerText();
-    assert.match(preview, /compose\.yaml/, preview);
-    assert.doesNotMatch(preview, /hidden|vendor/, preview);
+    // A modal lists every change and writes nothing until the user says Pin.
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: NETWORK_WAIT });
+    const listed = await dialog.innerText();
+    assert.match(listed, /Pin 4 image references in 2 files to digests\?/, listed);
+    assert.ok(listed.includes(`compose.yaml:3  →  postgres:latest@${postgresDigest}`), listed);
+    assert.ok(listed.includes(`Dockerfile:2  →  someuser/nginx:1.25@${someuserDigest}`), listed);
+    assert.doesNotMatch(listed, /hidden|vendor/, listed);
     assert.equal(readFileSync(join(workspace, 'compose.yaml'), 'utf8').includes('@sha256:'), false);
-    await page.screenshot({ path: join(SHOTS, '07-pin-preview.png') });
-    await apply.click();
+    await page.screenshot({ path: join(SHOTS, '07-pin-workspace.png') });
+    await dialog.getByRole('button', { name: 'Pin', exact: true }).click();
     const compose = join(workspace, 'compose.yaml');
     const deadline = Date.now() + UI_WAIT;
     while (Date.now() < deadline && !readFileSync(compose, 'utf8').includes('@sha256:')) await page.waitForTimeout(250);
