@@ -25,14 +25,14 @@ test('a reference whose cycle ends overnight is end of life the next day, memo o
 });
 
 test('a refreshed end-of-life answer replaces what was remembered', () => {
-  let cycles: EolCycle[] | undefined;
-  const eol = { cyclesFor: () => cycles } as unknown as EolRefresher;
+  const refreshed: { cycles?: EolCycle[] } = {};
+  const eol = { cyclesFor: () => refreshed.cycles } as unknown as EolRefresher;
   const service = new ImageFactsService({ offline: true, eol } as FactsSources, {
     now: () => new Date('2026-11-29T12:00:00Z'),
   });
   const python = reference('python:3.13-slim');
   assert.equal(service.offlineFacts(python).eol?.isEol, false);
-  cycles = [{ cycle: '3.13', eol: '2026-01-01', releaseDate: '2024-10-07', latest: '3.13.9' }];
+  refreshed.cycles = [{ cycle: '3.13', eol: '2026-01-01', releaseDate: '2024-10-07', latest: '3.13.9' }];
   assert.equal(service.offlineFacts(python).eol?.isEol, true);
 });
 
