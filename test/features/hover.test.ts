@@ -78,10 +78,7 @@ test('clients that draw codicons and run command links get an icon and Pin, Trus
   assert.doesNotMatch(plain, /\$\(|command:/, 'an editor that said nothing gets neither');
   assert.match(plain, /\[Open on Docker Hub\]\(https:\/\/hub\.docker\.com\/_\/nginx\)/);
   const official = render(0, { themeIcons: true, commandLinks: true });
-  assert.match(
-    official.split('\n')[0],
-    /^\$\(verified-filled\) Docker Official Image · trusted by your policy/,
-  );
+  assert.match(official.split('\n')[0], /^\$\(verified-filled\) Docker Official Image · trusted by your policy/);
   const links = [...official.matchAll(/\[([^\]]+)\]\(command:([^?]+)\?([^)]+)\)/g)].map((m) => ({
     label: m[1],
     command: m[2],

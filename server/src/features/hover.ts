@@ -138,8 +138,7 @@ export const digestSection: HoverSection = ({ reference, facts }) => {
   const current = facts.currentDigest?.state === 'known' ? facts.currentDigest.value : undefined;
   const digest = reference.digest ?? current;
   if (digest) lines.push(`Digest \`${digest}\`${reference.digest ? '' : ' (what the tag points to now)'}`);
-  if (reference.digest && current && current !== reference.digest)
-    lines.push(`The tag now points to \`${current}\``);
+  if (reference.digest && current && current !== reference.digest) lines.push(`The tag now points to \`${current}\``);
   if (facts.currentDigest?.state === 'notFound') lines.push(`Registry: no such ${facts.currentDigest.missing}`);
   if (facts.currentDigest?.state === 'unavailable')
     lines.push(`Registry not reachable: ${escapeMd(facts.currentDigest.reason)}`);
