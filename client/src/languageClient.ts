@@ -5,6 +5,7 @@ import {
   NotificationType,
   RequestType,
   RequestType0,
+  NotificationType0,
   ResponseError,
   RevealOutputChannelOn,
   CancellationToken,
@@ -22,6 +23,8 @@ import type {
   PinFilesParams,
   PinFilesResult,
   StatusParams,
+  WorkspaceImagesParams,
+  WorkspaceImagesResult,
 } from '../../server/src/lsp/protocol';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
@@ -33,6 +36,13 @@ const StatusNotification = new NotificationType<StatusParams>('imageTrust/status
 const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
 const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
 const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
+const WorkspaceImagesRequest = new RequestType<WorkspaceImagesParams, WorkspaceImagesResult, void>(
+  'imageTrust/workspaceImages',
+);
+const WorkspaceImagesChangedNotification = new NotificationType0('imageTrust/workspaceImagesChanged');
+
+/** The client commands hover links may run (server/src/features/hover.ts HOVER_COMMANDS). */
+export const HOVER_LINK_COMMANDS = ['imageTrust.applyFix', 'imageTrust.updateReference'];
 
 /** `<id>.trace.server` is the setting vscode-languageclient reads for protocol tracing. */
 const CLIENT_ID = 'imageTrust';
@@ -91,7 +101,10 @@ export class ImageTrustClient implements vscode.Disposable {
         settings: editorSettings(),
         machineSettings: readMachineSettings(vscode.workspace.getConfiguration('imageTrust')),
         workspaceTrusted: vscode.workspace.isTrusted,
+        // The hover may use codicons and command links: the client trusts exactly these commands.
+        hover: { themeIcons: true, commandLinks: true },
       }),
+      markdown: { isTrusted: { enabledCommands: HOVER_LINK_COMMANDS }, supportThemeIcons: true },
       synchronize: { configurationSection: 'imageTrust' },
       outputChannel: log,
       // The status bar tells about trouble; the log opens when the user asks for it.
@@ -223,6 +236,15 @@ export class ImageTrustClient implements vscode.Disposable {
 
   pinFiles(uris: string[]): Promise<PinFilesResult> {
     return this.client.sendRequest(PinFilesRequest, { uris });
+  }
+
+  workspaceImages(folders: string[]): Promise<WorkspaceImagesResult> {
+    return this.client.sendRequest(WorkspaceImagesRequest, { folders });
+  }
+
+  /** Registry answers for workspace images arrived (after a workspaceImages request). */
+  onWorkspaceImagesChanged(listener: () => void): vscode.Disposable {
+    return this.client.onNotification(WorkspaceImagesChangedNotification, listener);
   }
 
   refresh(): Promise<void> {

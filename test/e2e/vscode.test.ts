@@ -508,18 +508,41 @@ test(
   },
 );
 
-test('the hover names the publisher tier', { timeout: 3 * 60_000 }, async () => {
-  await openFile('Dockerfile');
-  const official = await showHoverAt(1, 8);
-  assert.match(official, /Docker Official Image/, official);
-  await page.keyboard.press('Escape');
+test(
+  'the hover puts the Hub tier first, with a codicon and links, in a dark theme',
+  { timeout: 4 * 60_000 },
+  async () => {
+    await openFile('Dockerfile');
+    const official = await showHoverAt(1, 8);
+    assert.match(official, /^Docker Official Image · trusted by your policy/m, official);
+    // From Docker Hub's answer, not from the library/ namespace alone.
+    assert.match(official, /Official build of Nginx\./, official);
+    assert.ok(await page.locator('.monaco-hover:not(.hidden) .codicon-verified-filled').count(), 'tier codicon drawn');
+    for (const link of ['Pin', 'Open on Docker Hub'])
+      assert.ok(
+        await page.locator('.monaco-hover:not(.hidden) a', { hasText: link }).count(),
+        `no "${link}" link in: ${official}`,
+      );
+    assert.equal(official.split(`@sha256:`).length <= 2, true);
+    await page.keyboard.press('Escape');
 
-  const community = await showHoverAt(2, 8);
-  assert.match(community, /Community publisher/, community);
-  assert.match(community, /unofficial-image/);
-  await page.screenshot({ path: join(SHOTS, '03-hover.png') });
-  await page.keyboard.press('Escape');
-});
+    // The README's hover picture is in VS Code's default dark theme.
+    const settingsFile = join(work, 'user-data', 'User', 'settings.json');
+    const light = readFileSync(settingsFile, 'utf8');
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({ ...JSON.parse(light), 'workbench.colorTheme': 'Default Dark Modern' }, null, 2),
+    );
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: UI_WAIT });
+    const community = await showHoverAt(2, 8);
+    assert.match(community, /Community publisher · not trusted by your policy/, community);
+    assert.match(community, /unofficial-image/);
+    await page.screenshot({ path: join(SHOTS, '03-hover.png') });
+    await page.keyboard.press('Escape');
+    writeFileSync(settingsFile, light);
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'detached', timeout: UI_WAIT });
+  },
+);
 
 test('the quick fix "Pin to digest" writes the digest the local registry serves', { timeout: 5 * 60_000 }, async () => {
   await openFile('Dockerfile');
@@ -617,3 +640,35 @@ test(
     assert.equal(readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'), before.vendor, 'search.exclude');
   },
 );
+
+test(
+  'the Container Images view lists every image of the workspace with its places',
+  { timeout: 4 * 60_000 },
+  async () => {
+    const header = page.locator('.pane-header', { hasText: 'Container Images' }).first();
+    await header.waitFor({ timeout: UI_WAIT });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const body = page.locator('.pane', { has: header }).locator('.monaco-list-rows').first();
+    await page
+      .locator('.pane', { has: header })
+      .locator('.monaco-list-row', { hasText: 'someuser/nginx' })
+      .first()
+      .waitFor({ timeout: NETWORK_WAIT });
+    const text = await body.innerText();
+    // nginx: Dockerfile lines 1 and 3 and compose.yaml; the files excluded from pinning are listed
+    // too (the view shows what the CLI walks).
+    assert.match(text, /nginx\s+5 places/, text);
+    assert.match(text, /postgres\s+1 place/, text);
+    assert.match(text, /someuser\/nginx\s+1 place/, text);
+    await page.screenshot({ path: join(SHOTS, '08-images-view.png') });
+  },
+);
+
+test('offline mode: the status says so and no registry is asked', { timeout: 3 * 60_000 }, async () => {
+  await runCommand('Image Trust: Toggle Offline Mode');
+  await page.locator('.statusbar-item[id$="imageTrust.status"] .codicon-cloud-offline').waitFor({ timeout: UI_WAIT });
+  const text = await statusTooltip();
+  assert.match(text, /offline/i, text);
+  await runCommand('Image Trust: Toggle Offline Mode');
+  await page.locator('.statusbar-item[id$="imageTrust.status"] .codicon-shield').waitFor({ timeout: UI_WAIT });
+});

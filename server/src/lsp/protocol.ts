@@ -1,5 +1,5 @@
 // Custom messages between the image-trust client and server (see client/src).
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver';
 
 export interface StatusParams {
   state: 'online' | 'offline' | 'degraded' | 'busy';
@@ -35,3 +35,17 @@ export const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh')
 
 /** Command ids the server executes (workspace/executeCommand). */
 export const PIN_DOCUMENT_COMMAND = 'imageTrust.server.pinDocument';
+
+export interface WorkspaceImagesParams {
+  /** Workspace folder URIs (file:) to list the images of. */
+  folders: string[];
+}
+export type { WorkspaceImagesResult } from './workspaceImages';
+/** Every image reference in the files of the folders (the CLI's walk), for the images view. */
+export const WorkspaceImagesRequest = new RequestType<
+  WorkspaceImagesParams,
+  import('./workspaceImages').WorkspaceImagesResult,
+  void
+>('imageTrust/workspaceImages');
+/** Server → client: registry answers arrived for images of the workspace; ask again. */
+export const WorkspaceImagesChangedNotification = new NotificationType0('imageTrust/workspaceImagesChanged');

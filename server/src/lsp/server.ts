@@ -34,7 +34,8 @@ import { helpUri } from '../core/rules/rule';
 import { ruleById } from '../core/rules';
 import type { Policy } from '../core/settings';
 import type { Finding, Fix, ImageReference, Position, Range, Severity } from '../core/types';
-import { renderHover } from '../features/hover';
+import { renderHover, type HoverClientFeatures } from '../features/hover';
+import { WorkspaceImages } from './workspaceImages';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
 import { ALL_FACTS, factsWantedFor, type FactsWanted } from '../services/imageFacts';
@@ -44,6 +45,8 @@ import {
   PinFilesRequest,
   RefreshRequest,
   StatusNotification,
+  WorkspaceImagesChangedNotification,
+  WorkspaceImagesRequest,
   type MachineSettingsParams,
   type PinFilesResult,
   type StatusParams,
@@ -79,6 +82,29 @@ export class ImageTrustServer {
   private lastStatus = '';
   /** A registry or Docker Hub has answered (or failed to) since the network was built. */
   private asked = false;
+  /** What the client said it can draw in a hover (initializationOptions.hover). */
+  private hoverFeatures: HoverClientFeatures = {};
+  private readonly workspaceImages = new WorkspaceImages(
+    {
+      openText: (uri) => this.documents.get(uri)?.getText(),
+      analyze: (uri, text) => {
+        const path = fileUriToPath(uri) ?? uri;
+        const kind = detectDocumentKind(path);
+        if (kind !== 'dockerfile' && kind !== 'compose') return undefined;
+        return analyzeDocument(text, kind, kind === 'compose' ? composeEnvironment(path) : undefined);
+      },
+      policy: (uri) => this.policyFor(uri).policy,
+      evaluate: (analysis, policy, factsFor) =>
+        this.evaluate(analysis, policy, (r) => (r.reference ? factsFor(r.reference.raw) : undefined)),
+      knownFacts: (ref) => this.factsSync(ref),
+      answered: (ref) => this.knownFacts.has(ref.raw),
+      online: () => !this.network.settings.offline,
+      lookUp: async (refs) => {
+        await Promise.all(refs.map((ref) => this.gatherWithTimeout(ref, ALL_FACTS).catch(() => undefined)));
+      },
+    },
+    () => void this.connection.sendNotification(WorkspaceImagesChangedNotification),
+  );
 
   constructor(private readonly connection: Connection) {}
 
@@ -102,6 +128,9 @@ export class ImageTrustServer {
       this.guard(() => this.pinFiles(p.uris), { files: 0, changedFiles: 0, pinned: 0, failed: [] }),
     );
     c.onRequest(RefreshRequest, () => this.guard(() => this.refresh(), undefined));
+    c.onRequest(WorkspaceImagesRequest, (p) =>
+      this.guard(async () => this.workspaceImages.list(p.folders), { places: [], truncated: false }),
+    );
     c.onShutdown(() => this.network?.dispose());
 
     this.documents.onDidChangeContent((e) => this.validateNow(e.document));
@@ -122,6 +151,8 @@ export class ImageTrustServer {
     this.editor = readEditorSettings(options.settings);
     this.machine = readMachineSettings(options.machineSettings);
     this.workspaceTrusted = options.workspaceTrusted !== false;
+    const hover = (options.hover ?? {}) as Record<string, unknown>;
+    this.hoverFeatures = { themeIcons: hover.themeIcons === true, commandLinks: hover.commandLinks === true };
     this.supportsConfiguration = !!params.capabilities.workspace?.configuration;
     this.supportsDocumentChanges = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
     this.rebuildNetwork();
@@ -576,7 +607,19 @@ export class ImageTrustServer {
       () => facts,
     );
     return {
-      contents: { kind: 'markdown', value: renderHover({ analyzed, facts, policy: state.policy, findings, online }) },
+      contents: {
+        kind: 'markdown',
+        value: renderHover({
+          analyzed,
+          facts,
+          policy: state.policy,
+          findings,
+          online,
+          uri: params.textDocument.uri,
+          position: params.position,
+          client: this.hoverFeatures,
+        }),
+      },
       range: analyzed.occurrence.range,
     };
   }
