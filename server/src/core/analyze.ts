@@ -76,6 +76,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
   }
   const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
   const references = extraction.occurrences.map((occurrence): AnalyzedReference => {
+    if (occurrence.expansionError !== undefined) return { occurrence, parseError: occurrence.expansionError };
     if (occurrence.resolved === undefined) return { occurrence };
     const parsed = parseImageReference(occurrence.resolved);
     return parsed.ok ? { occurrence, reference: parsed.reference } : { occurrence, parseError: parsed.error };
@@ -117,7 +118,7 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
         findings.push({
           rule: 'invalid-reference',
           severity,
-          message: `${occurrence.resolved !== occurrence.text ? `"${occurrence.resolved}" (from ${occurrence.text})` : `"${occurrence.text}"`} is not a valid image reference: ${analyzed.parseError}.`,
+          message: invalidReferenceMessage(occurrence, analyzed.parseError),
           range: occurrence.range,
           reference: occurrence.text,
           fixes: [],
@@ -146,6 +147,19 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
     }
   }
   return findings;
+}
+
+function invalidReferenceMessage(occurrence: ImageOccurrence, error: string): string {
+  if (occurrence.expansionError !== undefined)
+    return `${occurrence.text} cannot be expanded: ${error}. The build fails here.`;
+  const what =
+    occurrence.resolved !== occurrence.text
+      ? `"${occurrence.resolved}" (from ${occurrence.text})`
+      : `"${occurrence.text}"`;
+  const empty = occurrence.emptyVariables?.length
+    ? ` ${occurrence.emptyVariables.map((v) => `\${${v}}`).join(', ')} is not declared by an ARG before the first FROM, so BuildKit expands it to an empty string.`
+    : '';
+  return `${what} is not a valid image reference: ${error}.${empty}`;
 }
 
 function isSuppressed(occurrence: ImageOccurrence, rule: RuleId): boolean {
