@@ -40,7 +40,12 @@ export function detectDocumentKind(fileName: string): DocumentKind | undefined {
   const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
   if (base === '.image-trust.yaml') return 'policy';
   if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
-  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base))
+  // `docker build` reads `Dockerfile`, or `dockerfile` when there is none (docker build reference, "-f").
+  if (
+    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) ||
+    base === 'dockerfile' ||
+    /\.(?:Dockerfile|dockerfile)$/.test(base)
+  )
     return 'dockerfile';
   return undefined;
 }
