@@ -4,6 +4,7 @@ import { extractDockerfileImages } from './dockerfile';
 import type { ImageFacts } from './facts';
 import { parseImageReference } from './reference';
 import { RULES } from './rules';
+import { documentSeverity, invalidDocument } from './rules/documentProblems';
 import { invalidReference } from './rules/invalidReference';
 import type { Policy } from './settings';
 import type {
@@ -58,7 +59,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
-          severity: 'info',
+          severity: documentSeverity(invalidDocument),
           range: zeroRange(),
           message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.`,
         },
@@ -72,7 +73,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
-          severity: 'info',
+          severity: documentSeverity(invalidDocument),
           range: zeroRange(),
           message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.',
         },

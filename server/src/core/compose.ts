@@ -17,6 +17,8 @@ import {
 import { decideFixTarget } from './fixTarget';
 import { interpolate } from './interpolate';
 import { LineIndex } from './lineIndex';
+import { documentSeverity, invalidDocument, unresolvedVariable } from './rules/documentProblems';
+import { invalidReference } from './rules/invalidReference';
 import { suppressedRulesAbove } from './suppression';
 import type { DocumentProblem, ExtractionResult, ImageOccurrence } from './types';
 
@@ -50,7 +52,7 @@ export function extractComposeImages(text: string, env: Environment = () => unde
     const [start, end] = error.pos;
     problems.push({
       code: 'invalid-document',
-      severity: 'error',
+      severity: documentSeverity(invalidDocument),
       range: lines.range(start, Math.max(end, start + 1)),
       message: `This compose file is not valid YAML: ${firstLine(error.message)}. Image references after this point may not be checked.`,
     });
@@ -81,7 +83,7 @@ export function extractComposeImages(text: string, env: Environment = () => unde
         seen.add(node);
         problems.push({
           code: 'invalid-reference',
-          severity: 'error',
+          severity: documentSeverity(invalidReference),
           range: lines.range(node.range[0], node.range[1]),
           message: 'The image must be a string such as "nginx:1.27".',
         });
@@ -212,7 +214,7 @@ function makeOccurrence(
     occurrence.unresolvedVariables = [...new Set(result.unresolved)];
     problems.push({
       code: 'unresolved-variable',
-      severity: 'info',
+      severity: documentSeverity(unresolvedVariable),
       range,
       reference: written,
       message: result.requiredMessage

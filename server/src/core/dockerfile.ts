@@ -8,6 +8,8 @@ import { blankIrrelevantInstructions } from './dockerfileBlanking';
 import { expandDockerfileWord, UNKNOWN_VALUE, type ExpandedWord, type WordLookup } from './dockerfileExpansion';
 import { decideFixTarget, type VariableSite } from './fixTarget';
 import { LineIndex } from './lineIndex';
+import { documentSeverity, unresolvedVariable } from './rules/documentProblems';
+import { invalidReference } from './rules/invalidReference';
 import { suppressedRulesAbove } from './suppression';
 import type { DocumentProblem, ExtractionResult, ImageOccurrence, Range, ReferenceSource } from './types';
 
@@ -221,7 +223,7 @@ function copyFrom(
   if (plain.value !== value) {
     context.problems.push({
       code: 'invalid-reference',
-      severity: 'error',
+      severity: documentSeverity(invalidReference),
       range,
       reference: value,
       message: `COPY --from=${value}: BuildKit does not expand variables or quotes in --from, so the build fails. Name the image in a FROM line (with ARGs) and copy from that stage.`,
@@ -232,7 +234,7 @@ function copyFrom(
     if (!onbuild && Number(value) >= stageCount) {
       context.problems.push({
         code: 'invalid-reference',
-        severity: 'error',
+        severity: documentSeverity(invalidReference),
         range,
         reference: value,
         message: `COPY --from=${value}: this Dockerfile has ${stageCount} stage${stageCount === 1 ? '' : 's'} (numbered from 0), so the build fails.`,
@@ -343,7 +345,7 @@ function unresolvedProblem(occurrence: ImageOccurrence): DocumentProblem {
   return {
     code: 'unresolved-variable',
     reference: occurrence.text,
-    severity: 'info',
+    severity: documentSeverity(unresolvedVariable),
     range: occurrence.range,
     message,
   };

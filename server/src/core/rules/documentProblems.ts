@@ -1,6 +1,12 @@
 // Rules reported by extraction and policy parsing rather than per image; they carry metadata
 // (severity default, SARIF description) like every other rule.
+import type { Severity } from '../types';
 import type { Rule } from './rule';
+
+/** A rule's default severity for a problem found while reading the document (never `off` there). */
+export function documentSeverity(rule: Rule): Severity {
+  return rule.defaultSeverity === 'off' ? 'info' : rule.defaultSeverity;
+}
 
 export const unresolvedVariable: Rule = {
   id: 'unresolved-variable',
