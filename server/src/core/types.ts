@@ -21,6 +21,7 @@ export const RULE_IDS = [
   'unresolved-variable',
   'invalid-document',
   'invalid-policy',
+  'mismatched-tag',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
