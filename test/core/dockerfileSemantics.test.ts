@@ -41,6 +41,15 @@ test('several name=value pairs on one ARG line are all defined', () => {
   assert.equal(list[0].o.unresolvedVariables, undefined);
 });
 
+test('ARG names without a value and name=value pairs mix on one line', () => {
+  // #arg: each word is `name` or `name=value` (no `ARG key value` form, unlike legacy ENV).
+  const { list } = images('ARG A B=1.27\nFROM nginx:${B}\nFROM nginx:${A:-1.25}\n');
+  assert.deepEqual(
+    list.map((l) => l.resolved),
+    ['nginx:1.27', 'nginx:1.25'],
+  );
+});
+
 test('an ARG declared again overrides; declared again without a value keeps the value', () => {
   // #scope: a later definition replaces the earlier one; BuildKit keeps a meta ARG's value when it
   // is declared again without one.

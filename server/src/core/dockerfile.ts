@@ -147,11 +147,9 @@ function readGlobalArgs(args: Arg[], lines: LineIndex, escape: string): Map<stri
   // Each global ARG's default is expanded with the global ARGs before it; an ARG written again
   // without a value keeps the value it had ("Scope", "Using ARG variables").
   for (const arg of args) {
-    for (const property of arg.getProperties()) {
-      const name = property.getName();
-      const rawValue = property.getValue();
-      const valueRange = property.getValueRange();
-      if (rawValue === null || !valueRange) {
+    for (const pair of argPairs(lines, arg, escape)) {
+      const name = pair.name;
+      if (pair.value === undefined) {
         if (!globals.has(name)) {
           globals.set(name, {
             value: undefined,
@@ -162,7 +160,7 @@ function readGlobalArgs(args: Arg[], lines: LineIndex, escape: string): Map<stri
         }
         continue;
       }
-      const word = wordAt(lines, lines.textIn(valueRange), valueRange);
+      const word = wordAt(lines, pair.value, pair.valueRange!);
       const lookup: WordLookup = (n) => globals.get(n)?.value;
       const expanded = expandDockerfileWord(word.value, lookup, escape);
       // A default built from an ARG whose value only --build-arg or the platform gives is as
@@ -171,7 +169,9 @@ function readGlobalArgs(args: Arg[], lines: LineIndex, escape: string): Map<stri
       const roots = [...new Set(dependsOn.flatMap((n) => globals.get(n)?.roots ?? [n]))];
       const value = roots.length ? UNKNOWN_VALUE : expanded.value;
       let site: VariableSite;
-      if (expanded.uses.length === 0) {
+      if (word.written !== word.value) {
+        site = { blocked: `the value of ${name} is split over lines; pin it by hand` };
+      } else if (expanded.uses.length === 0) {
         site = expanded.quotedOrEscaped
           ? { blocked: `the value of ${name} is written with quotes or escapes; pin it by hand` }
           : { target: { range: word.range, text: word.written } };
@@ -193,6 +193,68 @@ function readGlobalArgs(args: Arg[], lines: LineIndex, escape: string): Map<stri
     }
   }
   return globals;
+}
+
+/**
+ * The `name[=value]` words of an ARG, split as BuildKit splits them (on whitespace outside quotes;
+ * a word without `=` declares a name without a value). dockerfile-ast reads `ARG A B` as ENV's
+ * legacy `key value` form, which ARG does not have ("ARG").
+ */
+function argPairs(
+  lines: LineIndex,
+  arg: Arg,
+  escape: string,
+): Array<{ name: string; value?: string; valueRange?: Range }> {
+  const range = arg.getRange();
+  const start = lines.offsetAt(range.start);
+  const text = lines.text.slice(start, lines.offsetAt(range.end));
+  const keyword = /^\s*[A-Za-z]+/.exec(text);
+  if (!keyword) return [];
+  const words: Array<{ value: string; start: number; end: number }> = [];
+  let i = keyword[0].length;
+  let current: { value: string; start: number; end: number } | undefined;
+  let quote: string | undefined;
+  while (i < text.length) {
+    const ch = text[i];
+    const continuation = /^(?:\r\n|\n|\r)/.exec(text.slice(i + 1));
+    if (ch === escape && continuation && !quote) {
+      // A line continuation joins the lines; a word split by it is read, not rewritten.
+      i += 1 + continuation[0].length;
+      if (current) current.value += '\u0000';
+      continue;
+    }
+    if (!quote && /\s/.test(ch)) {
+      if (current) words.push(current);
+      current = undefined;
+      i++;
+      continue;
+    }
+    if (!current) current = { value: '', start: start + i, end: start + i };
+    if (ch === escape && i + 1 < text.length) {
+      current.value += ch + text[i + 1];
+      i += 2;
+      current.end = start + i;
+      continue;
+    }
+    if (quote ? ch === quote : ch === '"' || ch === "'") quote = quote ? undefined : ch;
+    current.value += ch;
+    i++;
+    current.end = start + i;
+  }
+  if (current) words.push(current);
+  return words.map((w) => {
+    const eq = w.value.indexOf('=');
+    if (eq < 0) return { name: w.value.replace(/\u0000/g, '') };
+    const value = w.value.slice(eq + 1);
+    const split = w.value.includes('\u0000');
+    // A word split by a continuation gets an empty range: its text never equals its value, so it
+    // is read but never rewritten.
+    return {
+      name: w.value.slice(0, eq).replace(/\u0000/g, ''),
+      value: value.replace(/\u0000/g, ''),
+      valueRange: lines.range(split ? w.end : w.start + eq + 1, w.end),
+    };
+  });
 }
 
 function targetIn(lines: LineIndex, word: Word, start: number, end: number) {
