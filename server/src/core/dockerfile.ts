@@ -200,6 +200,9 @@ function readGlobalArgs(args: Arg[], lines: LineIndex, escape: string): Map<stri
  * a word without `=` declares a name without a value). dockerfile-ast reads `ARG A B` as ENV's
  * legacy `key value` form, which ARG does not have ("ARG").
  */
+/** Stands for a line continuation inside an ARG word (never in a Dockerfile's text). */
+const SPLIT_MARK = '\u0000';
+
 function argPairs(
   lines: LineIndex,
   arg: Arg,
@@ -220,7 +223,7 @@ function argPairs(
     if (ch === escape && continuation && !quote) {
       // A line continuation joins the lines; a word split by it is read, not rewritten.
       i += 1 + continuation[0].length;
-      if (current) current.value += '\u0000';
+      if (current) current.value += SPLIT_MARK;
       continue;
     }
     if (!quote && /\s/.test(ch)) {
@@ -244,14 +247,14 @@ function argPairs(
   if (current) words.push(current);
   return words.map((w) => {
     const eq = w.value.indexOf('=');
-    if (eq < 0) return { name: w.value.replace(/\u0000/g, '') };
+    if (eq < 0) return { name: w.value.split(SPLIT_MARK).join('') };
     const value = w.value.slice(eq + 1);
-    const split = w.value.includes('\u0000');
+    const split = w.value.includes(SPLIT_MARK);
     // A word split by a continuation gets an empty range: its text never equals its value, so it
     // is read but never rewritten.
     return {
-      name: w.value.slice(0, eq).replace(/\u0000/g, ''),
-      value: value.replace(/\u0000/g, ''),
+      name: w.value.slice(0, eq).split(SPLIT_MARK).join(''),
+      value: value.split(SPLIT_MARK).join(''),
       valueRange: lines.range(split ? w.end : w.start + eq + 1, w.end),
     };
   });
