@@ -1,10 +1,7 @@
-// Starts dist/server.js over IPC and carries the custom messages of server/src/lsp/protocol.ts.
+// Starts dist/server.js over IPC and carries the custom messages of protocol/messages.ts.
 import * as vscode from 'vscode';
 import {
   LanguageClient,
-  NotificationType,
-  RequestType,
-  RequestType0,
   RevealOutputChannelOn,
   State,
   TransportKind,
@@ -12,22 +9,11 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type {
-  MachineSettingsParams,
-  PinFilesParams,
-  PinFilesResult,
-  StatusParams,
-} from '../../server/src/lsp/protocol';
+import type { MachineSettingsParams, PinFilesResult, StatusParams } from '../../protocol/messages';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
+import { MachineSettingsNotification, PinFilesRequest, RefreshRequest, StatusNotification } from './protocol';
 import type { TrustStatusBar } from './statusBar';
-
-// Method names and shapes are the server's (server/src/lsp/protocol.ts); only the types are
-// imported so the client bundle does not pull in vscode-languageserver.
-const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
-const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
-const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
-const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
 
 /** `<id>.trace.server` is the setting vscode-languageclient reads for protocol tracing. */
 const CLIENT_ID = 'imageTrust';

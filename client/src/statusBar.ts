@@ -1,7 +1,7 @@
 // The status bar item: registry health and Docker Hub quota as the server reports them; a click
 // opens the log.
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../protocol/messages';
 import { presentStarting, presentStatus, presentStopped, type StatusPresentation } from './statusPresentation';
 
 export const SHOW_LOG_COMMAND = 'imageTrust.showLog';

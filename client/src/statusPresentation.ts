@@ -1,6 +1,6 @@
 // What the status bar item says for each state the server reports (imageTrust/status). Kept free of
 // the vscode module so it can be tested with plain node.
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../protocol/messages';
 
 export type StatusTone = 'normal' | 'warning' | 'error';
 
@@ -20,8 +20,8 @@ export function presentStatus(status: StatusParams): StatusPresentation {
   switch (status.state) {
     case 'offline':
       return { text: '$(cloud-offline) Image Trust', tooltip, tone: 'normal' };
-    case 'busy':
-      return { text: `$(sync~spin) Image Trust${rate}`, tooltip, tone: rateExhausted ? 'warning' : 'normal' };
+    case 'unknown':
+      return { text: '$(shield) Image Trust', tooltip, tone: 'normal' };
     case 'degraded': {
       const [first, ...others] = status.unreachable.map((u) => u.registry);
       const where = first ? `: ${first}${others.length ? ` +${others.length}` : ''}` : '';

@@ -61,11 +61,11 @@ test('degraded names the unreachable registry and counts the others', () => {
   assert.equal(three.text, '$(warning) Image Trust: docker.io +2 Hub 3/100');
 });
 
-test('busy spins', () => {
-  assert.equal(
-    presentStatus({ state: 'busy', text: '', tooltip: '', unreachable: [] }).text,
-    '$(sync~spin) Image Trust',
-  );
+test('nothing asked yet: no online claim, no warning', () => {
+  const shown = presentStatus({ state: 'unknown', text: '', tooltip: 'Registries not asked yet', unreachable: [] });
+  assert.equal(shown.text, '$(shield) Image Trust');
+  assert.equal(shown.tone, 'normal');
+  assert.match(shown.tooltip, /not asked yet/);
 });
 
 test('starting and stopped', () => {

@@ -214,15 +214,26 @@ describe('language server against the real registry', () => {
     });
     assert.match(community.contents.value.split('\n')[0], /Community publisher/);
 
-    const fixAll = await client.request<
-      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
-    >('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
-    });
-    assert.equal(fixAll[0].kind, 'source.fixAll.imageTrust');
-    assert.equal(fixAll[0].edit.changes[uri].length, 2);
+    const sourceActions = (only: string[]) =>
+      client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>>(
+        'textDocument/codeAction',
+        {
+          textDocument: { uri },
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          context: { diagnostics: [], only },
+        },
+      );
+    // Pinning needs the network and changes what is built: never part of "fix all" on save.
+    assert.deepEqual(await sourceActions(['source.fixAll']), []);
+    for (const only of [['source'], ['source.pinImages'], ['source.pinImages.imageTrust']]) {
+      const pinAll = await sourceActions(only);
+      assert.deepEqual(
+        pinAll.map((a) => [a.title, a.kind]),
+        [['Pin all images in this file (2)', 'source.pinImages.imageTrust']],
+        `only ${only}`,
+      );
+      assert.equal(pinAll[0].edit.changes[uri].length, 2);
+    }
     assert.equal(other.requestCount(), 0, 'the workspace-configured mirror was never asked');
   });
 

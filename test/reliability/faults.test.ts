@@ -203,7 +203,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
       const fixAll = await client.request<Action[]>('textDocument/codeAction', {
         textDocument: { uri },
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        context: { diagnostics: [], only: ['source.fixAll'] },
+        context: { diagnostics: [], only: ['source.pinImages.imageTrust'] },
       });
       const offered = offeredTexts([...actions, ...fixAll]);
       // A digest is offered only if it is the one the registry really serves.
@@ -238,7 +238,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
+      context: { diagnostics: [], only: ['source.pinImages.imageTrust'] },
     });
     assert.deepEqual(offeredTexts(fixAll), [`${ref}@${truth.app}`]);
     assert.deepEqual(crashReports(client), []);
@@ -270,7 +270,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
+      context: { diagnostics: [], only: ['source.pinImages.imageTrust'] },
     });
     const offered = offeredTexts([...quick, ...fixAll]);
     assert.ok(

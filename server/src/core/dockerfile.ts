@@ -114,6 +114,7 @@ function makeOccurrence(
     range,
     source,
     suppressed: suppressedRulesAbove(lines, instruction.getRange().start.line),
+    constructLine: instruction.getRange().start.line,
   };
   if (written !== value) {
     // The reference is split by a line continuation or holds escapes: we can read it but not

@@ -4,7 +4,7 @@
 // which a workspace's .vscode/settings.json can fill.
 import type { EditorPolicySettings } from '../core/policy';
 import { defaultNetworkSettings, type NetworkSettings } from '../core/settings';
-import type { MachineSettingsParams } from './protocol';
+import type { MachineSettingsParams } from '../../../protocol/machineSettings';
 
 export interface EditorSettings extends EditorPolicySettings {
   offline?: boolean;
@@ -20,24 +20,6 @@ export function readEditorSettings(value: unknown): EditorSettings {
     trustedRegistries: v.trustedRegistries,
     maxImageAgeDays: v.maxImageAgeDays,
   };
-}
-
-export function readMachineSettings(value: unknown): MachineSettingsParams {
-  if (!value || typeof value !== 'object') return {};
-  const v = value as Record<string, unknown>;
-  const out: MachineSettingsParams = {};
-  if (v.registryMirrors && typeof v.registryMirrors === 'object' && !Array.isArray(v.registryMirrors)) {
-    out.registryMirrors = Object.fromEntries(
-      Object.entries(v.registryMirrors as Record<string, unknown>).filter(
-        (e): e is [string, string] => typeof e[1] === 'string',
-      ),
-    );
-  }
-  if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
-  if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
-  if (Array.isArray(v.insecureRegistries))
-    out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
-  return out;
 }
 
 export function networkSettings(
