@@ -256,6 +256,46 @@ describe('language server against the real registry', () => {
     );
   });
 
+  test('imageTrust/updateOptions: newer tags of the same variant, grouped, with the edit and end of life', async () => {
+    const uri = pathToFileURL(join(dir, 'update.Dockerfile')).toString();
+    client.open(uri, 'dockerfile', `FROM nginx:1.26.3\nFROM nginx:1.25.5@${digests['library/nginx:1.25']}\n`);
+    await client.diagnosticsFor(uri);
+    const result = await client.request<{
+      reference: string;
+      currentTag: string;
+      candidates: Array<{
+        tag: string;
+        level: string;
+        pushedAt?: string;
+        endOfLife?: { cycle: string; isEol: boolean };
+        digest?: string;
+        edit?: { newText: string; range: unknown };
+      }>;
+    }>('imageTrust/updateOptions', { textDocument: { uri }, position: { line: 0, character: 8 } });
+    assert.equal(result.reference, 'nginx:1.26.3');
+    assert.deepEqual(
+      result.candidates.map((c) => [c.level, c.tag, c.edit?.newText]),
+      [
+        ['minor', '1.27.3', 'nginx:1.27.3'],
+        ['minor', '1.27.2', 'nginx:1.27.2'],
+      ],
+    );
+    assert.deepEqual(result.candidates[0].edit!.range, {
+      start: { line: 0, character: 5 },
+      end: { line: 0, character: 17 },
+    });
+    assert.equal(result.candidates[0].endOfLife?.cycle, '1.27');
+    assert.equal(result.candidates[0].pushedAt, '2026-10-01T00:00:00Z');
+
+    // A pinned reference stays pinned: each candidate comes with its own digest.
+    const pinned = await client.request<{
+      candidates: Array<{ tag: string; digest?: string; edit?: { newText: string } }>;
+    }>('imageTrust/updateOptions', { textDocument: { uri }, position: { line: 1, character: 8 } });
+    const to = pinned.candidates.find((c) => c.tag === '1.27.3')!;
+    assert.equal(to.digest, digests['library/nginx:1.27.3']);
+    assert.equal(to.edit!.newText, `nginx:1.27.3@${digests['library/nginx:1.27.3']}`);
+  });
+
   test('imageTrust/pinFiles pins whole files through workspace/applyEdit', async () => {
     const path = join(dir, 'ws.Dockerfile');
     writeFileSync(path, 'FROM nginx:1.26\nFROM python:3.12.1-slim-bookworm\n');
