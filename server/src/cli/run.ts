@@ -149,11 +149,12 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
   if (options.check) {
     let unpinned = 0;
     for (const f of files) {
-      for (const r of f.analysis.references) {
-        if (r.reference?.digest || r.parseError !== undefined) continue;
-        unpinned++;
-        const p = r.occurrence.range.start;
-        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${r.occurrence.text} is not pinned to a digest\n`);
+      // No facts: every reference that needs pinning is in `failed`, with its place.
+      const plan = planPins(f.analysis, () => undefined);
+      unpinned += plan.unpinned;
+      for (const failed of plan.failed) {
+        const p = failed.range.start;
+        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${failed.reference} is not pinned to a digest\n`);
       }
     }
     io.stdout(

@@ -3,7 +3,7 @@ import { extractComposeImages, type Environment } from './compose';
 import { extractDockerfileImages } from './dockerfile';
 import type { ImageFacts } from './facts';
 import { parseImageReference } from './reference';
-import { RULES } from './rules';
+import { CHECKED_RULES, ruleById } from './rules';
 import { invalidReference } from './rules/invalidReference';
 import type { Policy } from './settings';
 import type {
@@ -53,7 +53,6 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
-          severity: 'info',
           range: zeroRange(),
           message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.`,
         },
@@ -67,7 +66,6 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
-          severity: 'info',
           range: zeroRange(),
           message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.',
         },
@@ -91,14 +89,12 @@ export interface EvaluateOptions {
   online: boolean;
   /** Network answers for a reference; undefined or {} when none are known yet. */
   factsFor?: (ref: AnalyzedReference) => ImageFacts | undefined;
-  /** Evaluate only the rules that need no network (the first, instant pass). */
-  offlineRulesOnly?: boolean;
 }
 
 export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, options: EvaluateOptions): Finding[] {
   const findings: Finding[] = [];
   for (const problem of analysis.problems) {
-    const severity = policy.rules[problem.code] ?? problem.severity;
+    const severity = effectiveSeverity(problem.code, ruleById(problem.code)?.defaultSeverity ?? 'error', policy);
     if (severity === 'off') continue;
     findings.push({
       rule: problem.code,
@@ -128,9 +124,8 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
     const reference = analyzed.reference;
     if (!reference) continue;
     const facts = options.factsFor?.(analyzed) ?? {};
-    for (const rule of RULES) {
+    for (const rule of CHECKED_RULES) {
       if (rule.id === 'invalid-reference') continue;
-      if (options.offlineRulesOnly && rule.needsNetwork) continue;
       const severity = effectiveSeverity(rule.id, rule.defaultSeverity, policy);
       if (severity === 'off' || isSuppressed(occurrence, rule.id)) continue;
       const result = rule.check({ occurrence, reference, policy, facts, online: options.online });

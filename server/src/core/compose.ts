@@ -23,7 +23,6 @@ export function extractComposeImages(text: string, env: Environment = () => unde
     const [start, end] = error.pos;
     problems.push({
       code: 'invalid-document',
-      severity: 'error',
       range: lines.range(start, Math.max(end, start + 1)),
       message: `This compose file is not valid YAML: ${firstLine(error.message)}. Image references after this point may not be checked.`,
     });
@@ -41,7 +40,6 @@ export function extractComposeImages(text: string, env: Environment = () => unde
         if (node && isScalar(node) && node.range && node.value !== null) {
           problems.push({
             code: 'invalid-reference',
-            severity: 'error',
             range: lines.range(node.range[0], node.range[1]),
             message: 'The image must be a string such as "nginx:1.27".',
           });
@@ -90,7 +88,6 @@ function makeOccurrence(
     occurrence.unresolvedVariables = [...new Set(result.unresolved)];
     problems.push({
       code: 'unresolved-variable',
-      severity: 'info',
       range,
       reference: written,
       message: result.requiredMessage

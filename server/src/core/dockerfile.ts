@@ -82,7 +82,6 @@ export function extractDockerfileImages(text: string, options: { blank?: boolean
       problems.push({
         code: 'unresolved-variable',
         reference: occurrence.text,
-        severity: 'info',
         range: occurrence.range,
         message: `The image cannot be checked: ${occurrence.unresolvedVariables.map((v) => `\${${v}}`).join(', ')} has no default in a global ARG. Give the ARG a default (ARG ${occurrence.unresolvedVariables[0]}=...) so the image can be verified.`,
       });

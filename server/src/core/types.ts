@@ -94,7 +94,7 @@ export type DocumentKind = 'dockerfile' | 'compose' | 'policy';
 export interface DocumentProblem {
   message: string;
   range: Range;
-  severity: Severity;
+  /** The rule; its severity comes from the rule's metadata (core/rules) and the policy. */
   code: RuleId;
   /** The reference text the problem is about, when there is one. */
   reference?: string;

@@ -46,6 +46,11 @@ function startServer(online: boolean) {
   return { stub, server };
 }
 
+/** Resolves once `predicate` holds (checked every few ms); the test's own timeout bounds it. */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await settle(5);
+}
+
 /** Records the AbortSignal every lookup gets. */
 function recordSignals(server: ImageTrustServer): AbortSignal[] {
   const signals: AbortSignal[] = [];
@@ -69,6 +74,7 @@ test('a cancelled hover aborts its registry lookups', async () => {
     { textDocument: { uri }, position: { line: 0, character: 7 } },
     cancel.token,
   );
+  await until(() => signals.length > 0);
   await settle(20);
   assert.equal(signals.length, 1);
   assert.equal(signals[0].aborted, false, 'the lookup is waiting for the registry');
@@ -94,8 +100,7 @@ test('a cancelled code action request aborts its lookups and offers nothing', as
     },
     cancel.token,
   );
-  await settle(20);
-  assert.ok(signals.length >= 1);
+  await until(() => signals.length > 0);
   cancel.cancel();
   assert.deepEqual(await actions, []);
   assert.ok(signals.every((s) => s.aborted));

@@ -1,30 +1,27 @@
-// Rules reported by extraction and policy parsing rather than per image; they carry metadata
-// (severity default, SARIF description) like every other rule.
-import type { Rule } from './rule';
+// Rules reported by extraction and policy parsing rather than per image: metadata only (default
+// severity, description, help), no check. Their findings take the severity from here.
+import type { RuleInfo } from './rule';
 
-export const unresolvedVariable: Rule = {
+export const unresolvedVariable: RuleInfo = {
   id: 'unresolved-variable',
   defaultSeverity: 'info',
   description: 'An image reference uses a variable that has no value where image-trust can see it.',
   help: 'image-trust resolves Dockerfile ARG defaults and compose variables from the environment and the .env file. A reference built from a variable without a value cannot be checked, and the build will pull whatever the variable says at build time. Give the ARG a default or set the variable in .env.',
   needsNetwork: false,
-  check: () => undefined,
 };
 
-export const invalidDocument: Rule = {
+export const invalidDocument: RuleInfo = {
   id: 'invalid-document',
   defaultSeverity: 'error',
   description: 'The file cannot be read as a Dockerfile or compose file (invalid YAML, binary, too large).',
   help: 'Images in a file that does not parse cannot be checked. Fix the syntax error shown.',
   needsNetwork: false,
-  check: () => undefined,
 };
 
-export const invalidPolicy: Rule = {
+export const invalidPolicy: RuleInfo = {
   id: 'invalid-policy',
   defaultSeverity: 'error',
   description: 'The policy file .image-trust.yaml has an unknown key or a bad value.',
   help: 'A policy that is silently ignored enforces nothing. Fix the key or value named in the message; the keys are trustedRegistries, trustedNamespaces, rules, maxImageAgeDays and signatureKeys.',
   needsNetwork: false,
-  check: () => undefined,
 };

@@ -4,7 +4,7 @@ import { invalidReference } from './invalidReference';
 import { latestTag } from './latestTag';
 import { missingTag } from './missingTag';
 import { outdatedVersion } from './outdatedVersion';
-import type { Rule } from './rule';
+import type { Rule, RuleInfo } from './rule';
 import { staleDigest } from './staleDigest';
 import { staleImage } from './staleImage';
 import { unknownImage } from './unknownImage';
@@ -15,7 +15,7 @@ import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
 
 /** Every rule, in the order of the contract's table. */
-export const RULES: readonly Rule[] = [
+export const RULES: readonly RuleInfo[] = [
   invalidReference,
   latestTag,
   missingTag,
@@ -34,6 +34,9 @@ export const RULES: readonly Rule[] = [
   invalidPolicy,
 ];
 
-export function ruleById(id: string): Rule | undefined {
+/** The rules checked per image reference, in table order. */
+export const CHECKED_RULES: readonly Rule[] = RULES.filter((r): r is Rule => 'check' in r);
+
+export function ruleById(id: string): RuleInfo | undefined {
   return RULES.find((r) => r.id === id);
 }

@@ -18,7 +18,8 @@ export interface RuleResult {
   fixes?: Fix[];
 }
 
-export interface Rule {
+/** What a rule is, apart from how it checks: the rules table, SARIF, diagnostics and severities read this. */
+export interface RuleInfo {
   id: RuleId;
   defaultSeverity: SeveritySetting;
   /** One line for SARIF and the rules table. */
@@ -27,6 +28,10 @@ export interface Rule {
   help: string;
   /** True when the rule only speaks with answers from a registry or Docker Hub. */
   needsNetwork: boolean;
+}
+
+/** A rule checked per image reference. */
+export interface Rule extends RuleInfo {
   check(input: RuleInput): RuleResult | undefined;
 }
 

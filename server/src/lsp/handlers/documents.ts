@@ -16,7 +16,8 @@ import {
 import type { ImageFacts } from '../../core/facts';
 import { POLICY_FILE_NAME } from '../../core/policy';
 import type { Policy } from '../../core/settings';
-import type { Finding, ImageReference } from '../../core/types';
+import { ruleById } from '../../core/rules';
+import type { Finding, ImageReference, Severity, SeveritySetting } from '../../core/types';
 import {
   environmentWith,
   findPolicyFile,
@@ -170,10 +171,11 @@ export class DocumentChecker {
     if (kind === 'policy') {
       this.policyCache.clear();
       const loaded = loadPolicyFile(path, document.getText());
+      // A policy that does not load cannot set its own severities: the rules' defaults apply.
       const diagnostics = loaded.problems.map((p) =>
         toDiagnostic({
           rule: p.code,
-          severity: p.severity,
+          severity: severityOf(ruleById(p.code)?.defaultSeverity),
           message: p.message,
           range: p.range,
           reference: '',
@@ -234,6 +236,10 @@ export class DocumentChecker {
     if (document.uri.endsWith(POLICY_FILE_NAME)) this.policyCache.clear();
     void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   }
+}
+
+function severityOf(setting: SeveritySetting | undefined): Severity {
+  return setting === undefined || setting === 'off' ? 'error' : setting;
 }
 
 function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined {
