@@ -31,13 +31,14 @@ interface Range {
 
 /** Registry health as the server sees it, sent whenever it changes. */
 export interface StatusParams {
-  /** `unknown`: nothing was asked of a registry yet, so nothing is known about them. */
-  state: 'online' | 'offline' | 'degraded' | 'unknown';
+  state: 'online' | 'offline' | 'degraded' | 'busy';
   /** One line for a status item. */
   text: string;
   tooltip: string;
   unreachable: Array<{ registry: string; message: string }>;
   rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
+  /** False until a registry or Docker Hub has answered (or failed to); the client says "not asked yet". */
+  asked?: boolean;
 }
 export const StatusNotification: NotificationMessage<StatusParams> = { method: 'imageTrust/status' };
 
@@ -55,6 +56,8 @@ export interface PinFilesResult {
   pinned: number;
   failed: Array<{ uri: string; reference: string; reason: string }>;
 }
+/** The label of the workspace/applyEdit imageTrust/pinFiles sends (the client previews those edits). */
+export const PIN_FILES_EDIT_LABEL = 'Pin images to digests';
 /** Pins every image of the given files to digests through one workspace/applyEdit. */
 export const PinFilesRequest: RequestMessage<PinFilesParams, PinFilesResult> = { method: 'imageTrust/pinFiles' };
 

@@ -49,6 +49,7 @@ export class ImageTrustServer {
     this.checker = new DocumentChecker(connection, this.documents, this.settings);
     this.checker.onNetworkPassDone = () => this.status.lookupsDone();
     this.lookup = new FactsLookup(this.settings, this.checker);
+    this.lookup.onLookupsDone = () => this.status.lookupsDone();
     this.settingsHandler = new SettingsHandler(connection, this.settings, () => this.checker.revalidateAll());
   }
 

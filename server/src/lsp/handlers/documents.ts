@@ -211,10 +211,11 @@ export class DocumentChecker {
         if (!abort.signal.aborted && network === this.settings.network) this.knownFacts.set(ref.raw, facts);
       }),
     );
+    // Answered or failed, the registries were asked: the status may say so.
+    this.onNetworkPassDone();
     if (abort.signal.aborted || this.states.get(uri) !== state) return;
     state.findings = this.evaluate(state.analysis, state.policy, (r) => this.factsSync(r.reference));
     this.publish(uri, state);
-    this.onNetworkPassDone();
   }
 
   private publish(uri: string, state: DocumentState): void {

@@ -12,6 +12,9 @@ import type { DocumentChecker } from './documents';
 export const REQUEST_NETWORK_TIMEOUT_MS = 8_000;
 
 export class FactsLookup {
+  /** Called when lookups finished (answered or failed): the registries were asked. */
+  onLookupsDone: () => void = () => undefined;
+
   constructor(
     private readonly settings: SettingsState,
     private readonly checker: DocumentChecker,
@@ -41,6 +44,7 @@ export class FactsLookup {
     } finally {
       request.dispose();
     }
+    if (refs.length) this.onLookupsDone();
     return facts;
   }
 }

@@ -64,14 +64,7 @@ export class StatusReporter {
         tooltip: `Could not reach:\n${health.unreachable.map((u) => `• ${u.registry}: ${u.message}`).join('\n')}\nRules that need no network still run; network findings are paused for these registries.`,
         unreachable: health.unreachable,
         rateLimit,
-      };
-    }
-    if (!this.asked && !rate) {
-      return {
-        state: 'unknown',
-        text: 'Image Trust',
-        tooltip: 'Registries not asked yet: nothing has been looked up since the server started.',
-        unreachable: [],
+        asked: true,
       };
     }
     return {
@@ -82,6 +75,7 @@ export class StatusReporter {
         : 'Online: registries answer.',
       unreachable: [],
       rateLimit,
+      asked: this.asked || !!rate,
     };
   }
 }

@@ -3,7 +3,7 @@
 // planned on: a file the user changed during the lookups is left alone and reported.
 import { TextEdit, TextDocumentEdit, type Connection, type WorkspaceEdit } from 'vscode-languageserver';
 import { planPins } from '../../features/pin';
-import type { PinFilesResult } from '../../../../protocol/messages';
+import { PIN_FILES_EDIT_LABEL, type PinFilesResult } from '../../../../protocol/messages';
 import { PinFilesRequest } from '../protocol';
 import { readDocumentFromDisk } from '../documentUris';
 import type { SettingsState } from '../settingsState';
@@ -73,7 +73,7 @@ export class WorkspacePinHandler {
     const edit: WorkspaceEdit = this.settings.abilities.documentChanges
       ? { documentChanges }
       : { changes: Object.fromEntries(documentChanges.map((d) => [d.textDocument.uri, d.edits as TextEdit[]])) };
-    const applied = await this.connection.workspace.applyEdit({ label: 'Pin images to digests', edit });
+    const applied = await this.connection.workspace.applyEdit({ label: PIN_FILES_EDIT_LABEL, edit });
     if (!applied.applied) {
       result.failed.push({
         uri: '',
