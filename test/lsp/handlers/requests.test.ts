@@ -109,13 +109,16 @@ test('a cancelled code action request aborts its lookups and offers nothing', as
 
 test('status: "not asked yet" until a network pass finished; offline says why', async () => {
   const { stub, server } = startServer(true);
-  const statuses = () =>
-    stub.notifications
-      .filter((n) => n.method === 'imageTrust/status')
-      .map((n) => (n.params as { state: string }).state);
-  assert.equal(statuses().at(-1), 'unknown');
+  const latest = () => {
+    const status = stub.notifications.filter((n) => n.method === 'imageTrust/status').at(-1)!.params as {
+      state: string;
+      asked?: boolean;
+    };
+    return [status.state, status.asked];
+  };
+  assert.deepEqual(latest(), ['online', false]);
   server.checker.onNetworkPassDone();
-  assert.equal(statuses().at(-1), 'online');
+  assert.deepEqual(latest(), ['online', true]);
   await server.settings.dispose();
 
   const offline = startServer(false);
