@@ -3,7 +3,8 @@ import { extractComposeImages, type Environment } from './compose';
 import { extractDockerfileImages } from './dockerfile';
 import type { ImageFacts } from './facts';
 import { parseImageReference } from './reference';
-import { CHECKED_RULES, ruleById } from './rules';
+import { RULES } from './rules';
+import { documentSeverity, invalidDocument } from './rules/documentProblems';
 import { invalidReference } from './rules/invalidReference';
 import type { Policy } from './settings';
 import type {
@@ -40,7 +41,12 @@ export function detectDocumentKind(fileName: string): DocumentKind | undefined {
   const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
   if (base === '.image-trust.yaml') return 'policy';
   if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
-  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base))
+  // `docker build` reads `Dockerfile`, or `dockerfile` when there is none (docker build reference, "-f").
+  if (
+    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) ||
+    base === 'dockerfile' ||
+    /\.(?:Dockerfile|dockerfile)$/.test(base)
+  )
     return 'dockerfile';
   return undefined;
 }
@@ -53,6 +59,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
+          severity: documentSeverity(invalidDocument),
           range: zeroRange(),
           message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.`,
         },
@@ -66,6 +73,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
+          severity: documentSeverity(invalidDocument),
           range: zeroRange(),
           message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.',
         },
@@ -74,6 +82,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
   }
   const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
   const references = extraction.occurrences.map((occurrence): AnalyzedReference => {
+    if (occurrence.expansionError !== undefined) return { occurrence, parseError: occurrence.expansionError };
     if (occurrence.resolved === undefined) return { occurrence };
     const parsed = parseImageReference(occurrence.resolved);
     return parsed.ok ? { occurrence, reference: parsed.reference } : { occurrence, parseError: parsed.error };
@@ -89,12 +98,14 @@ export interface EvaluateOptions {
   online: boolean;
   /** Network answers for a reference; undefined or {} when none are known yet. */
   factsFor?: (ref: AnalyzedReference) => ImageFacts | undefined;
+  /** Evaluate only the rules that need no network (the first, instant pass). */
+  offlineRulesOnly?: boolean;
 }
 
 export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, options: EvaluateOptions): Finding[] {
   const findings: Finding[] = [];
   for (const problem of analysis.problems) {
-    const severity = effectiveSeverity(problem.code, ruleById(problem.code)?.defaultSeverity ?? 'error', policy);
+    const severity = policy.rules[problem.code] ?? problem.severity;
     if (severity === 'off') continue;
     findings.push({
       rule: problem.code,
@@ -113,7 +124,7 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
         findings.push({
           rule: 'invalid-reference',
           severity,
-          message: `${occurrence.resolved !== occurrence.text ? `"${occurrence.resolved}" (from ${occurrence.text})` : `"${occurrence.text}"`} is not a valid image reference: ${analyzed.parseError}.`,
+          message: invalidReferenceMessage(occurrence, analyzed.parseError),
           range: occurrence.range,
           reference: occurrence.text,
           fixes: [],
@@ -124,8 +135,9 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
     const reference = analyzed.reference;
     if (!reference) continue;
     const facts = options.factsFor?.(analyzed) ?? {};
-    for (const rule of CHECKED_RULES) {
+    for (const rule of RULES) {
       if (rule.id === 'invalid-reference') continue;
+      if (options.offlineRulesOnly && rule.needsNetwork) continue;
       const severity = effectiveSeverity(rule.id, rule.defaultSeverity, policy);
       if (severity === 'off' || isSuppressed(occurrence, rule.id)) continue;
       const result = rule.check({ occurrence, reference, policy, facts, online: options.online });
@@ -141,6 +153,19 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
     }
   }
   return findings;
+}
+
+function invalidReferenceMessage(occurrence: ImageOccurrence, error: string): string {
+  if (occurrence.expansionError !== undefined)
+    return `${occurrence.text} cannot be expanded: ${error}. The build fails here.`;
+  const what =
+    occurrence.resolved !== occurrence.text
+      ? `"${occurrence.resolved}" (from ${occurrence.text})`
+      : `"${occurrence.text}"`;
+  const empty = occurrence.emptyVariables?.length
+    ? ` ${occurrence.emptyVariables.map((v) => `\${${v}}`).join(', ')} is not declared by an ARG before the first FROM, so BuildKit expands it to an empty string.`
+    : '';
+  return `${what} is not a valid image reference: ${error}.${empty}`;
 }
 
 function isSuppressed(occurrence: ImageOccurrence, rule: RuleId): boolean {

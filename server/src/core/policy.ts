@@ -130,6 +130,7 @@ export function parsePolicy(text: string): PolicyParseResult {
     const [start, end] = node?.range ?? [0, 0];
     problems.push({
       code: 'invalid-policy',
+      severity: 'error',
       range: lines.range(start, Math.max(end, start)),
       message,
     });
@@ -137,6 +138,7 @@ export function parsePolicy(text: string): PolicyParseResult {
   for (const error of doc.errors) {
     problems.push({
       code: 'invalid-policy',
+      severity: 'error',
       range: lines.range(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
       message: `The policy file is not valid YAML: ${error.message.split('\n')[0]}`,
     });

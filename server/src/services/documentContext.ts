@@ -39,14 +39,14 @@ export function composeEnvironment(
   composePath: string,
   processEnv: NodeJS.ProcessEnv = process.env,
 ): (name: string) => string | undefined {
-  return environmentWith(readDotEnv(dirname(composePath)), processEnv);
+  return environmentWith(readDotEnv(dirname(composePath), processEnv), processEnv);
 }
 
 /** The variables of the `.env` file in `dir`; empty when there is none or it cannot be read. */
-export function readDotEnv(dir: string): Map<string, string> {
+export function readDotEnv(dir: string, processEnv: NodeJS.ProcessEnv = process.env): Map<string, string> {
   const envPath = join(dir, '.env');
   try {
-    if (isFile(envPath)) return parseDotEnv(readFileSync(envPath, 'utf8'));
+    if (isFile(envPath)) return parseDotEnv(readFileSync(envPath, 'utf8'), (name) => processEnv[name]);
   } catch {
     // An unreadable .env is treated as absent; unresolved variables are then reported per image.
   }

@@ -2,9 +2,10 @@ import { invalidDocument, invalidPolicy, unresolvedVariable } from './documentPr
 import { eolVersion } from './eolVersion';
 import { invalidReference } from './invalidReference';
 import { latestTag } from './latestTag';
+import { mismatchedTag } from './mismatchedTag';
 import { missingTag } from './missingTag';
 import { outdatedVersion } from './outdatedVersion';
-import type { Rule, RuleInfo } from './rule';
+import type { Rule } from './rule';
 import { staleDigest } from './staleDigest';
 import { staleImage } from './staleImage';
 import { unknownImage } from './unknownImage';
@@ -15,7 +16,7 @@ import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
 
 /** Every rule, in the order of the contract's table. */
-export const RULES: readonly RuleInfo[] = [
+export const RULES: readonly Rule[] = [
   invalidReference,
   latestTag,
   missingTag,
@@ -27,6 +28,7 @@ export const RULES: readonly RuleInfo[] = [
   staleDigest,
   unknownImage,
   unknownTag,
+  mismatchedTag,
   staleImage,
   unsignedImage,
   unresolvedVariable,
@@ -34,9 +36,6 @@ export const RULES: readonly RuleInfo[] = [
   invalidPolicy,
 ];
 
-/** The rules checked per image reference, in table order. */
-export const CHECKED_RULES: readonly Rule[] = RULES.filter((r): r is Rule => 'check' in r);
-
-export function ruleById(id: string): RuleInfo | undefined {
+export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.id === id);
 }

@@ -18,8 +18,7 @@ export interface RuleResult {
   fixes?: Fix[];
 }
 
-/** What a rule is, apart from how it checks: the rules table, SARIF, diagnostics and severities read this. */
-export interface RuleInfo {
+export interface Rule {
   id: RuleId;
   defaultSeverity: SeveritySetting;
   /** One line for SARIF and the rules table. */
@@ -28,10 +27,6 @@ export interface RuleInfo {
   help: string;
   /** True when the rule only speaks with answers from a registry or Docker Hub. */
   needsNetwork: boolean;
-}
-
-/** A rule checked per image reference. */
-export interface Rule extends RuleInfo {
   check(input: RuleInput): RuleResult | undefined;
 }
 
