@@ -44,13 +44,34 @@ test('each edit is offered once, even when two rules propose it', () => {
 });
 
 test('"Pin to digest" also where no rule squiggles (a refactor), only with a known digest', () => {
-  const text = '# image-trust-ignore=all\nFROM bitnami/redis:7.2\n';
-  const known = plan(text, line(1, 8, 8), { currentDigest: { state: 'known', value: D } });
+  // No findings at all (every rule off or silenced by policy): the refactor is still offered.
+  const text = '# build\nFROM bitnami/redis:7.2\n';
+  const analysis = analyzeDocument(text, 'dockerfile');
+  const facts: ImageFacts = { currentDigest: { state: 'known', value: D } };
+  const known = planCodeActions({
+    text,
+    analysis,
+    range: line(1, 8, 8),
+    findings: [],
+    factsFor: () => facts,
+    policy: defaultPolicy(),
+  });
   assert.deepEqual(
     known.map((a) => [a.title, a.kind, a.documentEdits[0]?.newText]),
     [['Pin bitnami/redis:7.2 to digest', 'refactor.rewrite', `bitnami/redis:7.2@${D}`]],
   );
-  assert.deepEqual(plan(text, line(1, 8, 8), { currentDigest: { state: 'unavailable', reason: 'x' } }), []);
+  const unknown: ImageFacts = { currentDigest: { state: 'unavailable', reason: 'x' } };
+  assert.deepEqual(
+    planCodeActions({
+      text,
+      analysis,
+      range: line(1, 8, 8),
+      findings: [],
+      factsFor: () => unknown,
+      policy: defaultPolicy(),
+    }),
+    [],
+  );
 });
 
 test('ignore: a comment above the instruction, with its indentation and line ending', () => {
