@@ -40,6 +40,11 @@ export interface StartRegistryOptions {
   delayMs?: number;
   /** Page tags/list at the proxy (see CountingProxyOptions.paginateTags); 2.8 itself ignores `n`. */
   paginateTags?: 'link' | 'lastOnly';
+  /**
+   * Token mode: serve the realm from the token server itself on this loopback address (e.g.
+   * 127.0.0.2, "another host") instead of through the proxy on the registry's own host.
+   */
+  realmHost?: string;
 }
 
 export interface TestRegistry {
@@ -201,11 +206,12 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     tokenServer = await startTokenServer({
       users: { [username]: password },
       anonymous: options.anonymousPull ? 'pull' : 'none',
+      host: options.realmHost,
     });
     authBlock = [
       'auth:',
       '  token:',
-      `    realm: ${JSON.stringify(`${proxy.url}/token`)}`,
+      `    realm: ${JSON.stringify(options.realmHost ? tokenServer.realm : `${proxy.url}/token`)}`,
       `    service: ${JSON.stringify(tokenServer.service)}`,
       `    issuer: ${JSON.stringify(tokenServer.issuer)}`,
       `    rootcertbundle: ${JSON.stringify(tokenServer.certificatePath)}`,

@@ -18,6 +18,16 @@ export interface CliOptions {
   dryRun: boolean;
   check: boolean;
   color?: boolean;
+  /** Exit 3 when a lookup failed and its findings are missing. */
+  requireNetwork: boolean;
+  /** Requests in flight per registry origin. */
+  connections?: number;
+  /** Overall deadline of one request, ms. */
+  requestTimeoutMs?: number;
+  /** Network time of the whole run, ms. */
+  networkBudgetMs?: number;
+  /** Token endpoints (host or https URL prefix) that may receive a registry's credentials from another host. */
+  trustedTokenRealms: string[];
 }
 
 export type ParsedArgs =
@@ -38,6 +48,14 @@ Options:
   --hub-url URL                   Docker Hub web API base (default https://hub.docker.com)
   --eol-url URL                   refresh end-of-life data from this endoflife.date API base
                                   (e.g. https://endoflife.date/api); default: the shipped snapshot
+  --connections N                 requests in flight per registry (default 12)
+  --request-timeout SECONDS       overall deadline of one request, retries included (default 30)
+  --network-budget SECONDS        network time of the whole run (default 60); what is
+                                  still missing then is reported per registry
+  --trust-token-realm HOST        repeatable: a token endpoint on another host that may
+                                  receive a registry's credentials (see docs/network.md)
+  --require-network               lint: exit 3 when a registry, Docker Hub or end-of-life
+                                  lookup failed and its findings are missing
   --config FILE                   policy file (default: .image-trust.yaml found upward)
   --fail-on error|warning|info|never   lint exit threshold (default warning)
   --dry-run                       pin: print a unified diff, write nothing
@@ -47,7 +65,8 @@ Options:
   -v, --version                   the version
 
 Exit codes: 0 nothing at or above the threshold; 1 findings at or above it (pin --check:
-something unpinned); 2 usage, configuration or I/O error.`;
+something unpinned); 2 usage, configuration or I/O error; 3 (with --require-network)
+lookups failed and their findings are missing (said per registry on stderr; wins over 1).`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const options: CliOptions = {
@@ -60,6 +79,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     failOn: 'warning',
     dryRun: false,
     check: false,
+    requireNetwork: false,
+    trustedTokenRealms: [],
   };
   let commandSeen = false;
   for (let i = 0; i < argv.length; i++) {
@@ -129,6 +150,33 @@ export function parseArgs(argv: string[]): ParsedArgs {
             message: `--fail-on must be error, warning, info or never${v ? `, not "${v}"` : ''}`,
           };
         options.failOn = v;
+        break;
+      }
+      case '--require-network':
+        options.requireNetwork = true;
+        break;
+      case '--connections': {
+        const v = value();
+        const n = Number(v);
+        if (!v || !Number.isInteger(n) || n < 1 || n > 256)
+          return { kind: 'error', message: '--connections takes a whole number from 1 to 256' };
+        options.connections = n;
+        break;
+      }
+      case '--request-timeout':
+      case '--network-budget': {
+        const v = value();
+        const seconds = Number(v);
+        if (!v || !Number.isFinite(seconds) || seconds <= 0)
+          return { kind: 'error', message: `${flag} takes a number of seconds greater than 0` };
+        if (flag === '--request-timeout') options.requestTimeoutMs = seconds * 1000;
+        else options.networkBudgetMs = seconds * 1000;
+        break;
+      }
+      case '--trust-token-realm': {
+        const v = value();
+        if (!v) return { kind: 'error', message: '--trust-token-realm takes a HOST or an https URL' };
+        options.trustedTokenRealms.push(v);
         break;
       }
       case '--dry-run':

@@ -34,11 +34,14 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
   const policy = loadPolicy(options, io);
   const files = collectFiles(options.paths);
   const network = createNetwork(networkSettings(options, io.env));
+  // One budget for the run: a registry that drips its answer cannot hold the run up past it.
+  const budget = network.startRun();
   try {
     const analyzed = files.map((file) => analyzeFile(file));
-    if (options.command === 'lint') return await lint(options, io, policy, analyzed, network);
-    return await pin(options, io, analyzed, network);
+    if (options.command === 'lint') return await lint(options, io, policy, analyzed, network, budget.signal);
+    return await pin(options, io, analyzed, network, budget.signal);
   } finally {
+    budget.dispose();
     await network.dispose();
   }
 }
@@ -53,6 +56,10 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     hubUrl: options.hubUrl ?? defaults.hubUrl,
     eolApiUrl: options.eolUrl,
     cacheDir: env.IMAGE_TRUST_CACHE_DIR,
+    connectionsPerRegistry: options.connections,
+    requestDeadlineMs: options.requestTimeoutMs,
+    runBudgetMs: options.networkBudgetMs,
+    trustedTokenRealms: options.trustedTokenRealms,
   };
 }
 
@@ -101,6 +108,7 @@ async function gatherAll(
   network: Network,
   files: AnalyzedFile[],
   wanted: FactsWanted,
+  signal?: AbortSignal,
 ): Promise<Map<string, ImageFacts>> {
   const refs = new Map<string, ImageReference>();
   for (const f of files) for (const r of f.analysis.references) if (r.reference) refs.set(r.reference.raw, r.reference);
@@ -110,7 +118,7 @@ async function gatherAll(
     for (let ref = queue.shift(); ref; ref = queue.shift()) {
       facts.set(
         ref.raw,
-        network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted),
+        network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted, signal),
       );
     }
   };
@@ -124,8 +132,9 @@ async function lint(
   policy: Policy,
   files: AnalyzedFile[],
   network: Network,
+  signal: AbortSignal,
 ): Promise<number> {
-  const facts = await gatherAll(network, files, factsWantedFor(policy));
+  const facts = await gatherAll(network, files, factsWantedFor(policy), signal);
   const report: LintReport = { files: [], notes: [] };
   for (const f of files) {
     const findings = evaluateRules(f.analysis, policy, {
@@ -134,18 +143,36 @@ async function lint(
     });
     report.files.push({ path: f.file.path, findings: sortFindings(findings) });
   }
-  const unreachable = network.health().unreachable;
-  for (const u of unreachable)
-    io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
+  const lost = reportLosses(network, io);
   if (options.format === 'json') io.stdout(toJson(report));
   else if (options.format === 'sarif') io.stdout(toSarif(report, io.version));
   else io.stdout(toText(report, options.color ?? (io.isTty && !io.env.NO_COLOR)));
+  if (options.requireNetwork && lost > 0) return EXIT_NETWORK_MISSING;
   if (options.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[options.failOn];
   return report.files.some((f) => f.findings.some((x) => SEVERITY_RANK[x.severity] >= threshold)) ? 1 : 0;
 }
 
-async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], network: Network): Promise<number> {
+/** `lint --require-network`: lookups failed and their findings are missing. */
+export const EXIT_NETWORK_MISSING = 3;
+
+/** Says once per service which lookups failed (never silent); returns how many services lost some. */
+function reportLosses(network: Network, io: CliIo): number {
+  const lost = network.losses.all();
+  for (const l of lost) {
+    const count = l.count === 1 ? 'a lookup' : `${l.count} lookups`;
+    io.stderr(`image-trust: ${l.service}: ${count} failed, the findings that need them are missing: ${l.message}\n`);
+  }
+  return lost.length;
+}
+
+async function pin(
+  options: CliOptions,
+  io: CliIo,
+  files: AnalyzedFile[],
+  network: Network,
+  signal: AbortSignal,
+): Promise<number> {
   if (options.check) {
     let unpinned = 0;
     for (const f of files) {
@@ -162,7 +189,7 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
     return unpinned ? 1 : 0;
   }
   if (network.settings.offline) throw new CliError('pin needs the registry to resolve digests; remove --offline');
-  const facts = await gatherAll(network, files, { digest: true });
+  const facts = await gatherAll(network, files, { digest: true }, signal);
   let pinned = 0;
   let failedCount = 0;
   let writeFailed = false;

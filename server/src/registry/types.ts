@@ -30,10 +30,20 @@ export interface RegistryError {
   status?: number;
   /** The caller aborted (AbortSignal): not a fact about the registry, so never cached nor shown as health. */
   cancelled?: boolean;
+  /** The answer was longer than the cap for its kind and was not read. */
+  tooLarge?: boolean;
 }
 
 export type RegistryResult<T> =
-  { ok: true; value: T; fromCache?: boolean; fetchedAt?: number } | { ok: false; error: RegistryError };
+  | {
+      ok: true;
+      value: T;
+      fromCache?: boolean;
+      fetchedAt?: number;
+      /** The answer is usable but incomplete, and why (a tag list cut at its cap). */
+      notice?: string;
+    }
+  | { ok: false; error: RegistryError };
 
 export interface ManifestHead {
   digest: string;

@@ -261,6 +261,8 @@ export class ImageFactsService {
       ref.tag,
       signal,
     );
+    // Only an answer decides: a registry that failed says nothing about the tag.
+    if (!head.ok && head.error.kind !== 'notFound') return undefined;
     return { name, tagExists: head.ok };
   }
 }

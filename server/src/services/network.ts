@@ -3,13 +3,18 @@
 // Docker Hub client, the end-of-life refresh, signature lookups, and the facts service over them.
 import type { NetworkSettings } from '../core/settings';
 import { createHubClient } from '../hub';
-import { HttpClient, type RequestCounts, type RequestInfo } from '../net';
+import { HttpClient, RunBudget, type RequestCounts, type RequestInfo } from '../net';
 import { createRegistryClient } from '../registry';
 import type { RegistryHealth } from '../registry/types';
 import { findSignatures } from '../signatures';
 import { EolRefresher } from './eolRefresh';
 import { errorAnswer, ImageFactsService } from './imageFacts';
+import { recordHubLosses, recordRegistryLosses } from './lossRecording';
+import { LookupLossLog } from './lookupLosses';
 import { createPublisherLookup } from './publisherLookup';
+
+/** Default network time of one run (a CLI lint or pin, the editor's network pass for one document). */
+export const DEFAULT_RUN_BUDGET_MS = 60_000;
 
 export interface Network {
   readonly settings: NetworkSettings;
@@ -20,6 +25,13 @@ export interface Network {
   onHealthChange(listener: () => void): void;
   /** Requests sent so far (each retry counts), in total, per service and per purpose. */
   requestCounts(): RequestCounts;
+  /** Lookups that failed and took findings with them, per service (said once each; never silent). */
+  readonly losses: LookupLossLog;
+  /**
+   * Starts the time budget of a run that owns this network (the CLI): every request, shared ones
+   * included, ends when it runs out. The editor passes a budget's signal per document instead.
+   */
+  startRun(budgetMs?: number): RunBudget;
   /** Forgets every cached answer (memory and disk) of the registry and Docker Hub. */
   clearCache(): Promise<void>;
   /** Waits for pending disk-cache writes, ends what is still running and closes every connection. */
@@ -39,9 +51,12 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     insecureHosts: settings.insecureRegistries,
     onRequest: options.onRequest,
   });
+  const losses = new LookupLossLog();
   const registry = createRegistryClient(settings, { http, env: options.env });
+  const registryClient = recordRegistryLosses(registry.client, losses);
   const cacheRoot = settings.cacheDir === '' ? '' : (settings.cacheDir ?? registry.cacheDir);
-  const hub = createHubClient({ hubUrl: settings.hubUrl, offline: settings.offline, cacheDir: cacheRoot, http });
+  const hubClient = createHubClient({ hubUrl: settings.hubUrl, offline: settings.offline, cacheDir: cacheRoot, http });
+  const hub = recordHubLosses(hubClient, losses, hostOf(settings.hubUrl));
   // The end-of-life refresh is opt-in: the shipped snapshot needs no request.
   const eol = settings.eolApiUrl
     ? new EolRefresher({
@@ -49,17 +64,18 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         offline: settings.offline,
         cacheDir: cacheRoot || undefined,
         http,
+        losses,
       })
     : undefined;
   const facts = new ImageFactsService({
-    registry: registry.client,
+    registry: registryClient,
     eol,
     offline: settings.offline,
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
-    publishers: createPublisherLookup(hub, registry.client),
+    publishers: createPublisherLookup(hub, registryClient),
     signatures: {
       async check(repo, digest, keys, signal) {
-        const result = await findSignatures(registry.client, repo, digest, keys, signal);
+        const result = await findSignatures(registryClient, repo, digest, keys, signal);
         return result.ok
           ? { state: 'known', value: result.value, fetchedAt: result.fetchedAt, fromCache: result.fromCache }
           : errorAnswer(result.error, 'tag');
@@ -74,8 +90,15 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     health: () => registry.health(),
     onHealthChange: (listener) => void registry.onHealthChange(listener),
     requestCounts: () => http.requestCounts(),
+    losses,
+    startRun: (budgetMs) => {
+      const budget = new RunBudget(budgetMs ?? settings.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS);
+      http.useRunBudget(budget);
+      return budget;
+    },
     clearCache: async () => {
       facts.clear();
+      losses.clear();
       await Promise.all([registry.clearCache(), hub.clearCache()]);
     },
     dispose: () =>
@@ -86,4 +109,12 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         await eol?.dispose();
       })()),
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
