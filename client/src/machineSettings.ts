@@ -4,7 +4,16 @@
 import type * as vscode from 'vscode';
 import type { MachineSettingsParams } from '../../server/src/lsp/protocol';
 
-export const MACHINE_SETTING_KEYS = ['registryMirrors', 'hubUrl', 'insecureRegistries', 'eolUrl'] as const;
+export const MACHINE_SETTING_KEYS = [
+  'registryMirrors',
+  'hubUrl',
+  'insecureRegistries',
+  'eolUrl',
+  'connectionsPerRegistry',
+  'requestTimeoutSeconds',
+  'networkBudgetSeconds',
+  'trustedTokenRealms',
+] as const;
 
 type Inspectable = Pick<vscode.WorkspaceConfiguration, 'inspect'>;
 
@@ -31,6 +40,14 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
   if (Array.isArray(insecure))
     settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');
+  // Only values the user set (not the defaults): the server has the same defaults.
+  for (const key of ['connectionsPerRegistry', 'requestTimeoutSeconds', 'networkBudgetSeconds'] as const) {
+    const value = configuration.inspect<unknown>(key)?.globalValue;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) settings[key] = value;
+  }
+  const realms = userValue<unknown>(configuration, 'trustedTokenRealms');
+  if (Array.isArray(realms) && realms.length)
+    settings.trustedTokenRealms = realms.filter((realm): realm is string => typeof realm === 'string');
   return settings;
 }
 

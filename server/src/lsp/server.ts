@@ -38,7 +38,8 @@ import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
 import { ALL_FACTS, factsWantedFor, type FactsWanted } from '../services/imageFacts';
-import { createNetwork, type Network } from '../services/network';
+import { budgetedSignal } from '../net/runBudget';
+import { createNetwork, DEFAULT_RUN_BUDGET_MS, type Network } from '../services/network';
 import {
   MachineSettingsNotification,
   PinFilesRequest,
@@ -323,12 +324,15 @@ export class ImageTrustServer {
     state.networkAbort = abort;
     const wanted = factsWantedFor(state.policy);
     const refs = uniqueReferences(state.analysis);
+    // The pass has a budget: what a stalling registry has not answered by then is reported missing.
+    const budget = budgetedSignal(abort.signal, this.network.settings.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS);
     await Promise.all(
       refs.map(async (ref) => {
-        const facts = await this.network.facts.gather(ref, wanted, abort.signal);
+        const facts = await this.network.facts.gather(ref, wanted, budget.signal);
         if (!abort.signal.aborted) this.knownFacts.set(ref.raw, facts);
       }),
     );
+    budget.dispose();
     if (abort.signal.aborted || this.states.get(uri) !== state) return;
     state.findings = this.evaluate(state.analysis, state.policy, (r) => this.factsSync(r.reference));
     this.publish(uri, state);

@@ -21,6 +21,7 @@ export interface Network {
   readonly facts: ImageFactsService;
   /** The door every request goes through; new API clients (OSV …) are adapters over it. */
   readonly http: HttpClient;
+  /** Registries and services failing now (unreachable, or lookups lost), and Docker Hub's quota. */
   health(): RegistryHealth;
   onHealthChange(listener: () => void): void;
   /** Requests sent so far (each retry counts), in total, per service and per purpose. */
@@ -87,8 +88,19 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings,
     facts,
     http,
-    health: () => registry.health(),
-    onHealthChange: (listener) => void registry.onHealthChange(listener),
+    // The status lists every service whose lookups are failing now: unreachable registries and
+    // lookups lost otherwise (refused for lack of credentials, unusable answers, the budget).
+    health: () => {
+      const health = registry.health();
+      const listed = new Set(health.unreachable.map((u) => u.registry));
+      for (const lost of losses.current())
+        if (!listed.has(lost.service)) health.unreachable.push({ registry: lost.service, message: lost.message });
+      return health;
+    },
+    onHealthChange: (listener) => {
+      registry.onHealthChange(listener);
+      losses.onChange(listener);
+    },
     requestCounts: () => http.requestCounts(),
     losses,
     startRun: (budgetMs) => {
