@@ -16,6 +16,7 @@ let open: TestRegistry;
 let drip: FaultProxy;
 let dir: string;
 let client: LspTestClient;
+let patient: LspTestClient;
 
 interface Status {
   state: string;
@@ -27,30 +28,36 @@ before(async () => {
   await Promise.all([pushImage(locked, 'team/secret', '1.0'), pushImage(open, 'team/app', '1.0')]);
   drip = await startFaultProxy(open.url, () => ({ kind: 'drip', everyMs: 300 }));
   dir = mkdtempSync(join(tmpdir(), 'it-status-'));
-  client = await LspTestClient.start({
-    rootPath: dir,
-    env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(dir, 'no-docker-config') },
-    initializationOptions: { settings: {}, machineSettings: { networkBudgetSeconds: 2, requestTimeoutSeconds: 60 } },
-  });
+  const start = (machineSettings: object) =>
+    LspTestClient.start({
+      rootPath: dir,
+      env: { IMAGE_TRUST_CACHE_DIR: '', DOCKER_CONFIG: join(dir, 'no-docker-config') },
+      initializationOptions: { settings: {}, machineSettings },
+    });
+  // One server with a short budget for the drip, one with the default budget for the rest (a
+  // loaded machine must not turn a refusal into a budget that ran out).
+  client = await start({ networkBudgetSeconds: 2, requestTimeoutSeconds: 60 });
+  patient = await start({});
 });
 after(async () => {
   await client?.stop();
+  await patient?.stop();
   await drip?.stop();
   await Promise.all([locked?.stop(), open?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
-function latestStatus(): Status | undefined {
-  const all = client.notifications.filter((n) => n.method === 'imageTrust/status');
+function latestStatus(of: LspTestClient = client): Status | undefined {
+  const all = of.notifications.filter((n) => n.method === 'imageTrust/status');
   return all[all.length - 1]?.params as Status | undefined;
 }
 
 test('a registry that refuses for lack of credentials is named in the status, with why', async () => {
   const uri = pathToFileURL(join(dir, 'locked.Dockerfile')).toString();
-  client.open(uri, 'dockerfile', `FROM ${locked.host}/team/secret:1.0\n`);
-  const status = await client.waitFor(
+  patient.open(uri, 'dockerfile', `FROM ${locked.host}/team/secret:1.0\n`);
+  const status = await patient.waitFor(
     () => {
-      const s = latestStatus();
+      const s = latestStatus(patient);
       return s?.unreachable.some((u) => u.registry === locked.host) ? s : undefined;
     },
     30_000,
