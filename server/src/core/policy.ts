@@ -4,10 +4,22 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import { LineIndex } from './lineIndex';
 import { defaultPolicy, type Policy } from './settings';
 import { isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
+import { parsePlatform } from './platform';
+import type { MinSeverity, VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
 export const POLICY_FILE_NAME = '.image-trust.yaml';
 const SEVERITIES: SeveritySetting[] = ['error', 'warning', 'info', 'off'];
-const POLICY_KEYS = ['trustedRegistries', 'trustedNamespaces', 'rules', 'maxImageAgeDays', 'signatureKeys'] as const;
+const POLICY_KEYS = [
+  'trustedRegistries',
+  'trustedNamespaces',
+  'rules',
+  'maxImageAgeDays',
+  'signatureKeys',
+  'platform',
+  'vulnerabilities',
+] as const;
+const MIN_SEVERITIES: MinSeverity[] = ['critical', 'high', 'medium', 'low'];
+const VULNERABILITY_KEYS = ['minSeverity', 'fixableOnly', 'ignore'];
 
 export interface PolicyParseResult {
   policy: Policy;
@@ -95,11 +107,79 @@ export function parsePolicy(text: string): PolicyParseResult {
         } else policy.maxImageAgeDays = n;
         break;
       }
+      case 'platform': {
+        const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+        if (!text || !parsePlatform(text)) {
+          problem(value ?? (pair.key as Node), 'platform must be OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64.');
+        } else policy.platform = text.trim().toLowerCase();
+        break;
+      }
+      case 'vulnerabilities':
+        parseVulnerabilityPolicy(value ?? (pair.key as Node), policy.vulnerabilities, problem);
+        break;
       default:
         problem(pair.key as Node, `Unknown key "${key}". The policy file understands ${POLICY_KEYS.join(', ')}.`);
     }
   }
   return { policy, problems };
+}
+
+function parseVulnerabilityPolicy(
+  value: Node,
+  into: VulnerabilityPolicy,
+  problem: (node: Node | null | undefined, message: string) => void,
+): void {
+  if (!isMap(value)) {
+    problem(value, 'vulnerabilities must be a mapping: { minSeverity, fixableOnly, ignore }.');
+    return;
+  }
+  for (const pair of value.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const v = pair.value as Node | null;
+    const at = v ?? (pair.key as Node);
+    if (key === 'minSeverity') {
+      const text = isScalar(v) ? String(v.value) : '';
+      if (!MIN_SEVERITIES.includes(text as MinSeverity))
+        problem(
+          at,
+          `vulnerabilities.minSeverity must be one of ${MIN_SEVERITIES.join(', ')}${text ? `, not "${text}"` : ''}.`,
+        );
+      else into.minSeverity = text as MinSeverity;
+    } else if (key === 'fixableOnly') {
+      if (!isScalar(v) || typeof v.value !== 'boolean')
+        problem(at, 'vulnerabilities.fixableOnly must be true or false.');
+      else into.fixableOnly = v.value;
+    } else if (key === 'ignore') {
+      if (!isSeq(v)) {
+        problem(at, 'vulnerabilities.ignore must be a list of { id, reason }.');
+        continue;
+      }
+      for (const [i, item] of v.items.entries()) {
+        const node = item as Node;
+        if (!isMap(node)) {
+          problem(node, `vulnerabilities.ignore[${i}] must be { id: CVE-..., reason: "why it does not apply" }.`);
+          continue;
+        }
+        const id = node.get('id');
+        const reason = node.get('reason');
+        for (const p of node.items) {
+          const k = isScalar(p.key) ? String(p.key.value) : '';
+          if (k !== 'id' && k !== 'reason')
+            problem(p.key as Node, `Unknown key "${k}" in vulnerabilities.ignore[${i}]: it takes id and reason.`);
+        }
+        if (typeof id !== 'string' || !id.trim())
+          problem(node, `vulnerabilities.ignore[${i}] needs an id, e.g. CVE-2025-1234.`);
+        else if (typeof reason !== 'string' || !reason.trim())
+          problem(node, `vulnerabilities.ignore[${i}] (${id}) needs a reason: say why it does not apply.`);
+        else into.ignore.push({ id: id.trim(), reason: reason.trim() });
+      }
+    } else {
+      problem(
+        pair.key as Node,
+        `Unknown key "${key}" in vulnerabilities. It understands ${VULNERABILITY_KEYS.join(', ')}.`,
+      );
+    }
+  }
 }
 
 function stringList(

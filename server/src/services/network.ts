@@ -1,6 +1,11 @@
 // Everything that talks to the network, built from NetworkSettings: the registry client (with
 // its cache), the Docker Hub client, signature lookups, and the facts service over them.
-import type { NetworkSettings } from '../core/settings';
+import { DEFAULT_OSV_URL, type NetworkSettings } from '../core/settings';
+import { ProvenanceLookup } from '../provenance/provenanceLookup';
+import { createAdvisorySource } from '../vuln/advisorySources';
+import { ImageInventoryReader } from '../vuln/imageInventory';
+import { OsvHttp } from '../vuln/osvHttp';
+import { VulnerabilityScanner } from '../vuln/vulnerabilityScanner';
 import { EolRefresher } from './eolRefresh';
 import { createHubClient } from '../hub';
 import { createRegistryClient, type RequestInfo } from '../registry';
@@ -33,8 +38,22 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     cacheDir: settings.cacheDir === '' ? '' : (settings.cacheDir ?? registry.cacheDir),
     onRequest: options.onRequest ? (url) => options.onRequest!({ url }) : undefined,
   });
+  const cacheDir = settings.cacheDir === '' ? undefined : (settings.cacheDir ?? registry.cacheDir);
+  const vulnerabilities = new VulnerabilityScanner(
+    new ImageInventoryReader({ registry: registry.client, cacheDir }),
+    createAdvisorySource({
+      osvUrl: settings.osvUrl ?? DEFAULT_OSV_URL,
+      vulnDbDir: settings.vulnDbDir,
+      cacheDir,
+      http: new OsvHttp({ onRequest: options.onRequest ? (info) => options.onRequest!({ url: info.url }) : undefined }),
+    }),
+  );
+  const healthListeners: Array<() => void> = [];
+  vulnerabilities.onFailureChange(() => healthListeners.forEach((l) => l()));
   const facts = new ImageFactsService({
     registry: registry.client,
+    vulnerabilities,
+    provenance: new ProvenanceLookup(registry.client),
     // The end-of-life refresh is opt-in: the shipped snapshot needs no request.
     eol: settings.eolApiUrl
       ? new EolRefresher({
@@ -58,10 +77,21 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
   return {
     settings,
     facts,
-    health: () => registry.health(),
-    onHealthChange: (listener) => void registry.onHealthChange(listener),
+    health: () => {
+      const health = registry.health();
+      // An advisory source that failed removed findings: said like an unreachable registry.
+      const osv = vulnerabilities.lastFailure();
+      return osv
+        ? { ...health, unreachable: [...health.unreachable, { registry: osv.service, message: osv.message }] }
+        : health;
+    },
+    onHealthChange: (listener) => {
+      healthListeners.push(listener);
+      registry.onHealthChange(listener);
+    },
     clearCache: async () => {
       facts.clear();
+      vulnerabilities.clear();
       await Promise.all([registry.clearCache(), hub.clearCache()]);
     },
     dispose: () => registry.dispose(),

@@ -13,6 +13,8 @@ import { unofficialImage } from './unofficialImage';
 import { unpinnedDigest } from './unpinnedDigest';
 import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
+import { staleBase } from './staleBase';
+import { vulnerableImage } from './vulnerableImage';
 
 /** Every rule, in the order of the contract's table. */
 export const RULES: readonly Rule[] = [
@@ -29,6 +31,8 @@ export const RULES: readonly Rule[] = [
   unknownTag,
   staleImage,
   unsignedImage,
+  vulnerableImage,
+  staleBase,
   unresolvedVariable,
   invalidDocument,
   invalidPolicy,
