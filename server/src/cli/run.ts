@@ -1,6 +1,6 @@
 // `image-trust lint` and `image-trust pin`: the same core and facts service as the editor.
 import { dirname, join, resolve } from 'node:path';
-import { defaultCacheDir } from '../registry';
+import { defaultCacheDir, HttpClient } from '../net';
 import { DEFAULT_EXPORT_ECOSYSTEMS, downloadExport } from '../vuln/exportDownload';
 import { platformFor } from '../core/platform';
 import { statSync } from 'node:fs';
@@ -68,14 +68,16 @@ async function updateVulnDb(options: CliOptions, io: CliIo): Promise<number> {
   const dir = options.vulnDb ?? join(io.env.IMAGE_TRUST_CACHE_DIR || defaultCacheDir(io.env), 'osv-exports');
   const ecosystems = options.paths.length ? options.paths : DEFAULT_EXPORT_ECOSYSTEMS;
   let failed = 0;
+  const http = new HttpClient({});
   for (const ecosystem of ecosystems) {
-    const result = await downloadExport({ baseUrl: options.osvDataUrl, dir, ecosystem });
+    const result = await downloadExport(http, { baseUrl: options.osvDataUrl, dir, ecosystem });
     if (result.ok) io.stderr(`${ecosystem}: ${result.bytes} bytes → ${result.path}\n`);
     else {
       failed++;
       io.stderr(`image-trust: ${ecosystem}: ${result.message}\n`);
     }
   }
+  await http.close();
   return failed ? 2 : 0;
 }
 

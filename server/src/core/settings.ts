@@ -41,6 +41,17 @@ export interface NetworkSettings {
   osvUrl?: string;
   /** Folder of downloaded OSV exports (`<Ecosystem>/all.zip`): used instead of the OSV API. */
   vulnDbDir?: string;
+  /** Requests in flight per registry origin (default 12). */
+  connectionsPerRegistry?: number;
+  /** Overall deadline of one request, retries included, ms (default 30 000). */
+  requestDeadlineMs?: number;
+  /** Time one run (a CLI lint or pin, the editor's network pass for one document) may spend on the network, ms. */
+  runBudgetMs?: number;
+  /**
+   * Token endpoints (host, or https URL prefix) that may receive a registry's credentials although
+   * they are on another host than the registry (docs/network.md, "Credentials and token realms").
+   */
+  trustedTokenRealms?: string[];
 }
 
 export interface Settings {

@@ -2,57 +2,46 @@
 // (`<base>/<ECOSYSTEM>/all.zip`, google/osv.dev docs/data.md) into `<dir>/<ECOSYSTEM>/all.zip`,
 // written atomically so a reader never sees half a file. osv.dev no longer exports per-release
 // ecosystems (`Alpine:v3.20`): the main ecosystem is downloaded and filtered when read.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isLoopbackHost } from '../core/reference';
-import { undici } from '../registry/undici';
+import type { HttpClient } from '../net';
 
 export const DEFAULT_OSV_DATA_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
 export const DEFAULT_EXPORT_ECOSYSTEMS = ['Debian', 'Alpine', 'Ubuntu'];
 /** The largest export (Debian) is a few hundred MB; more is not an OSV export. */
-const MAX_EXPORT_BYTES = 2 * 1024 * 1024 * 1024;
+const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
+const DOWNLOAD_DEADLINE_MS = 15 * 60_000;
 
 export type DownloadResult = { ok: true; path: string; bytes: number } | { ok: false; message: string };
 
-export async function downloadExport(options: {
-  baseUrl?: string;
-  dir: string;
-  ecosystem: string;
-}): Promise<DownloadResult> {
+export async function downloadExport(
+  http: HttpClient,
+  options: { baseUrl?: string; dir: string; ecosystem: string },
+): Promise<DownloadResult> {
   if (!/^[A-Za-z][A-Za-z0-9 .-]*$/.test(options.ecosystem))
     return { ok: false, message: `"${options.ecosystem}" is not an OSV ecosystem name` };
   const base = (options.baseUrl ?? DEFAULT_OSV_DATA_URL).replace(/\/+$/, '');
-  const url = new URL(`${base}/${encodeURIComponent(options.ecosystem)}/all.zip`);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname)))
-    return { ok: false, message: `${url.host}: plain http is allowed only to this machine` };
+  const url = `${base}/${encodeURIComponent(options.ecosystem)}/all.zip`;
+  const result = await http.send({
+    method: 'GET',
+    url,
+    service: new URL(url).host,
+    purpose: 'osv',
+    maxBodyBytes: MAX_EXPORT_BYTES,
+    deadlineMs: DOWNLOAD_DEADLINE_MS,
+  });
+  if (!result.ok) return { ok: false, message: result.error.message };
+  if (result.value.status !== 200) return { ok: false, message: `${url} answered HTTP ${result.value.status}` };
   const folder = join(options.dir, options.ecosystem);
   const path = join(folder, 'all.zip');
   const temp = `${path}.${process.pid}.tmp`;
   try {
     await mkdir(folder, { recursive: true });
-    const response = await undici().request(url, { headersTimeout: 30_000, bodyTimeout: 60_000 });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      return { ok: false, message: `${url.href} answered HTTP ${response.statusCode}` };
-    }
-    let bytes = 0;
-    const out = createWriteStream(temp);
-    try {
-      for await (const chunk of response.body) {
-        bytes += (chunk as Buffer).length;
-        if (bytes > MAX_EXPORT_BYTES)
-          throw new Error(`${url.host} sent more than ${MAX_EXPORT_BYTES / 1073741824} GiB`);
-        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      }
-    } finally {
-      await new Promise<void>((r) => out.end(() => r()));
-    }
+    await writeFile(temp, result.value.body);
     await rename(temp, path);
-    return { ok: true, path, bytes };
+    return { ok: true, path, bytes: result.value.body.length };
   } catch (error) {
     await rm(temp, { force: true });
-    const code = (error as { code?: string }).code;
-    return { ok: false, message: code ? `${url.host} could not be reached (${code})` : (error as Error).message };
+    return { ok: false, message: `${path} could not be written (${(error as NodeJS.ErrnoException).code ?? error})` };
   }
 }

@@ -1,17 +1,12 @@
-// The OSV API's HTTP exchanges: JSON in and out, with deadlines and a cap on every answer. Plain
-// http only to loopback (a test fixture); the answer's size is refused beyond the cap, never read.
-import { isLoopbackHost } from '../core/reference';
-import { undici } from '../registry/undici';
-
-export interface OsvHttpOptions {
-  timeoutMs?: number;
-  onRequest?: (info: { url: string; method: string }) => void;
-}
+// The OSV API's HTTP exchanges as JSON, through the network door (docs/network.md): the door
+// times out, retries, refuses plain http off loopback and caps every answer; this adapter only
+// turns answers into JSON or a sentence.
+import type { HttpClient } from '../net';
 
 export type JsonResult = { ok: true; status: number; json: unknown } | { ok: false; message: string };
 
 export class OsvHttp {
-  constructor(private readonly options: OsvHttpOptions = {}) {}
+  constructor(private readonly http: HttpClient) {}
 
   async request(
     method: 'GET' | 'POST',
@@ -20,54 +15,32 @@ export class OsvHttp {
     maxBytes: number,
     signal?: AbortSignal,
   ): Promise<JsonResult> {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)))
-      return { ok: false, message: `${parsed.host}: plain http is allowed only to this machine` };
-    this.options.onRequest?.({ url, method });
-    const timeout = this.options.timeoutMs ?? 30_000;
-    try {
-      const response = await undici().request(url, {
-        method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-        signal,
-      });
-      const declared = Number(response.headers['content-length']);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        response.body.destroy();
+    const host = new URL(url).host;
+    const result = await this.http.send({
+      method,
+      url,
+      ...(body !== undefined ? { json: body } : {}),
+      headers: { accept: 'application/json' },
+      service: host,
+      purpose: 'osv',
+      maxBodyBytes: maxBytes,
+      signal,
+    });
+    if (!result.ok) {
+      if (result.error.kind === 'tooLarge')
         return {
           ok: false,
-          message: `${parsed.host} sent more than ${Math.round(maxBytes / 1048576)} MiB; refusing to read it`,
+          message: `${host} sent more than ${Math.round(maxBytes / 1048576)} MiB; refusing to read it`,
         };
-      }
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for await (const chunk of response.body) {
-        total += (chunk as Buffer).length;
-        if (total > maxBytes) {
-          response.body.destroy();
-          return {
-            ok: false,
-            message: `${parsed.host} sent more than ${Math.round(maxBytes / 1048576)} MiB; refusing to read it`,
-          };
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        if (response.statusCode === 200)
-          return { ok: false, message: `${parsed.host} answered something that is not JSON` };
-      }
-      return { ok: true, status: response.statusCode, json };
-    } catch (error) {
-      if (signal?.aborted) return { ok: false, message: 'cancelled' };
-      const code = (error as { code?: string }).code;
-      return { ok: false, message: `${parsed.host} could not be reached${code ? ` (${code})` : ''}` };
+      return { ok: false, message: result.error.message };
     }
+    const text = result.value.body.toString('utf8');
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      if (result.value.status === 200) return { ok: false, message: `${host} answered something that is not JSON` };
+    }
+    return { ok: true, status: result.value.status, json };
   }
 }
