@@ -110,6 +110,8 @@ export interface PushedPackagedImage {
   manifestDigests: Record<string, string>;
   layerDigests: Record<string, string[]>;
   attestationBlobDigests: string[];
+  /** Size of every blob pushed (layers, configs, statements), by digest. */
+  blobSizes: Record<string, number>;
 }
 
 /**
@@ -128,6 +130,11 @@ export async function pushPackagedImage(
   const manifestDigests: Record<string, string> = {};
   const layerDigests: Record<string, string[]> = {};
   const attestationBlobDigests: string[] = [];
+  const blobSizes: Record<string, number> = {};
+  const push = async (bytes: Buffer) => {
+    blobSizes[sha256Digest(bytes)] = bytes.length;
+    await pushBlob(registry, repo, bytes);
+  };
   for (const [platformText, content] of Object.entries(platforms)) {
     const [os, architecture, variant] = platformText.split('/');
     const diffIds = content.layers.map((l) => sha256Digest(gunzipSync(l)));
@@ -140,8 +147,8 @@ export async function pushPackagedImage(
         rootfs: { type: 'layers', diff_ids: diffIds },
       }),
     );
-    await pushBlob(registry, repo, config);
-    for (const l of content.layers) await pushBlob(registry, repo, l);
+    await push(config);
+    for (const l of content.layers) await push(l);
     layerDigests[platformText] = content.layers.map((l) => sha256Digest(l));
     const manifest = Buffer.from(
       JSON.stringify({
@@ -180,7 +187,7 @@ export async function pushPackagedImage(
           predicate: s.predicate,
         }),
       );
-      await pushBlob(registry, repo, statement);
+      await push(statement);
       attestationBlobDigests.push(sha256Digest(statement));
       layers.push({
         mediaType: MEDIA_TYPES.inToto,
@@ -245,7 +252,7 @@ export async function pushPackagedImage(
     }),
   );
   const digest = await pushManifest(registry, repo, tag, index, MEDIA_TYPES.ociIndex);
-  return { digest, manifestDigests, layerDigests, attestationBlobDigests };
+  return { digest, manifestDigests, layerDigests, attestationBlobDigests, blobSizes };
 }
 
 /** An SPDX 2.3 document as buildkit-syft-scanner writes it, listing packages by purl. */

@@ -271,7 +271,9 @@ export class ImageFactsService {
     }
     const image = ref.digest ?? tag;
     const platforms = wanted.platforms?.length ? wanted.platforms : [DEFAULT_PLATFORM];
-    if (wanted.vulnerabilities && this.sources.vulnerabilities && image && facts.currentDigest?.state !== 'notFound') {
+    // A registry that could not say what the tag is now gets no more requests for this image.
+    const reachable = facts.currentDigest === undefined || facts.currentDigest.state === 'known';
+    if (wanted.vulnerabilities && this.sources.vulnerabilities && image && reachable) {
       facts.vulnerabilities = {};
       for (const platform of platforms) {
         const report = await this.sources.vulnerabilities.scan(repo, image, platform, signal);
@@ -290,7 +292,7 @@ export class ImageFactsService {
         }
       }
     }
-    if (wanted.provenance && this.sources.provenance && image && facts.currentDigest?.state !== 'notFound') {
+    if (wanted.provenance && this.sources.provenance && image && reachable) {
       facts.provenance = {};
       for (const platform of platforms)
         facts.provenance[platform] = await this.sources.provenance.provenance(repo, image, platform, signal);

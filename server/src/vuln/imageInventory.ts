@@ -38,6 +38,7 @@ export interface InventoryOptions {
 }
 
 export const DEFAULT_MAX_LAYER_BYTES = 512 * 1024 * 1024;
+const MEMORY_LAYERS = 64;
 
 /** What the layers above have decided about each wanted path: content, deleted (null) or not yet known. */
 interface Overlay {
@@ -153,6 +154,8 @@ export class ImageInventoryReader {
     let pending = this.layers.get(digest);
     if (!pending) {
       pending = this.loadLayer(repo, digest, mediaType, signal);
+      // Memory keeps the most recent layers only; the disk cache keeps them all.
+      if (this.layers.size >= MEMORY_LAYERS) this.layers.delete(this.layers.keys().next().value!);
       this.layers.set(digest, pending);
       pending.catch(() => this.layers.delete(digest));
     }

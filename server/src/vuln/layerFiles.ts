@@ -87,7 +87,7 @@ export function readLayerFiles(
       const dir = path.slice(0, path.lastIndexOf('/') + 1);
       if (base === '.wh..wh..opq') out.opaqueDirs.push(dir);
       else if (base.startsWith('.wh.')) out.whiteouts.push(dir + base.slice(4));
-      if (!isWantedPath(path)) {
+      if (!isWantedPath(path) || base.startsWith('.wh.')) {
         stream.on('end', next);
         stream.resume();
         return;

@@ -38,7 +38,7 @@ export class OsvClient implements AdvisorySource {
   readonly name: string;
   private readonly baseUrl: string;
   private readonly records = new Map<string, OsvVulnerability>();
-  private readonly batches = new Map<string, { at: number; vulns: ListedVuln[] }>();
+  private readonly batches = new Map<string, { at: number; lists: ListedVuln[][] }>();
   private readonly now: () => number;
 
   constructor(private readonly options: OsvClientOptions) {
@@ -66,8 +66,22 @@ export class OsvClient implements AdvisorySource {
     }
   }
 
-  /** Ids and modified times for each query, from the cache or querybatch. */
+  /**
+   * Ids and modified times for each query, from the cache or querybatch. The whole list of an
+   * image is cached under one key too, so a warm run reads one file, not one per package.
+   */
   private async list(queries: OsvQuery[], signal?: AbortSignal): Promise<ListedVuln[][]> {
+    const whole = createHash('sha256')
+      .update(queries.map((q) => `${q.ecosystem}\n${q.name}\n${q.version}`).join('\n\n'))
+      .digest('hex');
+    const cached = await this.cachedListing(`all-${whole}`);
+    if (cached && cached.length === queries.length) return cached;
+    const listed = await this.listEach(queries, signal);
+    await this.storeListing(`all-${whole}`, listed);
+    return listed;
+  }
+
+  private async listEach(queries: OsvQuery[], signal?: AbortSignal): Promise<ListedVuln[][]> {
     const out: ListedVuln[][] = new Array(queries.length);
     const missing: number[] = [];
     for (const [i, q] of queries.entries()) {
@@ -176,18 +190,26 @@ export class OsvClient implements AdvisorySource {
   }
 
   private async cachedBatch(q: OsvQuery): Promise<ListedVuln[] | undefined> {
-    const key = this.batchKey(q);
+    const found = await this.cachedListing(this.batchKey(q));
+    return found?.[0];
+  }
+
+  private storeBatch(q: OsvQuery, vulns: ListedVuln[]): Promise<void> {
+    return this.storeListing(this.batchKey(q), [vulns]);
+  }
+
+  private async cachedListing(key: string): Promise<ListedVuln[][] | undefined> {
     const memory = this.batches.get(key);
-    if (memory && this.now() - memory.at < BATCH_TTL_MS) return [...memory.vulns];
+    if (memory && this.now() - memory.at < BATCH_TTL_MS) return memory.lists.map((l) => [...l]);
     if (!this.options.cacheDir) return undefined;
     try {
       const disk = JSON.parse(await readFile(join(this.options.cacheDir, 'osv', 'batch', `${key}.json`), 'utf8')) as {
         at: number;
-        vulns: ListedVuln[];
+        lists: ListedVuln[][];
       };
-      if (this.now() - disk.at < BATCH_TTL_MS && Array.isArray(disk.vulns)) {
+      if (this.now() - disk.at < BATCH_TTL_MS && Array.isArray(disk.lists) && disk.lists.every(Array.isArray)) {
         this.batches.set(key, disk);
-        return [...disk.vulns];
+        return disk.lists.map((l) => [...l]);
       }
     } catch {
       // Not cached.
@@ -195,9 +217,8 @@ export class OsvClient implements AdvisorySource {
     return undefined;
   }
 
-  private async storeBatch(q: OsvQuery, vulns: ListedVuln[]): Promise<void> {
-    const key = this.batchKey(q);
-    const entry = { at: this.now(), vulns };
+  private async storeListing(key: string, lists: ListedVuln[][]): Promise<void> {
+    const entry = { at: this.now(), lists };
     this.batches.set(key, entry);
     if (this.options.cacheDir)
       await writeAtomically(join(this.options.cacheDir, 'osv', 'batch', `${key}.json`), JSON.stringify(entry));
