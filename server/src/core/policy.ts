@@ -4,22 +4,219 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import { LineIndex } from './lineIndex';
 import { defaultPolicy, type Policy } from './settings';
 import { isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
-import { parsePlatform } from './platform';
 import type { MinSeverity, VulnerabilityPolicy } from './vuln/vulnerabilityReport';
+
+const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
 
 export const POLICY_FILE_NAME = '.image-trust.yaml';
 const SEVERITIES: SeveritySetting[] = ['error', 'warning', 'info', 'off'];
-const POLICY_KEYS = [
-  'trustedRegistries',
-  'trustedNamespaces',
-  'rules',
-  'maxImageAgeDays',
-  'signatureKeys',
-  'platform',
-  'vulnerabilities',
-] as const;
+
+/** A JSON Schema (draft-07) fragment: what the editor's schema for `.image-trust.yaml` says about a key. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Reports a problem at a node of the policy file (its range, or the file start). */
+export type ReportProblem = (node: Node | null | undefined, message: string) => void;
+
+/**
+ * One top-level key of `.image-trust.yaml`: how the loader reads and validates it, and the JSON
+ * Schema the editor gets for it (server/src/core/policySchema.ts builds the file's schema from
+ * these), so the two cannot drift. A new key is a new entry here; `schema` must accept exactly
+ * what `read` accepts (test/core/policySchema.test.ts checks both on the same documents).
+ */
+export interface PolicyKeyDefinition {
+  schema: JsonSchema & { description: string };
+  read(value: Node | null, policy: Policy, report: ReportProblem, keyNode: Node): void;
+}
+
+const NON_EMPTY_STRING: JsonSchema = { type: 'string', pattern: '\\S' };
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 const MIN_SEVERITIES: MinSeverity[] = ['critical', 'high', 'medium', 'low'];
 const VULNERABILITY_KEYS = ['minSeverity', 'fixableOnly', 'ignore'];
+
+export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
+  trustedRegistries: {
+    schema: {
+      description:
+        'Registries (host) or registry namespaces (host/namespace) images may come from. Absent: every registry is allowed.',
+      type: 'array',
+      items: { ...NON_EMPTY_STRING, examples: ['docker.io', 'ghcr.io/my-org'] },
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'trustedRegistries', report);
+      if (list) policy.trustedRegistries = list.map((s) => s.replace(/\/+$/, ''));
+    },
+  },
+  trustedNamespaces: {
+    schema: {
+      description: 'Docker Hub namespaces trusted like Verified Publishers, e.g. bitnami.',
+      type: 'array',
+      items: NON_EMPTY_STRING,
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'trustedNamespaces', report);
+      if (list) policy.trustedNamespaces = list;
+    },
+  },
+  rules: {
+    schema: {
+      description: 'Severity of each rule, overriding its default; off disables it.',
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(RULE_IDS.map((id) => [id, { enum: SEVERITIES }])),
+    },
+    read(value, policy, report, keyNode) {
+      if (!isMap(value)) {
+        report(value ?? keyNode, 'rules must be a mapping of rule id to error, warning, info or off.');
+        return;
+      }
+      for (const rulePair of value.items) {
+        const id = isScalar(rulePair.key) ? String(rulePair.key.value) : '';
+        const severity = isScalar(rulePair.value) ? String(rulePair.value.value) : undefined;
+        if (!isRuleId(id)) {
+          report(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
+        } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
+          report(
+            (rulePair.value as Node) ?? (rulePair.key as Node),
+            `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
+          );
+        } else {
+          policy.rules[id] = severity as SeveritySetting;
+        }
+      }
+    },
+  },
+  maxImageAgeDays: {
+    schema: {
+      description: 'stale-image reports tags last pushed longer ago than this many days. Default 365.',
+      type: 'integer',
+      minimum: 1,
+    },
+    read(value, policy, report, keyNode) {
+      const n = isScalar(value) ? value.value : undefined;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+        report(value ?? keyNode, 'maxImageAgeDays must be a whole number of days, 1 or more.');
+      } else policy.maxImageAgeDays = n;
+    },
+  },
+  signatureKeys: {
+    schema: {
+      description: 'PEM public keys whose cosign signatures count as verified.',
+      type: 'array',
+      items: { type: 'string', pattern: PEM_PUBLIC_KEY.source },
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'signatureKeys', report);
+      if (!list) return;
+      policy.signatureKeys = list;
+      for (const [i, pem] of list.entries()) {
+        if (!PEM_PUBLIC_KEY.test(pem)) {
+          report(
+            isSeq(value) ? (value.items[i] as Node) : value,
+            `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
+          );
+        }
+      }
+    },
+  },
+  platform: {
+    schema: {
+      description:
+        'Platform whose image is inspected for vulnerabilities and provenance when FROM --platform says nothing. Default linux/amd64.',
+      type: 'string',
+      pattern: PLATFORM.source,
+      examples: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+    },
+    read(value, policy, report, keyNode) {
+      const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+      if (!text || !PLATFORM.test(text))
+        report(value ?? keyNode, 'platform must be OS/ARCH or OS/ARCH/VARIANT in lower case, e.g. linux/arm64.');
+      else policy.platform = text;
+    },
+  },
+  vulnerabilities: {
+    schema: {
+      description: 'Which known vulnerabilities vulnerable-image reports.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        minSeverity: {
+          description: 'The lowest severity reported (an unknown severity counts only at low). Default high.',
+          enum: MIN_SEVERITIES,
+        },
+        fixableOnly: { description: 'Only vulnerabilities with a fixed version. Default true.', type: 'boolean' },
+        ignore: {
+          description: 'Advisories not to report (by id or alias), each with the reason.',
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'reason'],
+            properties: { id: NON_EMPTY_STRING, reason: NON_EMPTY_STRING },
+          },
+        },
+      },
+    },
+    read(value, policy, report, keyNode) {
+      readVulnerabilityPolicy(value ?? keyNode, policy.vulnerabilities, report);
+    },
+  },
+};
+
+function readVulnerabilityPolicy(value: Node, into: VulnerabilityPolicy, report: ReportProblem): void {
+  if (!isMap(value)) {
+    report(value, 'vulnerabilities must be a mapping: { minSeverity, fixableOnly, ignore }.');
+    return;
+  }
+  for (const pair of value.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const v = pair.value as Node | null;
+    const at = v ?? (pair.key as Node);
+    if (key === 'minSeverity') {
+      const text = isScalar(v) ? String(v.value) : '';
+      if (!MIN_SEVERITIES.includes(text as MinSeverity))
+        report(
+          at,
+          `vulnerabilities.minSeverity must be one of ${MIN_SEVERITIES.join(', ')}${text ? `, not "${text}"` : ''}.`,
+        );
+      else into.minSeverity = text as MinSeverity;
+    } else if (key === 'fixableOnly') {
+      if (!isScalar(v) || typeof v.value !== 'boolean') report(at, 'vulnerabilities.fixableOnly must be true or false.');
+      else into.fixableOnly = v.value;
+    } else if (key === 'ignore') {
+      if (!isSeq(v)) {
+        report(at, 'vulnerabilities.ignore must be a list of { id, reason }.');
+        continue;
+      }
+      for (const [i, item] of v.items.entries()) {
+        const node = item as Node;
+        if (!isMap(node)) {
+          report(node, `vulnerabilities.ignore[${i}] must be { id: CVE-..., reason: "why it does not apply" }.`);
+          continue;
+        }
+        let unknown = false;
+        for (const p of node.items) {
+          const k = isScalar(p.key) ? String(p.key.value) : '';
+          if (k !== 'id' && k !== 'reason') {
+            unknown = true;
+            report(p.key as Node, `Unknown key "${k}" in vulnerabilities.ignore[${i}]: it takes id and reason.`);
+          }
+        }
+        const id = node.get('id');
+        const reason = node.get('reason');
+        if (typeof id !== 'string' || !id.trim())
+          report(node, `vulnerabilities.ignore[${i}] needs an id, e.g. CVE-2025-1234.`);
+        else if (typeof reason !== 'string' || !reason.trim())
+          report(node, `vulnerabilities.ignore[${i}] (${id}) needs a reason: say why it does not apply.`);
+        else if (!unknown) into.ignore.push({ id: id.trim(), reason: reason.trim() });
+      }
+    } else {
+      report(
+        pair.key as Node,
+        `Unknown key "${key}" in vulnerabilities. It understands ${VULNERABILITY_KEYS.join(', ')}.`,
+      );
+    }
+  }
+}
 
 export interface PolicyParseResult {
   policy: Policy;
@@ -31,7 +228,7 @@ export function parsePolicy(text: string): PolicyParseResult {
   const policy = defaultPolicy();
   const problems: DocumentProblem[] = [];
   const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
-  const problem = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
+  const problem: ReportProblem = (node, message) => {
     const [start, end] = node?.range ?? [0, 0];
     problems.push({
       code: 'invalid-policy',
@@ -56,137 +253,18 @@ export function parsePolicy(text: string): PolicyParseResult {
   }
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = pair.value as Node | null;
-    switch (key) {
-      case 'trustedRegistries':
-      case 'trustedNamespaces':
-      case 'signatureKeys': {
-        const list = stringList(value, key, problem);
-        if (list) {
-          if (key === 'trustedRegistries') policy.trustedRegistries = list.map((s) => s.replace(/\/+$/, ''));
-          else if (key === 'trustedNamespaces') policy.trustedNamespaces = list;
-          else policy.signatureKeys = list;
-        }
-        if (key === 'signatureKeys' && list) {
-          for (const [i, pem] of list.entries()) {
-            if (!/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(pem)) {
-              problem(
-                isSeq(value) ? (value.items[i] as Node) : value,
-                `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
-              );
-            }
-          }
-        }
-        break;
-      }
-      case 'rules': {
-        if (!isMap(value)) {
-          problem(value ?? (pair.key as Node), 'rules must be a mapping of rule id to error, warning, info or off.');
-          break;
-        }
-        for (const rulePair of value.items) {
-          const id = isScalar(rulePair.key) ? String(rulePair.key.value) : '';
-          const severity = isScalar(rulePair.value) ? String(rulePair.value.value) : undefined;
-          if (!isRuleId(id)) {
-            problem(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
-          } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
-            problem(
-              (rulePair.value as Node) ?? (rulePair.key as Node),
-              `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
-            );
-          } else {
-            policy.rules[id] = severity as SeveritySetting;
-          }
-        }
-        break;
-      }
-      case 'maxImageAgeDays': {
-        const n = isScalar(value) ? value.value : undefined;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-          problem(value ?? (pair.key as Node), 'maxImageAgeDays must be a whole number of days, 1 or more.');
-        } else policy.maxImageAgeDays = n;
-        break;
-      }
-      case 'platform': {
-        const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
-        if (!text || !parsePlatform(text)) {
-          problem(value ?? (pair.key as Node), 'platform must be OS/ARCH or OS/ARCH/VARIANT, e.g. linux/arm64.');
-        } else policy.platform = text.trim().toLowerCase();
-        break;
-      }
-      case 'vulnerabilities':
-        parseVulnerabilityPolicy(value ?? (pair.key as Node), policy.vulnerabilities, problem);
-        break;
-      default:
-        problem(pair.key as Node, `Unknown key "${key}". The policy file understands ${POLICY_KEYS.join(', ')}.`);
-    }
+    const definition = Object.hasOwn(POLICY_KEYS, key) ? POLICY_KEYS[key] : undefined;
+    if (definition) definition.read(pair.value as Node | null, policy, problem, pair.key as Node);
+    else
+      problem(
+        pair.key as Node,
+        `Unknown key "${key}". The policy file understands ${Object.keys(POLICY_KEYS).join(', ')}.`,
+      );
   }
   return { policy, problems };
 }
 
-function parseVulnerabilityPolicy(
-  value: Node,
-  into: VulnerabilityPolicy,
-  problem: (node: Node | null | undefined, message: string) => void,
-): void {
-  if (!isMap(value)) {
-    problem(value, 'vulnerabilities must be a mapping: { minSeverity, fixableOnly, ignore }.');
-    return;
-  }
-  for (const pair of value.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const v = pair.value as Node | null;
-    const at = v ?? (pair.key as Node);
-    if (key === 'minSeverity') {
-      const text = isScalar(v) ? String(v.value) : '';
-      if (!MIN_SEVERITIES.includes(text as MinSeverity))
-        problem(
-          at,
-          `vulnerabilities.minSeverity must be one of ${MIN_SEVERITIES.join(', ')}${text ? `, not "${text}"` : ''}.`,
-        );
-      else into.minSeverity = text as MinSeverity;
-    } else if (key === 'fixableOnly') {
-      if (!isScalar(v) || typeof v.value !== 'boolean')
-        problem(at, 'vulnerabilities.fixableOnly must be true or false.');
-      else into.fixableOnly = v.value;
-    } else if (key === 'ignore') {
-      if (!isSeq(v)) {
-        problem(at, 'vulnerabilities.ignore must be a list of { id, reason }.');
-        continue;
-      }
-      for (const [i, item] of v.items.entries()) {
-        const node = item as Node;
-        if (!isMap(node)) {
-          problem(node, `vulnerabilities.ignore[${i}] must be { id: CVE-..., reason: "why it does not apply" }.`);
-          continue;
-        }
-        const id = node.get('id');
-        const reason = node.get('reason');
-        for (const p of node.items) {
-          const k = isScalar(p.key) ? String(p.key.value) : '';
-          if (k !== 'id' && k !== 'reason')
-            problem(p.key as Node, `Unknown key "${k}" in vulnerabilities.ignore[${i}]: it takes id and reason.`);
-        }
-        if (typeof id !== 'string' || !id.trim())
-          problem(node, `vulnerabilities.ignore[${i}] needs an id, e.g. CVE-2025-1234.`);
-        else if (typeof reason !== 'string' || !reason.trim())
-          problem(node, `vulnerabilities.ignore[${i}] (${id}) needs a reason: say why it does not apply.`);
-        else into.ignore.push({ id: id.trim(), reason: reason.trim() });
-      }
-    } else {
-      problem(
-        pair.key as Node,
-        `Unknown key "${key}" in vulnerabilities. It understands ${VULNERABILITY_KEYS.join(', ')}.`,
-      );
-    }
-  }
-}
-
-function stringList(
-  value: Node | null,
-  key: string,
-  problem: (node: Node | null | undefined, message: string) => void,
-): string[] | undefined {
+function stringList(value: Node | null, key: string, problem: ReportProblem): string[] | undefined {
   if (!isSeq(value)) {
     problem(value, `${key} must be a list of strings, e.g. ${key}: [example]`);
     return undefined;
