@@ -180,7 +180,8 @@ function readVulnerabilityPolicy(value: Node, into: VulnerabilityPolicy, report:
         );
       else into.minSeverity = text as MinSeverity;
     } else if (key === 'fixableOnly') {
-      if (!isScalar(v) || typeof v.value !== 'boolean') report(at, 'vulnerabilities.fixableOnly must be true or false.');
+      if (!isScalar(v) || typeof v.value !== 'boolean')
+        report(at, 'vulnerabilities.fixableOnly must be true or false.');
       else into.fixableOnly = v.value;
     } else if (key === 'ignore') {
       if (!isSeq(v)) {
