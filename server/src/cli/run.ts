@@ -1,5 +1,8 @@
 // `image-trust lint` and `image-trust pin`: the same core and facts service as the editor.
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { defaultCacheDir, HttpClient } from '../net';
+import { DEFAULT_EXPORT_ECOSYSTEMS, downloadExport } from '../vuln/exportDownload';
+import { platformFor } from '../core/platform';
 import { statSync } from 'node:fs';
 import { analyzeDocument, evaluateRules, SEVERITY_RANK, type DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
@@ -8,7 +11,7 @@ import type { ImageReference } from '../core/types';
 import { planPins } from '../features/pin';
 import { writeFileAtomically } from '../services/atomicWrite';
 import { composeEnvironment, findPolicyFile, loadPolicyFile } from '../services/documentContext';
-import { factsWantedFor, type FactsWanted } from '../services/imageFacts';
+import { factsWantedFor, withPlatforms, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
 import type { CliOptions } from './args';
 import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
@@ -31,11 +34,25 @@ export interface CliIo {
 const LOOKUP_CONCURRENCY = 16;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
+  if (options.command === 'vulndb-update') return updateVulnDb(options, io);
   const policy = loadPolicy(options, io);
-  const files = collectFiles(options.paths);
+  // --platform stands in only where the policy says nothing (FROM --platform wins over both).
+  if (options.platform && !policy.platform) policy.platform = options.platform;
+  const warn = (message: string) => io.stderr(`image-trust: ${message}\n`);
+  const files = collectFiles(options.paths, warn);
   const network = createNetwork(networkSettings(options, io.env));
   try {
-    const analyzed = files.map((file) => analyzeFile(file));
+    const analyzed: AnalyzedFile[] = [];
+    for (const file of files) {
+      try {
+        analyzed.push(analyzeFile(file));
+      } catch (error) {
+        // A file found while searching a folder that cannot be read is skipped and said; one named
+        // on the command line is an error.
+        if (!(error instanceof CliError) || !file.found) throw error;
+        warn(`${error.message}; skipped`);
+      }
+    }
     if (options.command === 'lint') return await lint(options, io, policy, analyzed, network);
     return await pin(options, io, analyzed, network);
   } finally {
@@ -52,8 +69,27 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     insecureRegistries: options.insecureRegistries,
     hubUrl: options.hubUrl ?? defaults.hubUrl,
     eolApiUrl: options.eolUrl,
+    osvUrl: options.osvUrl,
+    vulnDbDir: options.vulnDb,
     cacheDir: env.IMAGE_TRUST_CACHE_DIR,
   };
+}
+
+async function updateVulnDb(options: CliOptions, io: CliIo): Promise<number> {
+  const dir = options.vulnDb ?? join(io.env.IMAGE_TRUST_CACHE_DIR || defaultCacheDir(io.env), 'osv-exports');
+  const ecosystems = options.paths.length ? options.paths : DEFAULT_EXPORT_ECOSYSTEMS;
+  let failed = 0;
+  const http = new HttpClient({});
+  for (const ecosystem of ecosystems) {
+    const result = await downloadExport(http, { baseUrl: options.osvDataUrl, dir, ecosystem });
+    if (result.ok) io.stderr(`${ecosystem}: ${result.bytes} bytes → ${result.path}\n`);
+    else {
+      failed++;
+      io.stderr(`image-trust: ${ecosystem}: ${result.message}\n`);
+    }
+  }
+  await http.close();
+  return failed ? 2 : 0;
 }
 
 function loadPolicy(options: CliOptions, io: CliIo): Policy {
@@ -101,16 +137,29 @@ async function gatherAll(
   network: Network,
   files: AnalyzedFile[],
   wanted: FactsWanted,
+  policy?: Policy,
 ): Promise<Map<string, ImageFacts>> {
   const refs = new Map<string, ImageReference>();
-  for (const f of files) for (const r of f.analysis.references) if (r.reference) refs.set(r.reference.raw, r.reference);
+  const platforms = new Map<string, Set<string>>();
+  for (const f of files)
+    for (const r of f.analysis.references) {
+      if (!r.reference) continue;
+      refs.set(r.reference.raw, r.reference);
+      if (policy) {
+        const set = platforms.get(r.reference.raw) ?? new Set<string>();
+        set.add(platformFor(r.occurrence, policy));
+        platforms.set(r.reference.raw, set);
+      }
+    }
   const facts = new Map<string, ImageFacts>();
   const queue = [...refs.values()];
   const worker = async () => {
     for (let ref = queue.shift(); ref; ref = queue.shift()) {
       facts.set(
         ref.raw,
-        network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted),
+        network.settings.offline
+          ? network.facts.offlineFacts(ref)
+          : await network.facts.gather(ref, withPlatforms(wanted, platforms.get(ref.raw) ?? [])),
       );
     }
   };
@@ -125,7 +174,7 @@ async function lint(
   files: AnalyzedFile[],
   network: Network,
 ): Promise<number> {
-  const facts = await gatherAll(network, files, factsWantedFor(policy));
+  const facts = await gatherAll(network, files, factsWantedFor(policy), policy);
   const report: LintReport = { files: [], notes: [] };
   for (const f of files) {
     const findings = evaluateRules(f.analysis, policy, {
@@ -149,11 +198,12 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
   if (options.check) {
     let unpinned = 0;
     for (const f of files) {
-      for (const r of f.analysis.references) {
-        if (r.reference?.digest || r.parseError !== undefined) continue;
-        unpinned++;
-        const p = r.occurrence.range.start;
-        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${r.occurrence.text} is not pinned to a digest\n`);
+      // The same plan `pin` writes from, without digests: what it would have to pin.
+      const plan = planPins(f.analysis, () => undefined);
+      unpinned += plan.unpinned;
+      for (const u of plan.unpinnedAt) {
+        const p = u.range.start;
+        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${u.reference} is not pinned to a digest\n`);
       }
     }
     io.stdout(
@@ -216,5 +266,7 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
   io.stderr(
     `${options.dryRun ? 'would pin' : 'pinned'} ${pinned} reference${pinned === 1 ? '' : 's'}${failedCount ? `; ${failedCount} could not be pinned` : ''}\n`,
   );
-  return writeFailed ? 2 : 0;
+  // Anything left unpinned (registry unreachable, no such tag, a variable without a value) is
+  // exit 2, like a write that failed: the files are not what `pin` was asked to make them.
+  return writeFailed || failedCount > 0 ? 2 : 0;
 }

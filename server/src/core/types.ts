@@ -17,10 +17,13 @@ export const RULE_IDS = [
   'unknown-tag',
   'stale-image',
   'unsigned-image',
+  'vulnerable-image',
+  'stale-base',
   // Added beyond the contract's table: problems of the document rather than of an image.
   'unresolved-variable',
   'invalid-document',
   'invalid-policy',
+  'mismatched-tag',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -79,6 +82,12 @@ export interface ImageOccurrence {
   editBlockedReason?: string;
   /** `--platform` value when given. */
   platform?: string;
+  /** Named by an ONBUILD trigger: pulled by the builds that use this image as their base. */
+  onbuild?: boolean;
+  /** Variables that expand to an empty string (undeclared before the first FROM). */
+  emptyVariables?: string[];
+  /** Why the text cannot be expanded at all (the build fails with this). */
+  expansionError?: string;
   /** Rules silenced by an `# image-trust-ignore=` comment above. */
   suppressed: ReadonlySet<string>;
 }
@@ -122,4 +131,6 @@ export interface Finding {
   /** The reference text as written in the file. */
   reference: string;
   fixes: Fix[];
+  /** Advisory ids the finding is about (`vulnerable-image`), for SARIF and JSON. */
+  vulnerabilityIds?: string[];
 }

@@ -18,6 +18,10 @@ export interface MachineSettingsParams {
   insecureRegistries?: string[];
   /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
   eolUrl?: string;
+  /** OSV API base (default https://api.osv.dev). */
+  osvUrl?: string;
+  /** Folder of downloaded OSV exports used instead of the OSV API. */
+  vulnDb?: string;
 }
 export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
 

@@ -37,7 +37,8 @@ import type { Finding, Fix, ImageReference, Position, Range, Severity } from '..
 import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
-import { ALL_FACTS, factsWantedFor, type FactsWanted } from '../services/imageFacts';
+import { ALL_FACTS, factsWantedFor, withPlatforms, type FactsWanted } from '../services/imageFacts';
+import { platformFor } from '../core/platform';
 import { createNetwork, type Network } from '../services/network';
 import {
   MachineSettingsNotification,
@@ -330,7 +331,11 @@ export class ImageTrustServer {
     const refs = uniqueReferences(state.analysis);
     await Promise.all(
       refs.map(async (ref) => {
-        const facts = await this.network.facts.gather(ref, wanted, abort.signal);
+        const facts = await this.network.facts.gather(
+          ref,
+          withPlatforms(wanted, platformsOf(state.analysis, ref, state.policy)),
+          abort.signal,
+        );
         if (!abort.signal.aborted) this.knownFacts.set(ref.raw, facts);
       }),
     );
@@ -388,11 +393,13 @@ export class ImageTrustServer {
         facts.set(
           r.reference.raw,
           online
-            ? await this.gatherWithTimeout(r.reference, {
-                ...factsWantedFor(state.policy),
-                digest: true,
-                versions: true,
-              })
+            ? await this.gatherWithTimeout(
+                r.reference,
+                withPlatforms(
+                  { ...factsWantedFor(state.policy), digest: true, versions: true },
+                  platformsOf(state.analysis, r.reference, state.policy),
+                ),
+              )
             : this.network.facts.offlineFacts(r.reference),
         );
       }),
@@ -567,7 +574,13 @@ export class ImageTrustServer {
     let facts: ImageFacts = {};
     if (analyzed.reference) {
       facts = online
-        ? await this.gatherWithTimeout(analyzed.reference, ALL_FACTS)
+        ? await this.gatherWithTimeout(
+            analyzed.reference,
+            withPlatforms(
+              { ...factsWantedFor(state.policy), ...ALL_FACTS },
+              platformsOf(state.analysis, analyzed.reference, state.policy),
+            ),
+          )
         : this.network.facts.offlineFacts(analyzed.reference);
     }
     const findings = this.evaluate(
@@ -613,6 +626,11 @@ function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined 
   if (languageId === 'dockerfile') return 'dockerfile';
   if (languageId === 'dockercompose') return 'compose';
   return undefined;
+}
+
+/** The platforms a reference is used with in a document (`FROM --platform`, else the policy's). */
+function platformsOf(analysis: DocumentAnalysis, ref: ImageReference, policy: Policy): string[] {
+  return analysis.references.filter((r) => r.reference?.raw === ref.raw).map((r) => platformFor(r.occurrence, policy));
 }
 
 function uniqueReferences(analysis: DocumentAnalysis): ImageReference[] {

@@ -35,6 +35,8 @@ export function readMachineSettings(value: unknown): MachineSettingsParams {
   }
   if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
   if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
+  if (typeof v.osvUrl === 'string' && /^https?:\/\//.test(v.osvUrl)) out.osvUrl = v.osvUrl;
+  if (typeof v.vulnDb === 'string' && v.vulnDb) out.vulnDb = v.vulnDb;
   if (Array.isArray(v.insecureRegistries))
     out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
   return out;
@@ -54,6 +56,8 @@ export function networkSettings(
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
     eolApiUrl: machine.eolUrl,
+    osvUrl: machine.osvUrl,
+    vulnDbDir: machine.vulnDb,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

@@ -1,7 +1,12 @@
 // Everything that talks to the network, built from NetworkSettings: one network door
 // (net/httpClient.ts) that every client sends through, the registry client (with its cache), the
 // Docker Hub client, the end-of-life refresh, signature lookups, and the facts service over them.
-import type { NetworkSettings } from '../core/settings';
+import { DEFAULT_OSV_URL, type NetworkSettings } from '../core/settings';
+import { ProvenanceLookup } from '../provenance/provenanceLookup';
+import { createAdvisorySource } from '../vuln/advisorySources';
+import { ImageInventoryReader } from '../vuln/imageInventory';
+import { OsvHttp } from '../vuln/osvHttp';
+import { VulnerabilityScanner } from '../vuln/vulnerabilityScanner';
 import { createHubClient } from '../hub';
 import { HttpClient, type RequestCounts, type RequestInfo } from '../net';
 import { createRegistryClient } from '../registry';
@@ -51,9 +56,22 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         http,
       })
     : undefined;
+  const vulnerabilities = new VulnerabilityScanner(
+    new ImageInventoryReader({ registry: registry.client, cacheDir: cacheRoot || undefined }),
+    createAdvisorySource({
+      osvUrl: settings.osvUrl ?? DEFAULT_OSV_URL,
+      vulnDbDir: settings.vulnDbDir,
+      cacheDir: cacheRoot || undefined,
+      http: new OsvHttp(http),
+    }),
+  );
+  const healthListeners: Array<() => void> = [];
+  vulnerabilities.onFailureChange(() => healthListeners.forEach((l) => l()));
   const facts = new ImageFactsService({
     registry: registry.client,
     eol,
+    vulnerabilities,
+    provenance: new ProvenanceLookup(registry.client),
     offline: settings.offline,
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
     publishers: createPublisherLookup(hub, registry.client),
@@ -71,11 +89,22 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings,
     facts,
     http,
-    health: () => registry.health(),
-    onHealthChange: (listener) => void registry.onHealthChange(listener),
+    health: () => {
+      const health = registry.health();
+      // An advisory source that failed removed findings: said like an unreachable registry.
+      const osv = vulnerabilities.lastFailure();
+      return osv
+        ? { ...health, unreachable: [...health.unreachable, { registry: osv.service, message: osv.message }] }
+        : health;
+    },
+    onHealthChange: (listener) => {
+      healthListeners.push(listener);
+      registry.onHealthChange(listener);
+    },
     requestCounts: () => http.requestCounts(),
     clearCache: async () => {
       facts.clear();
+      vulnerabilities.clear();
       await Promise.all([registry.clearCache(), hub.clearCache()]);
     },
     dispose: () =>

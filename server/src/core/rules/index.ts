@@ -2,6 +2,7 @@ import { invalidDocument, invalidPolicy, unresolvedVariable } from './documentPr
 import { eolVersion } from './eolVersion';
 import { invalidReference } from './invalidReference';
 import { latestTag } from './latestTag';
+import { mismatchedTag } from './mismatchedTag';
 import { missingTag } from './missingTag';
 import { outdatedVersion } from './outdatedVersion';
 import type { Rule } from './rule';
@@ -13,6 +14,8 @@ import { unofficialImage } from './unofficialImage';
 import { unpinnedDigest } from './unpinnedDigest';
 import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
+import { staleBase } from './staleBase';
+import { vulnerableImage } from './vulnerableImage';
 
 /** Every rule, in the order of the contract's table. */
 export const RULES: readonly Rule[] = [
@@ -27,8 +30,11 @@ export const RULES: readonly Rule[] = [
   staleDigest,
   unknownImage,
   unknownTag,
+  mismatchedTag,
   staleImage,
   unsignedImage,
+  vulnerableImage,
+  staleBase,
   unresolvedVariable,
   invalidDocument,
   invalidPolicy,
