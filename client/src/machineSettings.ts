@@ -13,6 +13,8 @@ export const MACHINE_SETTING_KEYS = [
   'requestTimeoutSeconds',
   'networkBudgetSeconds',
   'trustedTokenRealms',
+  'osvUrl',
+  'vulnDb',
 ] as const;
 
 type Inspectable = Pick<vscode.WorkspaceConfiguration, 'inspect'>;
@@ -37,6 +39,10 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   if (typeof hubUrl === 'string' && hubUrl.trim()) settings.hubUrl = hubUrl.trim();
   const eolUrl = userValue<unknown>(configuration, 'eolUrl');
   if (typeof eolUrl === 'string' && eolUrl.trim()) settings.eolUrl = eolUrl.trim();
+  const osvUrl = userValue<unknown>(configuration, 'osvUrl');
+  if (typeof osvUrl === 'string' && osvUrl.trim()) settings.osvUrl = osvUrl.trim();
+  const vulnDb = userValue<unknown>(configuration, 'vulnDb');
+  if (typeof vulnDb === 'string' && vulnDb.trim()) settings.vulnDb = vulnDb.trim();
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
   if (Array.isArray(insecure))
     settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');

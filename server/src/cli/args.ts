@@ -5,7 +5,7 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type FailOn = Severity | 'never';
 
 export interface CliOptions {
-  command: 'lint' | 'pin';
+  command: 'lint' | 'pin' | 'vulndb-update';
   paths: string[];
   format: OutputFormat;
   offline: boolean;
@@ -13,6 +13,11 @@ export interface CliOptions {
   insecureRegistries: string[];
   hubUrl?: string;
   eolUrl?: string;
+  osvUrl?: string;
+  vulnDb?: string;
+  /** Base of OSV's exports for `vulndb update` (default https://osv-vulnerabilities.storage.googleapis.com). */
+  osvDataUrl?: string;
+  platform?: string;
   config?: string;
   failOn: FailOn;
   dryRun: boolean;
@@ -39,6 +44,9 @@ Commands:
   lint [PATH...]     check Dockerfiles and compose files (files or folders, searched
                      recursively; .git and node_modules skipped); default .
   pin  [PATH...]     rewrite image references to tag@sha256:digest in place
+  vulndb update [ECOSYSTEM...]
+                     download OSV's exports (default Debian, Alpine, Ubuntu) into
+                     --vuln-db DIR (default: the cache folder's osv-exports)
 
 Options:
   --format text|json|sarif        lint output (default text, coloured on a terminal)
@@ -56,6 +64,10 @@ Options:
                                   receive a registry's credentials (see docs/network.md)
   --require-network               lint: exit 3 when a registry, Docker Hub or end-of-life
                                   lookup failed and its findings are missing
+  --osv-url URL                   OSV API base (default https://api.osv.dev)
+  --vuln-db DIR                   use downloaded OSV exports in DIR, no request to OSV
+  --platform OS/ARCH              platform to inspect when FROM --platform and the policy
+                                  say nothing (default linux/amd64)
   --config FILE                   policy file (default: .image-trust.yaml found upward)
   --fail-on error|warning|info|never   lint exit threshold (default warning)
   --dry-run                       pin: print a unified diff, write nothing
@@ -145,6 +157,27 @@ export function parseArgs(argv: string[]): ParsedArgs {
         options.eolUrl = v;
         break;
       }
+      case '--osv-url':
+      case '--osv-data-url': {
+        const v = value();
+        if (!v || !/^https?:\/\/[^/]+/.test(v)) return { kind: 'error', message: `${flag} takes an http(s) URL` };
+        if (flag === '--osv-url') options.osvUrl = v.replace(/\/+$/, '');
+        else options.osvDataUrl = v.replace(/\/+$/, '');
+        break;
+      }
+      case '--vuln-db': {
+        const v = value();
+        if (!v) return { kind: 'error', message: '--vuln-db takes a DIR' };
+        options.vulnDb = v;
+        break;
+      }
+      case '--platform': {
+        const v = value();
+        if (!v || !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(v))
+          return { kind: 'error', message: '--platform takes OS/ARCH[/VARIANT], e.g. linux/arm64' };
+        options.platform = v;
+        break;
+      }
       case '--config': {
         const v = value();
         if (!v) return { kind: 'error', message: '--config takes a FILE' };
@@ -216,8 +249,16 @@ export function parseArgs(argv: string[]): ParsedArgs {
         if (!commandSeen && (arg === 'lint' || arg === 'pin')) {
           options.command = arg;
           commandSeen = true;
+        } else if (!commandSeen && arg === 'vulndb') {
+          if (argv[i + 1] !== 'update') return { kind: 'error', message: 'vulndb takes the subcommand update' };
+          i++;
+          options.command = 'vulndb-update';
+          commandSeen = true;
         } else if (!commandSeen) {
-          return { kind: 'error', message: `unknown command "${arg}": use lint or pin (see image-trust --help)` };
+          return {
+            kind: 'error',
+            message: `unknown command "${arg}": use lint, pin or vulndb (see image-trust --help)`,
+          };
         } else options.paths.push(arg);
     }
   }
@@ -225,6 +266,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (options.command === 'lint' && (options.dryRun || options.check))
     return { kind: 'error', message: '--dry-run and --check belong to pin' };
   if (options.dryRun && options.check) return { kind: 'error', message: 'use either --dry-run or --check, not both' };
-  if (options.paths.length === 0) options.paths.push('.');
+  if (options.paths.length === 0 && options.command !== 'vulndb-update') options.paths.push('.');
   return { kind: 'run', options };
 }

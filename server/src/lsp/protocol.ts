@@ -26,6 +26,10 @@ export interface MachineSettingsParams {
   networkBudgetSeconds?: number;
   /** Token endpoints on another host that may receive a registry's credentials. */
   trustedTokenRealms?: string[];
+  /** OSV API base (default https://api.osv.dev). */
+  osvUrl?: string;
+  /** Folder of downloaded OSV exports used instead of the OSV API. */
+  vulnDb?: string;
 }
 export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
 

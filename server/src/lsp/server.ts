@@ -37,7 +37,8 @@ import type { Finding, Fix, ImageReference, Position, Range, Severity } from '..
 import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
-import { ALL_FACTS, factsWantedFor, type FactsWanted } from '../services/imageFacts';
+import { ALL_FACTS, factsWantedFor, withPlatforms, type FactsWanted } from '../services/imageFacts';
+import { platformFor } from '../core/platform';
 import { budgetedSignal } from '../net/runBudget';
 import { createNetwork, DEFAULT_RUN_BUDGET_MS, type Network } from '../services/network';
 import {
@@ -333,7 +334,11 @@ export class ImageTrustServer {
     const budget = budgetedSignal(abort.signal, this.network.settings.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS);
     await Promise.all(
       refs.map(async (ref) => {
-        const facts = await this.network.facts.gather(ref, wanted, budget.signal);
+        const facts = await this.network.facts.gather(
+          ref,
+          withPlatforms(wanted, platformsOf(state.analysis, ref, state.policy)),
+          budget.signal,
+        );
         if (!abort.signal.aborted) this.knownFacts.set(ref.raw, facts);
       }),
     );
@@ -392,11 +397,13 @@ export class ImageTrustServer {
         facts.set(
           r.reference.raw,
           online
-            ? await this.gatherWithTimeout(r.reference, {
-                ...factsWantedFor(state.policy),
-                digest: true,
-                versions: true,
-              })
+            ? await this.gatherWithTimeout(
+                r.reference,
+                withPlatforms(
+                  { ...factsWantedFor(state.policy), digest: true, versions: true },
+                  platformsOf(state.analysis, r.reference, state.policy),
+                ),
+              )
             : this.network.facts.offlineFacts(r.reference),
         );
       }),
@@ -571,7 +578,13 @@ export class ImageTrustServer {
     let facts: ImageFacts = {};
     if (analyzed.reference) {
       facts = online
-        ? await this.gatherWithTimeout(analyzed.reference, ALL_FACTS)
+        ? await this.gatherWithTimeout(
+            analyzed.reference,
+            withPlatforms(
+              { ...factsWantedFor(state.policy), ...ALL_FACTS },
+              platformsOf(state.analysis, analyzed.reference, state.policy),
+            ),
+          )
         : this.network.facts.offlineFacts(analyzed.reference);
     }
     const findings = this.evaluate(
@@ -617,6 +630,11 @@ function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined 
   if (languageId === 'dockerfile') return 'dockerfile';
   if (languageId === 'dockercompose') return 'compose';
   return undefined;
+}
+
+/** The platforms a reference is used with in a document (`FROM --platform`, else the policy's). */
+function platformsOf(analysis: DocumentAnalysis, ref: ImageReference, policy: Policy): string[] {
+  return analysis.references.filter((r) => r.reference?.raw === ref.raw).map((r) => platformFor(r.occurrence, policy));
 }
 
 function uniqueReferences(analysis: DocumentAnalysis): ImageReference[] {

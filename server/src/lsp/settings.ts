@@ -35,6 +35,8 @@ export function readMachineSettings(value: unknown): MachineSettingsParams {
   }
   if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
   if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
+  if (typeof v.osvUrl === 'string' && /^https?:\/\//.test(v.osvUrl)) out.osvUrl = v.osvUrl;
+  if (typeof v.vulnDb === 'string' && v.vulnDb) out.vulnDb = v.vulnDb;
   if (Array.isArray(v.insecureRegistries))
     out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
   const positive = (x: unknown, max: number) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= max;
@@ -65,6 +67,8 @@ export function networkSettings(
     requestDeadlineMs: machine.requestTimeoutSeconds !== undefined ? machine.requestTimeoutSeconds * 1000 : undefined,
     runBudgetMs: machine.networkBudgetSeconds !== undefined ? machine.networkBudgetSeconds * 1000 : undefined,
     trustedTokenRealms: machine.trustedTokenRealms,
+    osvUrl: machine.osvUrl,
+    vulnDbDir: machine.vulnDb,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

@@ -175,6 +175,20 @@ export class CachedRegistryClient implements RegistryClient {
     );
   }
 
+  getLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Uint8Array>> {
+    if (this.options.offline)
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
+      });
+    return this.inner.getLayer(repo, digest, maxBytes, signal);
+  }
+
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {
     return this.cached(
       repo,

@@ -339,7 +339,16 @@ export class HttpRegistryClient implements RegistryClient {
     return walked.cut ? { ok: true, value: walked.items, notice: walked.cut } : { ok: true, value: walked.items };
   }
 
-  async getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
+  getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
+    return this.getLayer(repo, digest, MAX_BLOB_BYTES, signal);
+  }
+
+  async getLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Uint8Array>> {
     const offline = this.offline(repo);
     if (offline) return offline;
     if (!isDigest(digest))
@@ -347,7 +356,7 @@ export class HttpRegistryClient implements RegistryClient {
     const endpoint = resolveEndpoint(repo.registry, this.network);
     if (!endpoint.ok) return endpoint;
     const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/blobs/${digest}`;
-    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', MAX_BLOB_BYTES, signal);
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', maxBytes, signal);
     if (!sent.ok) return sent;
     const { response } = sent.value;
     if (response.status !== 200)

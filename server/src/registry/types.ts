@@ -104,6 +104,16 @@ export interface RegistryClient {
   listTags(repo: RepositoryName, signal?: AbortSignal): Promise<RegistryResult<string[]>>;
   /** A blob (image config), verified against its digest. */
   getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>>;
+  /**
+   * A layer blob, verified against its digest, refused beyond `maxBytes`. Never cached here: layers
+   * are large, and callers cache what they read from them by the (immutable) layer digest.
+   */
+  getLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Uint8Array>>;
   /** Referrers of a digest: the referrers API, or the `sha256-<hex>` fallback tag index. */
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>>;
 }

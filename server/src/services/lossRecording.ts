@@ -24,6 +24,8 @@ export function recordRegistryLosses(client: RegistryClient, log: LookupLossLog)
     getManifest: async (repo, ref, signal) => observe(log, repo.registry, await client.getManifest(repo, ref, signal)),
     listTags: async (repo, signal) => observe(log, repo.registry, await client.listTags(repo, signal)),
     getBlob: async (repo, digest, signal) => observe(log, repo.registry, await client.getBlob(repo, digest, signal)),
+    getLayer: async (repo, digest, maxBytes, signal) =>
+      observe(log, repo.registry, await client.getLayer(repo, digest, maxBytes, signal)),
     listReferrers: async (repo, digest, signal) =>
       observe(log, repo.registry, await client.listReferrers(repo, digest, signal)),
   };

@@ -1,7 +1,12 @@
 // Everything that talks to the network, built from NetworkSettings: one network door
 // (net/httpClient.ts) that every client sends through, the registry client (with its cache), the
 // Docker Hub client, the end-of-life refresh, signature lookups, and the facts service over them.
-import type { NetworkSettings } from '../core/settings';
+import { DEFAULT_OSV_URL, type NetworkSettings } from '../core/settings';
+import { ProvenanceLookup } from '../provenance/provenanceLookup';
+import { createAdvisorySource } from '../vuln/advisorySources';
+import { ImageInventoryReader } from '../vuln/imageInventory';
+import { OsvHttp } from '../vuln/osvHttp';
+import { VulnerabilityScanner } from '../vuln/vulnerabilityScanner';
 import { createHubClient } from '../hub';
 import { HttpClient, RunBudget, type RequestCounts, type RequestInfo } from '../net';
 import { createRegistryClient } from '../registry';
@@ -68,9 +73,22 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         losses,
       })
     : undefined;
+  const vulnerabilities = new VulnerabilityScanner(
+    new ImageInventoryReader({ registry: registry.client, cacheDir: cacheRoot || undefined }),
+    createAdvisorySource({
+      osvUrl: settings.osvUrl ?? DEFAULT_OSV_URL,
+      vulnDbDir: settings.vulnDbDir,
+      cacheDir: cacheRoot || undefined,
+      http: new OsvHttp(http),
+    }),
+  );
+  const healthListeners: Array<() => void> = [];
+  vulnerabilities.onFailureChange(() => healthListeners.forEach((l) => l()));
   const facts = new ImageFactsService({
     registry: registryClient,
     eol,
+    vulnerabilities,
+    provenance: new ProvenanceLookup(registry.client),
     offline: settings.offline,
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
     publishers: createPublisherLookup(hub, registryClient),
@@ -88,16 +106,20 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings,
     facts,
     http,
-    // The status lists every service whose lookups are failing now: unreachable registries and
-    // lookups lost otherwise (refused for lack of credentials, unusable answers, the budget).
+    // The status lists every service whose lookups are failing now: unreachable registries, lookups
+    // lost otherwise (refused for lack of credentials, unusable answers, the budget), and an
+    // advisory source that failed.
     health: () => {
       const health = registry.health();
       const listed = new Set(health.unreachable.map((u) => u.registry));
       for (const lost of losses.current())
         if (!listed.has(lost.service)) health.unreachable.push({ registry: lost.service, message: lost.message });
+      const osv = vulnerabilities.lastFailure();
+      if (osv) health.unreachable.push({ registry: osv.service, message: osv.message });
       return health;
     },
     onHealthChange: (listener) => {
+      healthListeners.push(listener);
       registry.onHealthChange(listener);
       losses.onChange(listener);
     },
@@ -111,6 +133,7 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     clearCache: async () => {
       facts.clear();
       losses.clear();
+      vulnerabilities.clear();
       await Promise.all([registry.clearCache(), hub.clearCache()]);
     },
     dispose: () =>
