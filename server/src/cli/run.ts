@@ -212,7 +212,12 @@ function reportLosses(network: Network, io: CliIo): number {
     const count = l.count === 1 ? 'a lookup' : `${l.count} lookups`;
     io.stderr(`image-trust: ${l.service}: ${count} failed, the findings that need them are missing: ${l.message}\n`);
   }
-  return lost.length;
+  // What the health knows beyond the recorded losses: the advisory source (OSV) failing.
+  const said = new Set(lost.map((l) => l.service));
+  const others = network.health().unreachable.filter((u) => !said.has(u.registry));
+  for (const u of others)
+    io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
+  return lost.length + others.length;
 }
 
 async function pin(
