@@ -29,6 +29,7 @@ import {
   type DocumentAnalysis,
 } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
+import { IncrementalAnalyzer } from '../core/incrementalAnalysis';
 import { mergePolicy, POLICY_FILE_NAME } from '../core/policy';
 import { helpUri } from '../core/rules/rule';
 import { ruleById } from '../core/rules';
@@ -68,6 +69,8 @@ interface DocumentState {
 export class ImageTrustServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly states = new Map<string, DocumentState>();
+  /** Per open document: answers keystrokes that change no image from the last analysis. */
+  private readonly analyzers = new Map<string, IncrementalAnalyzer>();
   private readonly policyCache = new Map<string, LoadedPolicy | undefined>();
   /** Last facts known per reference text, so network squiggles stay put while typing. */
   private readonly knownFacts = new Map<string, ImageFacts>();
@@ -112,6 +115,7 @@ export class ImageTrustServer {
       if (state?.networkTimer) clearTimeout(state.networkTimer);
       state?.networkAbort?.abort();
       this.states.delete(e.document.uri);
+      this.analyzers.delete(e.document.uri);
       if (e.document.uri.endsWith(POLICY_FILE_NAME)) this.policyCache.clear();
       void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
@@ -296,7 +300,11 @@ export class ImageTrustServer {
     if (!kind) return;
     const env =
       kind === 'compose' && path.startsWith('/') ? composeEnvironment(path) : (name: string) => process.env[name];
-    const analysis = analyzeDocument(document.getText(), kind, env);
+    let analyzer = this.analyzers.get(document.uri);
+    if (!analyzer) this.analyzers.set(document.uri, (analyzer = new IncrementalAnalyzer()));
+    // Compose variables are read from `.env` on each check here, so compose has no identity to
+    // reuse against and is analyzed in full; Dockerfiles reuse.
+    const analysis = analyzer.analyze(document.getText(), kind, env);
     const { policy } = this.policyFor(document.uri);
     const previous = this.states.get(document.uri);
     if (previous?.networkTimer) clearTimeout(previous.networkTimer);
