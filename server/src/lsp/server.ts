@@ -55,7 +55,9 @@ import { networkSettings, readEditorSettings, readMachineSettings, type EditorSe
 
 const NETWORK_DEBOUNCE_MS = 350;
 const CODE_ACTION_NETWORK_TIMEOUT_MS = 8_000;
-const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.imageTrust`;
+// Pinning asks registries and rewrites every reference: never a `source.fixAll` action, which
+// editors run on save ("editor.codeActionsOnSave": {"source.fixAll": "explicit"} is common).
+const PIN_IMAGES_KIND = `${CodeActionKind.Source}.pinImages.imageTrust`;
 
 interface DocumentState {
   version: number;
@@ -136,7 +138,7 @@ export class ImageTrustServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: {
-          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND],
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, PIN_IMAGES_KIND],
           resolveProvider: false,
         },
       },
@@ -388,9 +390,9 @@ export class ImageTrustServer {
     const state = this.states.get(params.textDocument.uri);
     if (!document || !state || state.version !== document.version) return [];
     const only = params.context.only;
-    const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
+    const wantsPinAll = only?.some((k) => PIN_IMAGES_KIND.startsWith(k) || k === CodeActionKind.Source);
     const actions: CodeAction[] = [];
-    if (wantsFixAll) {
+    if (wantsPinAll) {
       const action = await this.pinAllAction(document, state);
       if (action) actions.push(action);
       if (only?.every((k) => k.startsWith(CodeActionKind.Source))) return actions;
@@ -496,7 +498,7 @@ export class ImageTrustServer {
     if (plan.edits.length === 0 || this.states.get(document.uri) !== state) return undefined;
     return {
       title: `Pin all images in this file (${plan.edits.length})`,
-      kind: FIX_ALL_KIND,
+      kind: PIN_IMAGES_KIND,
       edit: { changes: { [document.uri]: plan.edits.map((e): TextEdit => ({ range: e.range, newText: e.newText })) } },
     };
   }
