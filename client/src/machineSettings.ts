@@ -4,6 +4,7 @@
 // valid value is decided in protocol/machineSettings.ts, which the server applies too.
 import type * as vscode from 'vscode';
 import {
+  MACHINE_LIMIT_KEYS,
   MACHINE_SETTING_KEYS,
   validateMachineSettings,
   type MachineSettingsParams,
@@ -15,6 +16,7 @@ type Inspectable = Pick<vscode.WorkspaceConfiguration, 'inspect'>;
 
 function userValue(configuration: Inspectable, key: string): unknown {
   const inspected = configuration.inspect<unknown>(key);
+  if ((MACHINE_LIMIT_KEYS as readonly string[]).includes(key)) return inspected?.globalValue;
   return inspected?.globalValue ?? inspected?.defaultValue;
 }
 

@@ -1,5 +1,5 @@
 // Turns what the editor sends into the server's settings. Settings that decide where requests go
-// (mirrors, Hub URL, insecure registries) are taken only from the machine: initializationOptions
+// (mirrors, Hub URL, insecure registries, token realms, connection limits) are taken only from the machine: initializationOptions
 // and the client's imageTrust/machineSettings notification, never from workspace/configuration,
 // which a workspace's .vscode/settings.json can fill.
 import type { EditorPolicySettings } from '../core/policy';
@@ -36,6 +36,12 @@ export function networkSettings(
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
     eolApiUrl: machine.eolUrl,
+    connectionsPerRegistry: machine.connectionsPerRegistry,
+    requestDeadlineMs: machine.requestTimeoutSeconds !== undefined ? machine.requestTimeoutSeconds * 1000 : undefined,
+    runBudgetMs: machine.networkBudgetSeconds !== undefined ? machine.networkBudgetSeconds * 1000 : undefined,
+    trustedTokenRealms: machine.trustedTokenRealms,
+    osvUrl: machine.osvUrl,
+    vulnDbDir: machine.vulnDb,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

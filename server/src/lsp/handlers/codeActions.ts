@@ -30,7 +30,7 @@ import { PIN_IMAGES_CODE_ACTION_KIND } from '../../../../protocol/messages';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { fileUriToPath } from '../documentUris';
 import type { SettingsState } from '../settingsState';
-import { uniqueReferences, type DocumentChecker, type DocumentState } from './documents';
+import { uniqueReferences, wantedFor, type DocumentChecker, type DocumentState } from './documents';
 import type { FactsLookup } from './factsLookup';
 
 export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, PIN_IMAGES_CODE_ACTION_KIND];
@@ -75,7 +75,7 @@ export class CodeActionHandler {
     const refs = inRange.flatMap((r) => (r.reference ? [r.reference] : []));
     const facts = await this.lookup.gather(
       refs,
-      { ...factsWantedFor(state.policy), digest: true, versions: true },
+      (ref) => wantedFor(state, ref, { ...factsWantedFor(state.policy), digest: true, versions: true }),
       token,
     );
     if (!still()) return [];

@@ -14,6 +14,8 @@ import {
   type DocumentAnalysis,
 } from '../../core/analyze';
 import type { ImageFacts } from '../../core/facts';
+import { IncrementalAnalyzer } from '../../core/incrementalAnalysis';
+import { platformFor } from '../../core/platform';
 import { POLICY_FILE_NAME } from '../../core/policy';
 import type { Policy } from '../../core/settings';
 import { ruleById } from '../../core/rules';
@@ -25,7 +27,9 @@ import {
   readDotEnv,
   type LoadedPolicy,
 } from '../../services/documentContext';
-import { factsWantedFor } from '../../services/imageFacts';
+import { factsWantedFor, withPlatforms, type FactsWanted } from '../../services/imageFacts';
+import { budgetedSignal } from '../../net/runBudget';
+import { DEFAULT_RUN_BUDGET_MS } from '../../services/network';
 import { toDiagnostic } from '../diagnostics';
 import { fileUriToPath } from '../documentUris';
 import type { SettingsState } from '../settingsState';
@@ -45,6 +49,8 @@ type DocumentsConnection = Pick<Connection, 'sendDiagnostics' | 'console' | 'onD
 
 export class DocumentChecker {
   private readonly states = new Map<string, DocumentState>();
+  /** Per open document: answers keystrokes that change no image from the last analysis. */
+  private readonly analyzers = new Map<string, IncrementalAnalyzer>();
   private readonly policyCache = new Map<string, LoadedPolicy | undefined>();
   private readonly dotEnvCache = new Map<string, Map<string, string>>();
   /** Last facts known per reference text, so network squiggles stay put while typing. */
@@ -133,15 +139,23 @@ export class DocumentChecker {
 
   /** Compose's variables for a file: the process environment, then the `.env` beside it. */
   environmentFor(uri: string): (name: string) => string | undefined {
+    return this.composeEnvironment(uri).env;
+  }
+
+  /**
+   * The variables and what they were made from: the `.env` map is replaced when the editor says the
+   * file changed, so the same map means the same variables (the server's own environment is fixed).
+   */
+  private composeEnvironment(uri: string): { env: (name: string) => string | undefined; identity?: unknown } {
     const path = fileUriToPath(uri);
-    if (!path) return (name) => process.env[name];
+    if (!path) return { env: (name) => process.env[name] };
     const dir = dirname(path);
     let dotEnv = this.dotEnvCache.get(dir);
     if (!dotEnv) {
       dotEnv = readDotEnv(dir);
       this.dotEnvCache.set(dir, dotEnv);
     }
-    return environmentWith(dotEnv);
+    return { env: environmentWith(dotEnv), identity: dotEnv };
   }
 
   /** Analyzes text of a file that may not be open (workspace pinning). */
@@ -187,8 +201,13 @@ export class DocumentChecker {
       return;
     }
     if (!kind) return;
-    const env = kind === 'compose' ? this.environmentFor(document.uri) : (name: string) => process.env[name];
-    const analysis = analyzeDocument(document.getText(), kind, env);
+    const { env, identity } =
+      kind === 'compose'
+        ? this.composeEnvironment(document.uri)
+        : { env: (name: string) => process.env[name], identity: undefined };
+    let analyzer = this.analyzers.get(document.uri);
+    if (!analyzer) this.analyzers.set(document.uri, (analyzer = new IncrementalAnalyzer()));
+    const analysis = analyzer.analyze(document.getText(), kind, env, identity);
     const { policy } = this.policyFor(document.uri);
     this.cancelNetwork(this.states.get(document.uri));
     const state: DocumentState = { version: document.version, analysis, policy, findings: [] };
@@ -205,12 +224,18 @@ export class DocumentChecker {
     state.networkAbort = abort;
     const wanted = factsWantedFor(state.policy);
     const network = this.settings.network;
-    await Promise.all(
-      uniqueReferences(state.analysis).map(async (ref) => {
-        const facts = await network.facts.gather(ref, wanted, abort.signal);
-        if (!abort.signal.aborted && network === this.settings.network) this.knownFacts.set(ref.raw, facts);
-      }),
-    );
+    // The pass has a budget: what a stalling registry has not answered by then is reported missing.
+    const budget = budgetedSignal(abort.signal, network.settings.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS);
+    try {
+      await Promise.all(
+        uniqueReferences(state.analysis).map(async (ref) => {
+          const facts = await network.facts.gather(ref, wantedFor(state, ref, wanted), budget.signal);
+          if (!abort.signal.aborted && network === this.settings.network) this.knownFacts.set(ref.raw, facts);
+        }),
+      );
+    } finally {
+      budget.dispose();
+    }
     // Answered or failed, the registries were asked: the status may say so.
     this.onNetworkPassDone();
     if (abort.signal.aborted || this.states.get(uri) !== state) return;
@@ -234,6 +259,7 @@ export class DocumentChecker {
   private closed(document: TextDocument): void {
     this.cancelNetwork(this.states.get(document.uri));
     this.states.delete(document.uri);
+    this.analyzers.delete(document.uri);
     if (document.uri.endsWith(POLICY_FILE_NAME)) this.policyCache.clear();
     void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   }
@@ -247,6 +273,20 @@ function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined 
   if (languageId === 'dockerfile') return 'dockerfile';
   if (languageId === 'dockercompose') return 'compose';
   return undefined;
+}
+
+/** The platforms a reference is used with in a document (`FROM --platform`, else the policy's). */
+export function platformsOf(analysis: DocumentAnalysis, ref: ImageReference, policy: Policy): string[] {
+  return analysis.references.filter((r) => r.reference?.raw === ref.raw).map((r) => platformFor(r.occurrence, policy));
+}
+
+/** `wanted` for `ref` at the platforms the document uses it with. */
+export function wantedFor(
+  state: Pick<DocumentState, 'analysis' | 'policy'>,
+  ref: ImageReference,
+  wanted: FactsWanted,
+): FactsWanted {
+  return withPlatforms(wanted, platformsOf(state.analysis, ref, state.policy));
 }
 
 export function uniqueReferences(analysis: DocumentAnalysis): ImageReference[] {

@@ -23,7 +23,7 @@ export class FactsLookup {
   /** Facts for each reference: from the network when online, else the offline facts. */
   async gather(
     refs: readonly ImageReference[],
-    wanted: FactsWanted,
+    wanted: FactsWanted | ((ref: ImageReference) => FactsWanted),
     token?: CancellationToken,
   ): Promise<Map<string, ImageFacts>> {
     const network = this.settings.network;
@@ -36,7 +36,11 @@ export class FactsLookup {
     try {
       await Promise.all(
         refs.map(async (ref) => {
-          const found = await network.facts.gather(ref, wanted, request.signal);
+          const found = await network.facts.gather(
+            ref,
+            typeof wanted === 'function' ? wanted(ref) : wanted,
+            request.signal,
+          );
           facts.set(ref.raw, found);
           if (!request.signal.aborted) this.checker.rememberFacts(ref, found);
         }),

@@ -2,9 +2,9 @@
 import type { CancellationToken, Connection, Hover, HoverParams } from 'vscode-languageserver';
 import { rangeContains } from '../../core/ranges';
 import { renderHover } from '../../features/hover';
-import { ALL_FACTS } from '../../services/imageFacts';
+import { ALL_FACTS, factsWantedFor } from '../../services/imageFacts';
 import type { SettingsState } from '../settingsState';
-import type { DocumentChecker } from './documents';
+import { wantedFor, type DocumentChecker } from './documents';
 import type { FactsLookup } from './factsLookup';
 
 export class HoverHandler {
@@ -24,7 +24,13 @@ export class HoverHandler {
     const analyzed = state.analysis.references.find((r) => rangeContains(r.occurrence.range, params.position));
     if (!analyzed) return null;
     const facts = analyzed.reference
-      ? ((await this.lookup.gather([analyzed.reference], ALL_FACTS, token)).get(analyzed.reference.raw) ?? {})
+      ? ((
+          await this.lookup.gather(
+            [analyzed.reference],
+            (ref) => wantedFor(state, ref, { ...factsWantedFor(state.policy), ...ALL_FACTS }),
+            token,
+          )
+        ).get(analyzed.reference.raw) ?? {})
       : {};
     if (token?.isCancellationRequested) return null;
     const findings = this.checker.evaluate(
