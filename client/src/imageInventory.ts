@@ -2,7 +2,7 @@
 // finding, counts and state. Free of the vscode module so it can be tested with plain node.
 import type { PublisherTier } from '../../server/src/core/facts';
 import type { Severity } from '../../server/src/core/types';
-import type { ImagePlace } from '../../server/src/features/workspaceImages';
+import type { ImagePlace } from '../../protocol/messages';
 import { english, type Translate } from './translate';
 
 export type { ImagePlace };

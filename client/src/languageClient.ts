@@ -1,11 +1,7 @@
-// Starts dist/server.js over IPC and carries the custom messages of server/src/lsp/protocol.ts.
+// Starts dist/server.js over IPC and carries the custom messages of protocol/messages.ts.
 import * as vscode from 'vscode';
 import {
   LanguageClient,
-  NotificationType,
-  RequestType,
-  RequestType0,
-  NotificationType0,
   ResponseError,
   RevealOutputChannelOn,
   CancellationToken,
@@ -18,28 +14,24 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type {
-  MachineSettingsParams,
-  PinFilesParams,
-  PinFilesResult,
-  StatusParams,
-  WorkspaceImagesParams,
-  WorkspaceImagesResult,
-} from '../../server/src/lsp/protocol';
+import {
+  PIN_FILES_EDIT_LABEL,
+  type MachineSettingsParams,
+  type PinFilesResult,
+  type StatusParams,
+  type WorkspaceImagesResult,
+} from '../../protocol/messages';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
+import {
+  MachineSettingsNotification,
+  PinFilesRequest,
+  RefreshRequest,
+  StatusNotification,
+  WorkspaceImagesChangedNotification,
+  WorkspaceImagesRequest,
+} from './protocol';
 import type { TrustStatus } from './trustStatus';
-
-// Method names and shapes are the server's (server/src/lsp/protocol.ts); only the types are
-// imported so the client bundle does not pull in vscode-languageserver.
-const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
-const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
-const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
-const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
-const WorkspaceImagesRequest = new RequestType<WorkspaceImagesParams, WorkspaceImagesResult, void>(
-  'imageTrust/workspaceImages',
-);
-const WorkspaceImagesChangedNotification = new NotificationType0('imageTrust/workspaceImagesChanged');
 
 /** The client commands hover links may run (server/src/features/hover.ts HOVER_COMMANDS). */
 export const HOVER_LINK_COMMANDS = ['imageTrust.applyFix', 'imageTrust.updateReference'];
@@ -50,9 +42,6 @@ const DEBUG_PORT = 6009;
 
 // The editor-level settings the server reads; the machine-scoped ones travel separately.
 const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
-
-/** The label of the edit the server sends for imageTrust/pinFiles (server/src/lsp). */
-const PIN_FILES_EDIT_LABEL = 'Pin images to digests';
 
 /** Edits of imageTrust/pinFiles batches, kept back so the user sees them all in one preview. */
 export interface CollectedEdits {

@@ -17,6 +17,8 @@ export const RULE_IDS = [
   'unknown-tag',
   'stale-image',
   'unsigned-image',
+  'vulnerable-image',
+  'stale-base',
   // Added beyond the contract's table: problems of the document rather than of an image.
   'unresolved-variable',
   'invalid-document',
@@ -88,6 +90,11 @@ export interface ImageOccurrence {
   expansionError?: string;
   /** Rules silenced by an `# image-trust-ignore=` comment above. */
   suppressed: ReadonlySet<string>;
+  /**
+   * First line of the instruction or `image:` key the reference belongs to: the line that
+   * `# image-trust-ignore=` comments sit directly above. Absent: the reference's own line.
+   */
+  constructLine?: number;
 }
 
 export type DocumentKind = 'dockerfile' | 'compose' | 'policy';
@@ -129,4 +136,6 @@ export interface Finding {
   /** The reference text as written in the file. */
   reference: string;
   fixes: Fix[];
+  /** Advisory ids the finding is about (`vulnerable-image`), for SARIF and JSON. */
+  vulnerabilityIds?: string[];
 }

@@ -7,26 +7,9 @@ import type { Policy } from '../core/settings';
 import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
 import type { Finding, Range, RuleId, Severity } from '../core/types';
 import { publisherTier } from './hover';
+import type { ImagePlace } from '../../../protocol/messages';
 
-export interface ImagePlace {
-  uri: string;
-  range: Range;
-  /** The text as written, e.g. `nginx:1.27` or `${BASE}`. */
-  text: string;
-  /** The image without tag or digest as Docker prints it (`nginx`, `ghcr.io/acme/api`); absent when it cannot be read. */
-  image?: string;
-  tag?: string;
-  digest?: string;
-  tier?: PublisherTier;
-  trusted?: boolean;
-  pinned: boolean;
-  /** The newest newer version of the same variant, when one is known. */
-  newer?: string;
-  /** Past its end of life (false: supported; absent: unknown). */
-  endOfLife?: boolean;
-  signature?: 'verified' | 'invalid' | 'signed' | 'unsigned';
-  findings: Array<{ rule: RuleId; severity: Severity }>;
-}
+export type { ImagePlace };
 
 export function imagePlaces(
   uri: string,

@@ -3,6 +3,7 @@
 // day (hubCache.ts); offline nothing is requested and cached answers of any age are served.
 import type { PublisherTier } from '../core/facts';
 import { HttpClient } from '../net/httpClient';
+import { BudgetExhausted, formatSeconds } from '../net/runBudget';
 import type { RegistryError } from '../registry/types';
 import { HubCache, hubCacheDir, type CacheEntry } from './hubCache';
 import { HubHttp } from './hubHttp';
@@ -13,12 +14,12 @@ import type { HubRepository, HubResult, HubTag } from './types';
 export type HubPublisherTier = Extract<PublisherTier, 'official' | 'verified' | 'sponsored-oss' | 'community'>;
 
 export interface HubClient {
-  /** `GET {hubUrl}/v2/namespaces/{ns}/repositories/{name}` (registry-facts §5.1). */
+  /** `GET {hubUrl}/v2/namespaces/{ns}/repositories/{name}` (docs/registries.md §5.1). */
   getRepository(namespace: string, name: string, signal?: AbortSignal): Promise<HubResult<HubRepository>>;
-  /** `GET .../repositories/{name}/tags/{tag}` (registry-facts §4.3); `unknown/unknown` images dropped. */
+  /** `GET .../repositories/{name}/tags/{tag}` (docs/registries.md §4.3); `unknown/unknown` images dropped. */
   getTag(namespace: string, name: string, tag: string, signal?: AbortSignal): Promise<HubResult<HubTag>>;
   /**
-   * `library` is Official without asking (exact, registry-facts §5.2 option 1); any other namespace
+   * `library` is Official without asking (exact, docs/registries.md §5.2 option 1); any other namespace
    * by the search v4 `badge` of the result named exactly `namespace/name` (option 2). `notFound`
    * when search does not list the repository: the caller should say "could not be verified".
    */
@@ -233,13 +234,21 @@ function raceAbort<T>(
   registry: string,
 ): Promise<HubResult<T>> {
   if (!signal) return work;
-  const cancelled: HubResult<T> = {
-    ok: false,
-    error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true },
+  const cancelled = (): HubResult<T> => {
+    const reason: unknown = signal.reason;
+    // The run's budget ran out: Docker Hub failed to answer in time, which is a fact to report.
+    if (reason instanceof BudgetExhausted) {
+      const message = `Docker Hub (${registry}) had not answered when the network time budget (${formatSeconds(reason.budgetMs)}) ran out.`;
+      return { ok: false, error: { kind: 'unreachable', message, registry } };
+    }
+    return {
+      ok: false,
+      error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true },
+    };
   };
-  if (signal.aborted) return Promise.resolve(cancelled);
+  if (signal.aborted) return Promise.resolve(cancelled());
   return new Promise((resolve) => {
-    const onAbort = () => resolve(cancelled);
+    const onAbort = () => resolve(cancelled());
     signal.addEventListener('abort', onAbort, { once: true });
     void work.then((result) => {
       signal.removeEventListener('abort', onAbort);

@@ -1,51 +1,23 @@
-// Custom messages between the image-trust client and server (see client/src).
+// The custom messages of protocol/messages.ts as vscode-languageserver's typed messages.
 import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver';
+import * as messages from '../../../protocol/messages';
 
-export interface StatusParams {
-  state: 'online' | 'offline' | 'degraded' | 'busy';
-  text: string;
-  tooltip: string;
-  unreachable: Array<{ registry: string; message: string }>;
-  rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
-  /** False until a registry or Docker Hub has answered (or failed to); the client says "not asked yet". */
-  asked?: boolean;
+function notification<P>(message: messages.NotificationMessage<P>): NotificationType<P> {
+  return new NotificationType<P>(message.method);
 }
-export const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
+function request<P, R>(message: messages.RequestMessage<P, R>): RequestType<P, R, void> {
+  return new RequestType<P, R, void>(message.method);
+}
+function request0<R>(message: messages.RequestMessage<void, R>): RequestType0<R, void> {
+  return new RequestType0<R, void>(message.method);
+}
 
-export interface MachineSettingsParams {
-  registryMirrors?: Record<string, string>;
-  hubUrl?: string;
-  insecureRegistries?: string[];
-  /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
-  eolUrl?: string;
-}
-export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
-
-export interface PinFilesParams {
-  uris: string[];
-}
-export interface PinFilesResult {
-  files: number;
-  changedFiles: number;
-  pinned: number;
-  failed: Array<{ uri: string; reference: string; reason: string }>;
-}
-export const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
-export const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
-
-/** Command ids the server executes (workspace/executeCommand). */
-export const PIN_DOCUMENT_COMMAND = 'imageTrust.server.pinDocument';
-
-export interface WorkspaceImagesParams {
-  /** Workspace folder URIs (file:) to list the images of. */
-  folders: string[];
-}
-export type { WorkspaceImagesResult } from './workspaceImages';
-/** Every image reference in the files of the folders (the CLI's walk), for the images view. */
-export const WorkspaceImagesRequest = new RequestType<
-  WorkspaceImagesParams,
-  import('./workspaceImages').WorkspaceImagesResult,
-  void
->('imageTrust/workspaceImages');
-/** Server → client: registry answers arrived for images of the workspace; ask again. */
-export const WorkspaceImagesChangedNotification = new NotificationType0('imageTrust/workspaceImagesChanged');
+export const StatusNotification = notification(messages.StatusNotification);
+export const MachineSettingsNotification = notification(messages.MachineSettingsNotification);
+export const PinFilesRequest = request(messages.PinFilesRequest);
+export const RefreshRequest = request0(messages.RefreshRequest);
+export const UpdateOptionsRequest = request(messages.UpdateOptionsRequest);
+export const WorkspaceImagesRequest = request(messages.WorkspaceImagesRequest);
+export const WorkspaceImagesChangedNotification = new NotificationType0(
+  messages.WorkspaceImagesChangedNotification.method,
+);

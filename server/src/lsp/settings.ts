@@ -1,10 +1,10 @@
 // Turns what the editor sends into the server's settings. Settings that decide where requests go
-// (mirrors, Hub URL, insecure registries) are taken only from the machine: initializationOptions
+// (mirrors, Hub URL, insecure registries, token realms, connection limits) are taken only from the machine: initializationOptions
 // and the client's imageTrust/machineSettings notification, never from workspace/configuration,
 // which a workspace's .vscode/settings.json can fill.
 import type { EditorPolicySettings } from '../core/policy';
 import { defaultNetworkSettings, type NetworkSettings } from '../core/settings';
-import type { MachineSettingsParams } from './protocol';
+import type { MachineSettingsParams } from '../../../protocol/machineSettings';
 
 export interface EditorSettings extends EditorPolicySettings {
   offline?: boolean;
@@ -22,24 +22,6 @@ export function readEditorSettings(value: unknown): EditorSettings {
   };
 }
 
-export function readMachineSettings(value: unknown): MachineSettingsParams {
-  if (!value || typeof value !== 'object') return {};
-  const v = value as Record<string, unknown>;
-  const out: MachineSettingsParams = {};
-  if (v.registryMirrors && typeof v.registryMirrors === 'object' && !Array.isArray(v.registryMirrors)) {
-    out.registryMirrors = Object.fromEntries(
-      Object.entries(v.registryMirrors as Record<string, unknown>).filter(
-        (e): e is [string, string] => typeof e[1] === 'string',
-      ),
-    );
-  }
-  if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
-  if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
-  if (Array.isArray(v.insecureRegistries))
-    out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
-  return out;
-}
-
 export function networkSettings(
   editor: EditorSettings,
   machine: MachineSettingsParams,
@@ -54,6 +36,12 @@ export function networkSettings(
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
     eolApiUrl: machine.eolUrl,
+    connectionsPerRegistry: machine.connectionsPerRegistry,
+    requestDeadlineMs: machine.requestTimeoutSeconds !== undefined ? machine.requestTimeoutSeconds * 1000 : undefined,
+    runBudgetMs: machine.networkBudgetSeconds !== undefined ? machine.networkBudgetSeconds * 1000 : undefined,
+    trustedTokenRealms: machine.trustedTokenRealms,
+    osvUrl: machine.osvUrl,
+    vulnDbDir: machine.vulnDb,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

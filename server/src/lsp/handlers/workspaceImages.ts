@@ -3,12 +3,19 @@
 // (offline facts and earlier answers, so it works offline). References nothing is known about yet
 // are looked up afterwards; imageTrust/workspaceImagesChanged then tells the client to ask again.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DocumentAnalysis } from '../core/analyze';
-import type { ImageFacts } from '../core/facts';
-import type { Policy } from '../core/settings';
-import type { Finding, ImageReference } from '../core/types';
-import { collectFiles, readSource } from '../cli/files';
-import { imagePlaces, type ImagePlace } from '../features/workspaceImages';
+import type { DocumentAnalysis } from '../../core/analyze';
+import type { ImageFacts } from '../../core/facts';
+import type { Policy } from '../../core/settings';
+import type { Finding, ImageReference } from '../../core/types';
+import { collectFiles, readSource } from '../../cli/files';
+import { imagePlaces, type ImagePlace } from '../../features/workspaceImages';
+import type { WorkspaceImagesResult } from '../../../../protocol/messages';
+import type { Connection } from 'vscode-languageserver';
+import { ALL_FACTS } from '../../services/imageFacts';
+import { WorkspaceImagesChangedNotification, WorkspaceImagesRequest } from '../protocol';
+import type { SettingsState } from '../settingsState';
+import type { DocumentChecker } from './documents';
+import type { FactsLookup } from './factsLookup';
 
 /** A workspace larger than this is listed in part, and the answer says so. */
 export const MAX_WORKSPACE_FILES = 2_000;
@@ -27,9 +34,36 @@ export interface WorkspaceImagesSource {
   lookUp(refs: ImageReference[]): Promise<void>;
 }
 
-export interface WorkspaceImagesResult {
-  places: ImagePlace[];
-  truncated: boolean;
+export type { WorkspaceImagesResult };
+
+/** Wires imageTrust/workspaceImages to what the document checker and the lookups know. */
+export function registerWorkspaceImages(
+  connection: Pick<Connection, 'onRequest' | 'sendNotification'>,
+  settings: SettingsState,
+  checker: DocumentChecker,
+  lookup: FactsLookup,
+  guard: <T>(work: () => Promise<T>, fallback: T) => Promise<T>,
+): WorkspaceImages {
+  const images = new WorkspaceImages(
+    {
+      openText: (uri) => checker.documents.get(uri)?.getText(),
+      analyze: (uri, text) => checker.analyze(uri, text),
+      policy: (uri) => checker.policyFor(uri).policy,
+      evaluate: (analysis, policy, factsFor) =>
+        checker.evaluate(analysis, policy, (r) => (r.reference ? factsFor(r.reference.raw) : undefined)),
+      knownFacts: (ref) => checker.factsSync(ref),
+      answered: (ref) => checker.hasAnswer(ref),
+      online: () => settings.online,
+      lookUp: async (refs) => {
+        await lookup.gather(refs, ALL_FACTS);
+      },
+    },
+    () => void connection.sendNotification(WorkspaceImagesChangedNotification),
+  );
+  connection.onRequest(WorkspaceImagesRequest, (p) =>
+    guard(async () => images.list(p.folders), { places: [], truncated: false }),
+  );
+  return images;
 }
 
 export class WorkspaceImages {
