@@ -2,10 +2,10 @@
 // trust, pinned, newer versions, end of life, signature) and the findings at its place. Text and
 // facts in, plain data out; the LSP handler walks the workspace and the client draws the tree.
 import type { DocumentAnalysis } from '../core/analyze';
-import type { ImageFacts, PublisherTier } from '../core/facts';
+import type { ImageFacts } from '../core/facts';
 import type { Policy } from '../core/settings';
 import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
-import type { Finding, Range, RuleId, Severity } from '../core/types';
+import type { Finding, Range } from '../core/types';
 import { publisherTier } from './hover';
 import type { ImagePlace } from '../../../protocol/messages';
 
