@@ -14,6 +14,8 @@ const common = {
   logLevel: 'warning',
   minifySyntax: true,
   define: { IMAGE_TRUST_VERSION: JSON.stringify(version) },
+  // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

@@ -18,7 +18,8 @@ import type {
   PinFilesResult,
   StatusParams,
 } from '../../server/src/lsp/protocol';
-import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
+import { documentFilterMiddleware, SHARED_LANGUAGE_IDS, userGlobsFromSettings } from './documentFilter';
+import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, KIND_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
 import type { TrustStatusBar } from './statusBar';
 
@@ -34,7 +35,14 @@ const CLIENT_ID = 'imageTrust';
 const DEBUG_PORT = 6009;
 
 // The editor-level settings the server reads; the machine-scoped ones travel separately.
-const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
+const EDITOR_SETTING_KEYS = [
+  'offline',
+  'rules',
+  'trustedNamespaces',
+  'trustedRegistries',
+  'maxImageAgeDays',
+  'files',
+] as const;
 
 // Files on disk and new unsaved editors only: a git: or diff view of the same file would repeat
 // its diagnostics in the Problems panel.
@@ -44,7 +52,13 @@ function documentSelector(): DocumentSelector {
       { scheme, language: 'dockerfile' },
       { scheme, language: 'dockercompose' },
     ]),
-    ...[...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, POLICY_GLOB].map((pattern) => ({ scheme: 'file', pattern })),
+    // Kubernetes, Helm, CI and dev container files share these languages with unrelated files:
+    // the middleware sends only the ones that are a kind, and the server checks again.
+    ...SHARED_LANGUAGE_IDS.map((language) => ({ scheme: 'file', language })),
+    ...[...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, ...KIND_GLOBS, POLICY_GLOB].map((pattern) => ({
+      scheme: 'file',
+      pattern,
+    })),
   ];
 }
 
@@ -61,6 +75,7 @@ export class ImageTrustClient implements vscode.Disposable {
     serverModule: string,
     private readonly log: vscode.LogOutputChannel,
     statusBar: TrustStatusBar,
+    policyHasFiles: () => boolean = () => false,
   ) {
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -79,6 +94,7 @@ export class ImageTrustClient implements vscode.Disposable {
         workspaceTrusted: vscode.workspace.isTrusted,
       }),
       synchronize: { configurationSection: 'imageTrust' },
+      middleware: documentFilterMiddleware(() => this.client, { userGlobs: userGlobsFromSettings, policyHasFiles }),
       outputChannel: log,
       // The status bar tells about trouble; the log opens when the user asks for it.
       revealOutputChannelOn: RevealOutputChannelOn.Never,

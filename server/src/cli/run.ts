@@ -31,8 +31,10 @@ export interface CliIo {
 const LOOKUP_CONCURRENCY = 16;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
-  const policy = loadPolicy(options, io);
-  const files = collectFiles(options.paths);
+  const { policy, policyDir } = loadPolicy(options, io);
+  const files = collectFiles(options.paths, {
+    userGlobs: policy.files ? [{ base: policyDir ?? '', globs: policy.files }] : undefined,
+  });
   const network = createNetwork(networkSettings(options, io.env));
   try {
     const analyzed = files.map((file) => analyzeFile(file));
@@ -56,7 +58,7 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
   };
 }
 
-function loadPolicy(options: CliOptions, io: CliIo): Policy {
+function loadPolicy(options: CliOptions, io: CliIo): { policy: Policy; policyDir?: string } {
   let path = options.config;
   if (!path) {
     const first = resolve(options.paths[0] ?? '.');
@@ -68,7 +70,7 @@ function loadPolicy(options: CliOptions, io: CliIo): Policy {
     }
     path = findPolicyFile(dir);
   }
-  if (!path) return loadPolicyFile('', '').policy;
+  if (!path) return { policy: loadPolicyFile('', '').policy };
   let loaded;
   try {
     loaded = loadPolicyFile(path);
@@ -82,7 +84,7 @@ function loadPolicy(options: CliOptions, io: CliIo): Policy {
       `${path}: the policy file has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}; fix ${loaded.problems.length === 1 ? 'it' : 'them'} first`,
     );
   }
-  return loaded.policy;
+  return { policy: loaded.policy, policyDir: dirname(resolve(path)) };
 }
 
 interface AnalyzedFile {
@@ -94,7 +96,11 @@ interface AnalyzedFile {
 function analyzeFile(file: TargetFile): AnalyzedFile {
   const source = readSource(file.path);
   const env = file.kind === 'compose' ? composeEnvironment(resolve(file.path)) : undefined;
-  return { file, source, analysis: analyzeDocument(source.text, file.kind, env) };
+  return {
+    file,
+    source,
+    analysis: analyzeDocument(source.text, file.kind, env, { fileName: file.path }),
+  };
 }
 
 async function gatherAll(

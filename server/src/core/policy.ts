@@ -3,11 +3,19 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { LineIndex } from './lineIndex';
 import { defaultPolicy, type Policy } from './settings';
-import { isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
+import { IMAGE_FILE_KINDS, isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
+import { isImageFileKind } from './kinds/fileKinds';
 
 export const POLICY_FILE_NAME = '.image-trust.yaml';
 const SEVERITIES: SeveritySetting[] = ['error', 'warning', 'info', 'off'];
-const POLICY_KEYS = ['trustedRegistries', 'trustedNamespaces', 'rules', 'maxImageAgeDays', 'signatureKeys'] as const;
+const POLICY_KEYS = [
+  'trustedRegistries',
+  'trustedNamespaces',
+  'rules',
+  'maxImageAgeDays',
+  'signatureKeys',
+  'files',
+] as const;
 
 export interface PolicyParseResult {
   policy: Policy;
@@ -95,6 +103,26 @@ export function parsePolicy(text: string): PolicyParseResult {
         } else policy.maxImageAgeDays = n;
         break;
       }
+      case 'files': {
+        if (!isMap(value)) {
+          problem(
+            value ?? (pair.key as Node),
+            `files must map a file kind (${IMAGE_FILE_KINDS.join(', ')}) to a list of globs.`,
+          );
+          break;
+        }
+        policy.files = {};
+        for (const kindPair of value.items) {
+          const kind = isScalar(kindPair.key) ? String(kindPair.key.value) : '';
+          if (!isImageFileKind(kind)) {
+            problem(kindPair.key as Node, `Unknown file kind "${kind}". Known kinds: ${IMAGE_FILE_KINDS.join(', ')}.`);
+            continue;
+          }
+          const globs = stringList(kindPair.value as Node | null, `files.${kind}`, problem);
+          if (globs) policy.files[kind] = globs;
+        }
+        break;
+      }
       default:
         problem(pair.key as Node, `Unknown key "${key}". The policy file understands ${POLICY_KEYS.join(', ')}.`);
     }
@@ -125,6 +153,8 @@ export interface EditorPolicySettings {
   trustedNamespaces?: unknown;
   trustedRegistries?: unknown;
   maxImageAgeDays?: unknown;
+  /** `imageTrust.files`: file kind → globs. */
+  files?: unknown;
 }
 
 /**
@@ -154,6 +184,10 @@ export function mergePolicy(
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1) policy.maxImageAgeDays = n;
     else warnings.push('imageTrust.maxImageAgeDays must be a whole number, 1 or more; ignoring it.');
   }
+  if (editor.files !== undefined && editor.files !== null && !fileKeys.has('files')) {
+    const files = editorFiles(editor.files, warnings);
+    if (files) policy.files = files;
+  }
   if (editor.rules && typeof editor.rules === 'object') {
     for (const [id, sev] of Object.entries(editor.rules)) {
       if (!isRuleId(id)) warnings.push(`imageTrust.rules: unknown rule "${id}".`);
@@ -163,6 +197,21 @@ export function mergePolicy(
     }
   }
   return { policy, warnings };
+}
+
+function editorFiles(value: unknown, warnings: string[]): Policy['files'] {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    warnings.push('imageTrust.files must map a file kind to a list of globs; ignoring it.');
+    return undefined;
+  }
+  const out: NonNullable<Policy['files']> = {};
+  for (const [kind, globs] of Object.entries(value as Record<string, unknown>)) {
+    if (!isImageFileKind(kind)) warnings.push(`imageTrust.files: unknown file kind "${kind}".`);
+    else if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string'))
+      warnings.push(`imageTrust.files.${kind} must be a list of globs.`);
+    else out[kind] = globs as string[];
+  }
+  return out;
 }
 
 /** Keys present at the top level of a policy file, for mergePolicy. */

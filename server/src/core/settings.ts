@@ -1,6 +1,6 @@
 // The one settings object every feature reads: policy file + editor settings + machine settings,
 // merged and validated in one place (see mergeSettings in policy.ts).
-import type { RuleId, SeveritySetting } from './types';
+import type { ImageFileKind, RuleId, SeveritySetting } from './types';
 
 /** What `.image-trust.yaml` and the workspace-scoped editor settings may say. */
 export interface Policy {
@@ -12,6 +12,8 @@ export interface Policy {
   maxImageAgeDays: number;
   /** PEM public keys whose cosign signatures count as verified. */
   signatureKeys: string[];
+  /** Extra globs per file kind, relative to the policy file's folder, for layouts not guessed by name. */
+  files?: Partial<Record<ImageFileKind, string[]>>;
 }
 
 /**

@@ -21,19 +21,16 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  analyzeDocument,
-  detectDocumentKind,
-  evaluateRules,
-  type AnalyzedReference,
-  type DocumentAnalysis,
-} from '../core/analyze';
+import { analyzeDocument, evaluateRules, type AnalyzedReference, type DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
 import { mergePolicy, POLICY_FILE_NAME } from '../core/policy';
 import { helpUri } from '../core/rules/rule';
 import { ruleById } from '../core/rules';
 import type { Policy } from '../core/settings';
-import type { Finding, Fix, ImageReference, Position, Range, Severity } from '../core/types';
+import type { DocumentKind, Finding, Fix, ImageReference, Position, Range, Severity } from '../core/types';
+import type { FileGlobs } from '../core/kinds/fileKinds';
+import { documentKind } from '../services/fileKind';
+import { bakeNotesFor } from '../services/bakeOverrides';
 import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
@@ -77,6 +74,7 @@ export class ImageTrustServer {
   private network!: Network;
   private networkKey = '';
   private lastStatus = '';
+  private workspaceRoots: string[] = [];
 
   constructor(private readonly connection: Connection) {}
 
@@ -122,6 +120,10 @@ export class ImageTrustServer {
     this.workspaceTrusted = options.workspaceTrusted !== false;
     this.supportsConfiguration = !!params.capabilities.workspace?.configuration;
     this.supportsDocumentChanges = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
+    this.workspaceRoots = [
+      ...(params.workspaceFolders ?? []).map((f) => fileUriToPath(f.uri)),
+      params.rootUri ? fileUriToPath(params.rootUri) : undefined,
+    ].filter((p): p is string => !!p);
     this.rebuildNetwork();
     return {
       capabilities: {
@@ -266,9 +268,23 @@ export class ImageTrustServer {
     }
   }
 
+  /** The kind of a document, with the user's `files:` globs (policy file or imageTrust.files). */
+  private kindOf(uri: string, languageId: string, text: () => string): DocumentKind | undefined {
+    const path = fileUriToPath(uri);
+    const { policy, loaded } = this.policyFor(uri);
+    const globs: FileGlobs[] = [];
+    if (policy.files) {
+      if (loaded?.keys.has('files')) globs.push({ base: dirname(loaded.path), globs: policy.files });
+      else if (this.workspaceRoots.length)
+        for (const root of this.workspaceRoots) globs.push({ base: root, globs: policy.files });
+      else globs.push({ base: '', globs: policy.files });
+    }
+    return documentKind({ path: path ?? uri, hasPath: !!path, languageId, text }, globs, this.workspaceRoots);
+  }
+
   private validate(document: TextDocument): void {
     const path = fileUriToPath(document.uri) ?? document.uri;
-    const kind = detectDocumentKind(path) ?? languageKind(document.languageId);
+    const kind = this.kindOf(document.uri, document.languageId, () => document.getText());
     if (kind === 'policy') {
       this.policyCache.clear();
       const loaded = loadPolicyFile(path, document.getText());
@@ -286,10 +302,15 @@ export class ImageTrustServer {
       for (const other of this.documents.all()) if (other.uri !== document.uri) this.validateNow(other);
       return;
     }
-    if (!kind) return;
+    if (!kind) {
+      // A document that stopped matching a kind (its apiVersion was deleted) loses its findings.
+      if (this.states.delete(document.uri))
+        void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      return;
+    }
     const env =
       kind === 'compose' && path.startsWith('/') ? composeEnvironment(path) : (name: string) => process.env[name];
-    const analysis = analyzeDocument(document.getText(), kind, env);
+    const analysis = analyzeDocument(document.getText(), kind, env, { fileName: path });
     const { policy } = this.policyFor(document.uri);
     const previous = this.states.get(document.uri);
     if (previous?.networkTimer) clearTimeout(previous.networkTimer);
@@ -488,12 +509,13 @@ export class ImageTrustServer {
       }
       result.files++;
       const path = fileUriToPath(uri) ?? uri;
-      const kind = detectDocumentKind(path);
-      if (kind !== 'dockerfile' && kind !== 'compose') continue;
+      const kind = this.kindOf(uri, document.languageId, () => document.getText());
+      if (!kind || kind === 'policy') continue;
       const analysis = analyzeDocument(
         document.getText(),
         kind,
         kind === 'compose' ? composeEnvironment(path) : undefined,
+        { fileName: path },
       );
       // An open document is updated in place as the user types: remember what the plan is made on.
       const plannedVersion = document.version;
@@ -562,10 +584,13 @@ export class ImageTrustServer {
       state.policy,
       () => facts,
     );
-    return {
-      contents: { kind: 'markdown', value: renderHover({ analyzed, facts, policy: state.policy, findings, online }) },
-      range: analyzed.occurrence.range,
-    };
+    let value = renderHover({ analyzed, facts, policy: state.policy, findings, online });
+    const path = fileUriToPath(document.uri);
+    if (state.analysis.kind === 'dockerfile' && path) {
+      const notes = bakeNotesFor(path, analyzed.occurrence, this.workspaceRoots);
+      if (notes.length) value += `\n\n---\n\n${notes.join('\n\n')}`;
+    }
+    return { contents: { kind: 'markdown', value }, range: analyzed.occurrence.range };
   }
 
   private async guard<T>(work: () => T | Promise<T>, fallback: T): Promise<T> {
@@ -595,12 +620,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   warning: DiagnosticSeverity.Warning,
   info: DiagnosticSeverity.Information,
 };
-
-function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined {
-  if (languageId === 'dockerfile') return 'dockerfile';
-  if (languageId === 'dockercompose') return 'compose';
-  return undefined;
-}
 
 function uniqueReferences(analysis: DocumentAnalysis): ImageReference[] {
   const seen = new Map<string, ImageReference>();
