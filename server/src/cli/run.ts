@@ -12,6 +12,7 @@ import { factsWantedFor, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
 import type { CliOptions } from './args';
 import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
+import { toCodeClimate } from './format/codeclimate';
 import { toJson } from './format/json';
 import { sortFindings, type LintReport } from './format/report';
 import { toSarif } from './format/sarif';
@@ -145,6 +146,7 @@ async function lint(
     io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
   if (options.format === 'json') io.stdout(toJson(report));
   else if (options.format === 'sarif') io.stdout(toSarif(report, io.version));
+  else if (options.format === 'codeclimate') io.stdout(toCodeClimate(report));
   else io.stdout(toText(report, options.color ?? (io.isTty && !io.env.NO_COLOR)));
   if (options.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[options.failOn];

@@ -8,6 +8,7 @@ import { isMap, isSeq, type Node } from 'yaml';
 import { LineIndex } from '../lineIndex';
 import type { DocumentProblem, ExtractionResult, ImageOccurrence, ReferenceSource } from '../types';
 import {
+  inDocumentOrder,
   actionsExpressionResolution,
   isStringScalar,
   lineOf,
@@ -67,5 +68,5 @@ export function extractGithubActionsImages(text: string): ExtractionResult {
     if (!isSeq(list)) return;
     for (const step of list.items) add(mapGet(step, 'uses'), mapKey(step, 'uses'), 'actions-step', 'docker://');
   }
-  return { occurrences, problems: problems as DocumentProblem[] };
+  return { occurrences: inDocumentOrder(occurrences), problems: problems as DocumentProblem[] };
 }

@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import { LineIndex } from '../lineIndex';
 import type { DocumentProblem, ExtractionResult, ImageOccurrence, ReferenceSource } from '../types';
 import {
+  inDocumentOrder,
   isStringScalar,
   lineOf,
   mapGet,
@@ -79,7 +80,7 @@ export function extractGitlabCiImages(text: string): ExtractionResult {
       }
     }
   }
-  return { occurrences, problems: problems as DocumentProblem[] };
+  return { occurrences: inDocumentOrder(occurrences), problems: problems as DocumentProblem[] };
 }
 
 function variablesOf(node: Node | undefined): Map<string, Variable> {

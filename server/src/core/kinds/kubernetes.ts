@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } f
 import { LineIndex } from '../lineIndex';
 import type { DocumentProblem, ExtractionResult, ImageOccurrence } from '../types';
 import {
+  inDocumentOrder,
   isStringScalar,
   lineOf,
   mapGet,
@@ -27,7 +28,7 @@ export function extractKubernetesImages(text: string): ExtractionResult {
   const { documents, problems } = parseYamlDocuments(lines, 'manifest');
   const occurrences: ImageOccurrence[] = [];
   for (const doc of documents) visitObject(lines, doc.contents as Node | null, occurrences, problems);
-  return { occurrences, problems };
+  return { occurrences: inDocumentOrder(occurrences), problems };
 }
 
 function visitObject(

@@ -19,8 +19,12 @@ export function rewriteSplit(split: SplitReference, tag: string | undefined, dig
   }
   fields.sort((a, b) => b.field.start - a.field.start);
   let text = split.text;
-  for (const { field, value } of fields)
+  for (const { field, value } of fields) {
+    const written = text.slice(field.start + field.quote.length, field.end - field.quote.length);
+    // A value that does not change keeps its bytes (`tag: 1.27` stays unquoted).
+    if (written === value) continue;
     text = text.slice(0, field.start) + yamlString(value, field.quote) + text.slice(field.end);
+  }
   return text;
 }
 

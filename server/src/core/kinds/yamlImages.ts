@@ -179,3 +179,10 @@ export function lineOf(lines: LineIndex, node: Node | undefined, fallback: Node)
   const at = node?.range?.[0] ?? fallback.range?.[0] ?? 0;
   return lines.positionAt(at).line;
 }
+
+/** Occurrences in document order, whatever order the paths were visited in. */
+export function inDocumentOrder(occurrences: ImageOccurrence[]): ImageOccurrence[] {
+  return occurrences.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+}
