@@ -34,6 +34,17 @@ export interface NetworkSettings {
   cacheDir?: string;
   /** endoflife.date API base (e.g. https://endoflife.date/api) to refresh the shipped snapshot; unset: no refresh. */
   eolApiUrl?: string;
+  /** Requests in flight per registry origin (default 12). */
+  connectionsPerRegistry?: number;
+  /** Overall deadline of one request, retries included, ms (default 30 000). */
+  requestDeadlineMs?: number;
+  /** Time one run (a CLI lint or pin, the editor's network pass for one document) may spend on the network, ms. */
+  runBudgetMs?: number;
+  /**
+   * Token endpoints (host, or https URL prefix) that may receive a registry's credentials although
+   * they are on another host than the registry (docs/network.md, "Credentials and token realms").
+   */
+  trustedTokenRealms?: string[];
 }
 
 export interface Settings {
