@@ -1,29 +1,29 @@
-// Activation: the log, the status bar item, the language client and the commands.
+// Activation: the log, the status items, the language client, the commands and the images view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { scanWorkspace } from './documentFilter';
-import { ImageTrustClient } from './languageClient';
+import { documentSelector, ImageTrustClient } from './languageClient';
 import { affectsMachineSettings, readMachineSettings } from './machineSettings';
-import { TrustStatusBar } from './statusBar';
+import { TrustStatus } from './trustStatus';
 
 let client: ImageTrustClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Image Trust', { log: true });
-  const statusBar = new TrustStatusBar();
+  const status = new TrustStatus(documentSelector() as vscode.DocumentSelector);
   // Before the client starts: the document filter needs to know where Chart.yaml files are.
   const workspace = await scanWorkspace().catch(() => ({ policyHasFiles: true }));
   const started = new ImageTrustClient(
     context.asAbsolutePath(path.join('dist', 'server.js')),
     log,
-    statusBar,
+    status,
     () => workspace.policyHasFiles,
   );
   client = started;
   context.subscriptions.push(
     log,
-    statusBar,
+    status,
     started,
     ...registerCommands(started, log),
     // The server started in Restricted Mode makes no registry lookups; trust changes that, and

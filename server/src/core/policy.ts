@@ -6,16 +6,141 @@ import { defaultPolicy, type Policy } from './settings';
 import { IMAGE_FILE_KINDS, isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
 import { isImageFileKind } from './kinds/fileKinds';
 
+const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
+
 export const POLICY_FILE_NAME = '.image-trust.yaml';
 const SEVERITIES: SeveritySetting[] = ['error', 'warning', 'info', 'off'];
-const POLICY_KEYS = [
-  'trustedRegistries',
-  'trustedNamespaces',
-  'rules',
-  'maxImageAgeDays',
-  'signatureKeys',
-  'files',
-] as const;
+
+/** A JSON Schema (draft-07) fragment: what the editor's schema for `.image-trust.yaml` says about a key. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Reports a problem at a node of the policy file (its range, or the file start). */
+export type ReportProblem = (node: Node | null | undefined, message: string) => void;
+
+/**
+ * One top-level key of `.image-trust.yaml`: how the loader reads and validates it, and the JSON
+ * Schema the editor gets for it (server/src/core/policySchema.ts builds the file's schema from
+ * these), so the two cannot drift. A new key is a new entry here; `schema` must accept exactly
+ * what `read` accepts (test/core/policySchema.test.ts checks both on the same documents).
+ */
+export interface PolicyKeyDefinition {
+  schema: JsonSchema & { description: string };
+  read(value: Node | null, policy: Policy, report: ReportProblem, keyNode: Node): void;
+}
+
+const NON_EMPTY_STRING: JsonSchema = { type: 'string', pattern: '\\S' };
+
+export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
+  trustedRegistries: {
+    schema: {
+      description:
+        'Registries (host) or registry namespaces (host/namespace) images may come from. Absent: every registry is allowed.',
+      type: 'array',
+      items: { ...NON_EMPTY_STRING, examples: ['docker.io', 'ghcr.io/my-org'] },
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'trustedRegistries', report);
+      if (list) policy.trustedRegistries = list.map((s) => s.replace(/\/+$/, ''));
+    },
+  },
+  trustedNamespaces: {
+    schema: {
+      description: 'Docker Hub namespaces trusted like Verified Publishers, e.g. bitnami.',
+      type: 'array',
+      items: NON_EMPTY_STRING,
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'trustedNamespaces', report);
+      if (list) policy.trustedNamespaces = list;
+    },
+  },
+  rules: {
+    schema: {
+      description: 'Severity of each rule, overriding its default; off disables it.',
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(RULE_IDS.map((id) => [id, { enum: SEVERITIES }])),
+    },
+    read(value, policy, report, keyNode) {
+      if (!isMap(value)) {
+        report(value ?? keyNode, 'rules must be a mapping of rule id to error, warning, info or off.');
+        return;
+      }
+      for (const rulePair of value.items) {
+        const id = isScalar(rulePair.key) ? String(rulePair.key.value) : '';
+        const severity = isScalar(rulePair.value) ? String(rulePair.value.value) : undefined;
+        if (!isRuleId(id)) {
+          report(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
+        } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
+          report(
+            (rulePair.value as Node) ?? (rulePair.key as Node),
+            `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
+          );
+        } else {
+          policy.rules[id] = severity as SeveritySetting;
+        }
+      }
+    },
+  },
+  maxImageAgeDays: {
+    schema: {
+      description: 'stale-image reports tags last pushed longer ago than this many days. Default 365.',
+      type: 'integer',
+      minimum: 1,
+    },
+    read(value, policy, report, keyNode) {
+      const n = isScalar(value) ? value.value : undefined;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+        report(value ?? keyNode, 'maxImageAgeDays must be a whole number of days, 1 or more.');
+      } else policy.maxImageAgeDays = n;
+    },
+  },
+  signatureKeys: {
+    schema: {
+      description: 'PEM public keys whose cosign signatures count as verified.',
+      type: 'array',
+      items: { type: 'string', pattern: PEM_PUBLIC_KEY.source },
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'signatureKeys', report);
+      if (!list) return;
+      policy.signatureKeys = list;
+      for (const [i, pem] of list.entries()) {
+        if (!PEM_PUBLIC_KEY.test(pem)) {
+          report(
+            isSeq(value) ? (value.items[i] as Node) : value,
+            `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
+          );
+        }
+      }
+    },
+  },
+  files: {
+    schema: {
+      description:
+        "Extra globs per file kind, relative to this file's folder, for layouts not recognised by name or content.",
+      type: 'object',
+      propertyNames: { enum: [...IMAGE_FILE_KINDS] },
+      additionalProperties: { type: 'array', items: NON_EMPTY_STRING },
+    },
+    read(value, policy, report, keyNode) {
+      if (!isMap(value)) {
+        report(value ?? keyNode, `files must map a file kind (${IMAGE_FILE_KINDS.join(', ')}) to a list of globs.`);
+        return;
+      }
+      policy.files = {};
+      for (const kindPair of value.items) {
+        const kind = isScalar(kindPair.key) ? String(kindPair.key.value) : '';
+        if (!isImageFileKind(kind)) {
+          report(kindPair.key as Node, `Unknown file kind "${kind}". Known kinds: ${IMAGE_FILE_KINDS.join(', ')}.`);
+          continue;
+        }
+        const globs = stringList(kindPair.value as Node | null, `files.${kind}`, report);
+        if (globs) policy.files[kind] = globs;
+      }
+    },
+  },
+};
 
 export interface PolicyParseResult {
   policy: Policy;
@@ -27,7 +152,7 @@ export function parsePolicy(text: string): PolicyParseResult {
   const policy = defaultPolicy();
   const problems: DocumentProblem[] = [];
   const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
-  const problem = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
+  const problem: ReportProblem = (node, message) => {
     const [start, end] = node?.range ?? [0, 0];
     problems.push({
       code: 'invalid-policy',
@@ -52,89 +177,18 @@ export function parsePolicy(text: string): PolicyParseResult {
   }
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = pair.value as Node | null;
-    switch (key) {
-      case 'trustedRegistries':
-      case 'trustedNamespaces':
-      case 'signatureKeys': {
-        const list = stringList(value, key, problem);
-        if (list) {
-          if (key === 'trustedRegistries') policy.trustedRegistries = list.map((s) => s.replace(/\/+$/, ''));
-          else if (key === 'trustedNamespaces') policy.trustedNamespaces = list;
-          else policy.signatureKeys = list;
-        }
-        if (key === 'signatureKeys' && list) {
-          for (const [i, pem] of list.entries()) {
-            if (!/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(pem)) {
-              problem(
-                isSeq(value) ? (value.items[i] as Node) : value,
-                `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
-              );
-            }
-          }
-        }
-        break;
-      }
-      case 'rules': {
-        if (!isMap(value)) {
-          problem(value ?? (pair.key as Node), 'rules must be a mapping of rule id to error, warning, info or off.');
-          break;
-        }
-        for (const rulePair of value.items) {
-          const id = isScalar(rulePair.key) ? String(rulePair.key.value) : '';
-          const severity = isScalar(rulePair.value) ? String(rulePair.value.value) : undefined;
-          if (!isRuleId(id)) {
-            problem(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
-          } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
-            problem(
-              (rulePair.value as Node) ?? (rulePair.key as Node),
-              `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
-            );
-          } else {
-            policy.rules[id] = severity as SeveritySetting;
-          }
-        }
-        break;
-      }
-      case 'maxImageAgeDays': {
-        const n = isScalar(value) ? value.value : undefined;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-          problem(value ?? (pair.key as Node), 'maxImageAgeDays must be a whole number of days, 1 or more.');
-        } else policy.maxImageAgeDays = n;
-        break;
-      }
-      case 'files': {
-        if (!isMap(value)) {
-          problem(
-            value ?? (pair.key as Node),
-            `files must map a file kind (${IMAGE_FILE_KINDS.join(', ')}) to a list of globs.`,
-          );
-          break;
-        }
-        policy.files = {};
-        for (const kindPair of value.items) {
-          const kind = isScalar(kindPair.key) ? String(kindPair.key.value) : '';
-          if (!isImageFileKind(kind)) {
-            problem(kindPair.key as Node, `Unknown file kind "${kind}". Known kinds: ${IMAGE_FILE_KINDS.join(', ')}.`);
-            continue;
-          }
-          const globs = stringList(kindPair.value as Node | null, `files.${kind}`, problem);
-          if (globs) policy.files[kind] = globs;
-        }
-        break;
-      }
-      default:
-        problem(pair.key as Node, `Unknown key "${key}". The policy file understands ${POLICY_KEYS.join(', ')}.`);
-    }
+    const definition = Object.hasOwn(POLICY_KEYS, key) ? POLICY_KEYS[key] : undefined;
+    if (definition) definition.read(pair.value as Node | null, policy, problem, pair.key as Node);
+    else
+      problem(
+        pair.key as Node,
+        `Unknown key "${key}". The policy file understands ${Object.keys(POLICY_KEYS).join(', ')}.`,
+      );
   }
   return { policy, problems };
 }
 
-function stringList(
-  value: Node | null,
-  key: string,
-  problem: (node: Node | null | undefined, message: string) => void,
-): string[] | undefined {
+function stringList(value: Node | null, key: string, problem: ReportProblem): string[] | undefined {
   if (!isSeq(value)) {
     problem(value, `${key} must be a list of strings, e.g. ${key}: [example]`);
     return undefined;
@@ -199,6 +253,14 @@ export function mergePolicy(
   return { policy, warnings };
 }
 
+/** Keys present at the top level of a policy file, for mergePolicy. */
+export function policyFileKeys(text: string): Set<string> {
+  const doc = parseDocument(text);
+  const keys = new Set<string>();
+  if (isMap(doc.contents)) for (const p of doc.contents.items) if (isScalar(p.key)) keys.add(String(p.key.value));
+  return keys;
+}
+
 function editorFiles(value: unknown, warnings: string[]): Policy['files'] {
   if (typeof value !== 'object' || Array.isArray(value)) {
     warnings.push('imageTrust.files must map a file kind to a list of globs; ignoring it.');
@@ -212,12 +274,4 @@ function editorFiles(value: unknown, warnings: string[]): Policy['files'] {
     else out[kind] = globs as string[];
   }
   return out;
-}
-
-/** Keys present at the top level of a policy file, for mergePolicy. */
-export function policyFileKeys(text: string): Set<string> {
-  const doc = parseDocument(text);
-  const keys = new Set<string>();
-  if (isMap(doc.contents)) for (const p of doc.contents.items) if (isScalar(p.key)) keys.add(String(p.key.value));
-  return keys;
 }
