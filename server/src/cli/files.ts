@@ -13,6 +13,8 @@ const SNIFF_BYTES = 64 * 1024;
 export interface TargetFile {
   path: string;
   kind: ImageFileKind;
+  /** Found by searching a folder (not named on the command line). */
+  found?: boolean;
 }
 
 export class CliError extends Error {}
@@ -22,14 +24,22 @@ export interface CollectOptions {
   userGlobs?: FileGlobs[];
 }
 
-/** Files named on the command line are checked whatever their name; folders are searched. */
-export function collectFiles(paths: string[], options: CollectOptions = {}): TargetFile[] {
+/**
+ * Files named on the command line are checked whatever their name; folders are searched. A
+ * subfolder that cannot be read (a database volume, another user's folder) is skipped with one
+ * warning, so the rest is still checked; a folder named on the command line must be readable.
+ */
+export function collectFiles(
+  paths: string[],
+  warn: (message: string) => void = () => {},
+  options: CollectOptions = {},
+): TargetFile[] {
   const out: TargetFile[] = [];
   const seen = new Set<string>();
-  const add = (path: string, kind: ImageFileKind) => {
+  const add = (path: string, kind: ImageFileKind, found = false) => {
     if (!seen.has(path)) {
       seen.add(path);
-      out.push({ path, kind });
+      out.push(found ? { path, kind, found } : { path, kind });
     }
   };
   for (const path of paths) {
@@ -39,7 +49,7 @@ export function collectFiles(paths: string[], options: CollectOptions = {}): Tar
     } catch {
       throw new CliError(`${path}: no such file or folder`);
     }
-    if (stat.isDirectory()) walk(path, add, options);
+    if (stat.isDirectory()) walk(path, add, warn, options, true);
     else {
       const kind = kindOf(path, options);
       if (kind === 'policy') continue;
@@ -57,7 +67,8 @@ export function collectFiles(paths: string[], options: CollectOptions = {}): Tar
     }
     for (const local of gitlabLocalIncludes(text)) {
       const included = join(dirname(file.path), local.replace(/^\/+/, ''));
-      if (!seen.has(included) && existsSync(included) && statSync(included).isFile()) add(included, 'gitlab-ci');
+      if (!seen.has(included) && existsSync(included) && statSync(included).isFile())
+        add(included, 'gitlab-ci', file.found ?? false);
     }
   }
   return out;
@@ -85,21 +96,30 @@ function sniff(path: string): string | undefined {
   }
 }
 
-function walk(dir: string, add: (path: string, kind: ImageFileKind) => void, options: CollectOptions): void {
+function walk(
+  dir: string,
+  add: (path: string, kind: ImageFileKind, found: boolean) => void,
+  warn: (message: string) => void,
+  options: CollectOptions,
+  top = false,
+): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    throw new CliError(`${dir}: cannot read folder (${(error as NodeJS.ErrnoException).code ?? error})`);
+    const message = `${dir}: cannot read folder (${(error as NodeJS.ErrnoException).code ?? error})`;
+    if (top) throw new CliError(message);
+    warn(`${message}; skipped`);
+    return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) walk(path, add, options);
+      if (!SKIPPED_DIRS.has(entry.name)) walk(path, add, warn, options);
     } else if (entry.isFile()) {
       const kind = kindOf(path, options);
-      if (kind && kind !== 'policy') add(path, kind);
+      if (kind && kind !== 'policy') add(path, kind, true);
     }
   }
 }

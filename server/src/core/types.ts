@@ -21,6 +21,7 @@ export const RULE_IDS = [
   'unresolved-variable',
   'invalid-document',
   'invalid-policy',
+  'mismatched-tag',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -100,6 +101,12 @@ export interface ImageOccurrence {
    * rewrites `range`, putting the new tag and digest into the fields it names.
    */
   split?: SplitReference;
+  /** Named by an ONBUILD trigger: pulled by the builds that use this image as their base. */
+  onbuild?: boolean;
+  /** Variables that expand to an empty string (undeclared before the first FROM). */
+  emptyVariables?: string[];
+  /** Why the text cannot be expanded at all (the build fails with this). */
+  expansionError?: string;
   /** Rules silenced by an `# image-trust-ignore=` comment above. */
   suppressed: ReadonlySet<string>;
 }

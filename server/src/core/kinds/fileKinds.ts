@@ -36,7 +36,12 @@ export function detectFileKind(path: string, context: DetectContext = {}): Docum
     for (const kind of IMAGE_FILE_KINDS) if (user.globs[kind]?.some((glob) => matchesGlob(relative, glob))) return kind;
   }
   if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
-  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base))
+  // `docker build` reads `Dockerfile`, or `dockerfile` when there is none (docker build reference, "-f").
+  if (
+    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) ||
+    base === 'dockerfile' ||
+    /\.(?:Dockerfile|dockerfile)$/.test(base)
+  )
     return 'dockerfile';
   // Bake reference, "File definition": docker-bake.json, docker-bake.override.json,
   // docker-bake.hcl, docker-bake.override.hcl.
