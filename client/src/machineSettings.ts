@@ -4,7 +4,18 @@
 import type * as vscode from 'vscode';
 import type { MachineSettingsParams } from '../../server/src/lsp/protocol';
 
-export const MACHINE_SETTING_KEYS = ['registryMirrors', 'hubUrl', 'insecureRegistries', 'eolUrl'] as const;
+export const MACHINE_SETTING_KEYS = [
+  'registryMirrors',
+  'hubUrl',
+  'insecureRegistries',
+  'eolUrl',
+  'connectionsPerRegistry',
+  'requestTimeoutSeconds',
+  'networkBudgetSeconds',
+  'trustedTokenRealms',
+  'osvUrl',
+  'vulnDb',
+] as const;
 
 type Inspectable = Pick<vscode.WorkspaceConfiguration, 'inspect'>;
 
@@ -28,9 +39,21 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   if (typeof hubUrl === 'string' && hubUrl.trim()) settings.hubUrl = hubUrl.trim();
   const eolUrl = userValue<unknown>(configuration, 'eolUrl');
   if (typeof eolUrl === 'string' && eolUrl.trim()) settings.eolUrl = eolUrl.trim();
+  const osvUrl = userValue<unknown>(configuration, 'osvUrl');
+  if (typeof osvUrl === 'string' && osvUrl.trim()) settings.osvUrl = osvUrl.trim();
+  const vulnDb = userValue<unknown>(configuration, 'vulnDb');
+  if (typeof vulnDb === 'string' && vulnDb.trim()) settings.vulnDb = vulnDb.trim();
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
   if (Array.isArray(insecure))
     settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');
+  // Only values the user set (not the defaults): the server has the same defaults.
+  for (const key of ['connectionsPerRegistry', 'requestTimeoutSeconds', 'networkBudgetSeconds'] as const) {
+    const value = configuration.inspect<unknown>(key)?.globalValue;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) settings[key] = value;
+  }
+  const realms = userValue<unknown>(configuration, 'trustedTokenRealms');
+  if (Array.isArray(realms) && realms.length)
+    settings.trustedTokenRealms = realms.filter((realm): realm is string => typeof realm === 'string');
   return settings;
 }
 

@@ -11,10 +11,10 @@
 //   image, build, platform or file, away from every reference, in a document that parsed.
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
-import { analyzeDocument, MAX_DOCUMENT_LENGTH, type DocumentAnalysis } from './analyze';
+import { analyzeDocument, MAX_DOCUMENT_LENGTH, type AnalyzeOptions, type DocumentAnalysis } from './analyze';
 import type { Environment } from './compose';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
-import type { Range } from './types';
+import type { ImageFileKind, Range } from './types';
 
 /** Marks a line blanked because its instruction names no image. */
 const BLANKED_LINE = '\u0000';
@@ -116,7 +116,9 @@ function editKeepsBlanking(edit: LineEdit): boolean {
 
 /** Keys whose values can name or place an image (or read another file) in a compose file. */
 const COMPOSE_IMAGE_KEYS = /image|build|platform|pull|extends|context|dockerfile|file|include|service|path|<<|^name$/i;
-const PLAIN_KEY_VALUE = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*):[ \t]+([A-Za-z0-9_./+-][A-Za-z0-9_./+ -]*)$/;
+// A value that stays a plain scalar whatever is typed inside it: no indicator first (`-` would start
+// a sequence, `&` an anchor, `*` an alias, quotes a quoted scalar) and none of `: `, ` #` inside.
+const PLAIN_KEY_VALUE = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*):[ \t]+([A-Za-z0-9_./+][A-Za-z0-9_./+ -]*)$/;
 
 function rangeTouchesLine(range: Range | undefined, line: number): boolean {
   return range !== undefined && range.start.line <= line && range.end.line >= line;
@@ -177,7 +179,19 @@ export class IncrementalAnalyzer {
    * `envIdentity` stands for the compose variables (the `.env` contents the environment was made
    * from): a compose analysis is reused only while it is the same object.
    */
-  analyze(text: string, kind: 'dockerfile' | 'compose', env?: Environment, envIdentity?: unknown): DocumentAnalysis {
+  analyze(
+    text: string,
+    kind: ImageFileKind,
+    env?: Environment,
+    envIdentity?: unknown,
+    options: AnalyzeOptions = {},
+  ): DocumentAnalysis {
+    if (kind !== 'dockerfile' && kind !== 'compose') {
+      // The other kinds (Kubernetes, Helm values, CI files, dev containers, bake) are one YAML,
+      // JSONC or HCL parse each; they are analyzed in full.
+      this.last = undefined;
+      return analyzeDocument(text, kind, env, options);
+    }
     const last = this.last;
     const sameEnv = kind === 'dockerfile' || (envIdentity !== undefined && last?.env === envIdentity);
     if (last && last.kind === kind && last.text === text && sameEnv) {

@@ -1,6 +1,7 @@
 // The one settings object every feature reads: policy file + editor settings + machine settings,
 // merged and validated in one place (see mergeSettings in policy.ts).
 import type { ImageFileKind, RuleId, SeveritySetting } from './types';
+import { defaultVulnerabilityPolicy, type VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
 /** What `.image-trust.yaml` and the workspace-scoped editor settings may say. */
 export interface Policy {
@@ -14,6 +15,10 @@ export interface Policy {
   signatureKeys: string[];
   /** Extra globs per file kind, relative to the policy file's folder, for layouts not guessed by name. */
   files?: Partial<Record<ImageFileKind, string[]>>;
+  /** Platform whose image is inspected when `FROM --platform` says nothing, e.g. `linux/arm64`. */
+  platform?: string;
+  /** Which known vulnerabilities `vulnerable-image` reports. */
+  vulnerabilities: VulnerabilityPolicy;
 }
 
 /**
@@ -34,6 +39,10 @@ export interface NetworkSettings {
   cacheDir?: string;
   /** endoflife.date API base (e.g. https://endoflife.date/api) to refresh the shipped snapshot; unset: no refresh. */
   eolApiUrl?: string;
+  /** OSV API base (default https://api.osv.dev). */
+  osvUrl?: string;
+  /** Folder of downloaded OSV exports (`<Ecosystem>/all.zip`): used instead of the OSV API. */
+  vulnDbDir?: string;
   /** Requests in flight per registry origin (default 12). */
   connectionsPerRegistry?: number;
   /** Overall deadline of one request, retries included, ms (default 30 000). */
@@ -53,10 +62,17 @@ export interface Settings {
 }
 
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+export const DEFAULT_OSV_URL = 'https://api.osv.dev';
 export const DEFAULT_EOL_API_URL = 'https://endoflife.date/api';
 
 export function defaultPolicy(): Policy {
-  return { trustedNamespaces: [], rules: {}, maxImageAgeDays: 365, signatureKeys: [] };
+  return {
+    trustedNamespaces: [],
+    rules: {},
+    maxImageAgeDays: 365,
+    signatureKeys: [],
+    vulnerabilities: defaultVulnerabilityPolicy(),
+  };
 }
 
 export function defaultNetworkSettings(): NetworkSettings {

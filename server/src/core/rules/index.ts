@@ -14,6 +14,8 @@ import { unofficialImage } from './unofficialImage';
 import { unpinnedDigest } from './unpinnedDigest';
 import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
+import { staleBase } from './staleBase';
+import { vulnerableImage } from './vulnerableImage';
 
 /** Every rule, in the order of the contract's table. */
 export const RULES: readonly Rule[] = [
@@ -31,6 +33,8 @@ export const RULES: readonly Rule[] = [
   mismatchedTag,
   staleImage,
   unsignedImage,
+  vulnerableImage,
+  staleBase,
   unresolvedVariable,
   invalidDocument,
   invalidPolicy,

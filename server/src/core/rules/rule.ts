@@ -16,6 +16,7 @@ export interface RuleInput {
 export interface RuleResult {
   message: string;
   fixes?: Fix[];
+  vulnerabilityIds?: string[];
 }
 
 export interface Rule {
