@@ -1,4 +1,4 @@
-// The signature status of one digest, for the hover and the `unsigned-image` rule (issue 5).
+// The signature status of one digest, for the hover and the `unsigned-image` rule.
 // Without keys in the policy the question is only "is anything signed?" (`signed`/`unsigned`);
 // with keys it is "did one of these keys sign THIS digest?" (`verified`/`invalid`/`unsigned`).
 import type { SignatureStatus } from '../core/facts';
