@@ -12,6 +12,40 @@ export interface Policy {
   maxImageAgeDays: number;
   /** PEM public keys whose cosign signatures count as verified. */
   signatureKeys: string[];
+  /** Who must have signed which images (`signatures:`); several matching entries must all pass. */
+  signatures: SignatureRequirement[];
+  /** Signed attestations images must carry (`attestations:`), e.g. SLSA provenance. */
+  attestations: AttestationRequirement[];
+}
+
+/**
+ * A keyless identity, as Sigstore policy-controller and Kyverno write it: the OIDC issuer and the
+ * certificate subject (workflow URI or e-mail), each exact or a regular expression.
+ */
+export interface KeylessIdentity {
+  issuer?: string;
+  issuerRegExp?: string;
+  subject?: string;
+  subjectRegExp?: string;
+}
+
+export type EnforcementMode = 'enforce' | 'warn';
+
+export interface SignatureRequirement {
+  /** Image globs on the normalized name (see imageGlob.ts). */
+  images: string[];
+  mode: EnforcementMode;
+  /** Any one authority (identity or key) is enough. */
+  keyless: KeylessIdentity[];
+  /** PEM public keys. */
+  keys: string[];
+  /** 1-based line of the entry in the policy file, for messages. */
+  line?: number;
+}
+
+export interface AttestationRequirement extends SignatureRequirement {
+  /** The in-toto predicate type, e.g. https://slsa.dev/provenance/v1. */
+  predicateType: string;
 }
 
 /**
@@ -32,6 +66,8 @@ export interface NetworkSettings {
   cacheDir?: string;
   /** endoflife.date API base (e.g. https://endoflife.date/api) to refresh the shipped snapshot; unset: no refresh. */
   eolApiUrl?: string;
+  /** A Sigstore trusted_root.json that replaces the shipped public-good root (private deployments, tests). */
+  sigstoreTrustedRoot?: string;
 }
 
 export interface Settings {
@@ -43,7 +79,14 @@ export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 export const DEFAULT_EOL_API_URL = 'https://endoflife.date/api';
 
 export function defaultPolicy(): Policy {
-  return { trustedNamespaces: [], rules: {}, maxImageAgeDays: 365, signatureKeys: [] };
+  return {
+    trustedNamespaces: [],
+    rules: {},
+    maxImageAgeDays: 365,
+    signatureKeys: [],
+    signatures: [],
+    attestations: [],
+  };
 }
 
 export function defaultNetworkSettings(): NetworkSettings {
