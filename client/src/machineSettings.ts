@@ -4,7 +4,13 @@
 import type * as vscode from 'vscode';
 import type { MachineSettingsParams } from '../../server/src/lsp/protocol';
 
-export const MACHINE_SETTING_KEYS = ['registryMirrors', 'hubUrl', 'insecureRegistries', 'eolUrl'] as const;
+export const MACHINE_SETTING_KEYS = [
+  'registryMirrors',
+  'hubUrl',
+  'insecureRegistries',
+  'eolUrl',
+  'sigstoreTrustedRoot',
+] as const;
 
 type Inspectable = Pick<vscode.WorkspaceConfiguration, 'inspect'>;
 
@@ -28,6 +34,8 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   if (typeof hubUrl === 'string' && hubUrl.trim()) settings.hubUrl = hubUrl.trim();
   const eolUrl = userValue<unknown>(configuration, 'eolUrl');
   if (typeof eolUrl === 'string' && eolUrl.trim()) settings.eolUrl = eolUrl.trim();
+  const trustedRoot = userValue<unknown>(configuration, 'sigstoreTrustedRoot');
+  if (typeof trustedRoot === 'string' && trustedRoot.trim()) settings.sigstoreTrustedRoot = trustedRoot.trim();
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
   if (Array.isArray(insecure))
     settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');

@@ -13,6 +13,8 @@ export interface CliOptions {
   insecureRegistries: string[];
   hubUrl?: string;
   eolUrl?: string;
+  /** A Sigstore trusted_root.json replacing the shipped public-good root. */
+  sigstoreTrustedRoot?: string;
   config?: string;
   failOn: FailOn;
   dryRun: boolean;
@@ -37,6 +39,8 @@ Options:
   --insecure-registry HOST        repeatable: allow plain http to HOST (not only loopback)
   --hub-url URL                   Docker Hub web API base (default https://hub.docker.com)
   --eol-url URL                   refresh end-of-life data from this endoflife.date API base
+  --sigstore-trusted-root FILE    verify keyless signatures against this Sigstore trusted_root.json
+                                  (default: the public-good root shipped with image-trust)
                                   (e.g. https://endoflife.date/api); default: the shipped snapshot
   --config FILE                   policy file (default: .image-trust.yaml found upward)
   --fail-on error|warning|info|never   lint exit threshold (default warning)
@@ -113,6 +117,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
         const v = value();
         if (!v || !/^https?:\/\/[^/]+/.test(v)) return { kind: 'error', message: '--eol-url takes an http(s) URL' };
         options.eolUrl = v;
+        break;
+      }
+      case '--sigstore-trusted-root': {
+        const v = value();
+        if (!v)
+          return { kind: 'error', message: '--sigstore-trusted-root takes a FILE (a Sigstore trusted_root.json)' };
+        options.sigstoreTrustedRoot = v;
         break;
       }
       case '--config': {

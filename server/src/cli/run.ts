@@ -52,6 +52,7 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     insecureRegistries: options.insecureRegistries,
     hubUrl: options.hubUrl ?? defaults.hubUrl,
     eolApiUrl: options.eolUrl,
+    sigstoreTrustedRoot: options.sigstoreTrustedRoot,
     cacheDir: env.IMAGE_TRUST_CACHE_DIR,
   };
 }

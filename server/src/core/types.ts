@@ -17,6 +17,7 @@ export const RULE_IDS = [
   'unknown-tag',
   'stale-image',
   'unsigned-image',
+  'untrusted-signature',
   // Added beyond the contract's table: problems of the document rather than of an image.
   'unresolved-variable',
   'invalid-document',

@@ -1,11 +1,12 @@
 // The hover on an image reference, as Markdown. The first line answers "can I trust this?".
 import type { AnalyzedReference } from '../core/analyze';
-import type { ImageFacts, PublisherTier } from '../core/facts';
+import type { ImageFacts, PublisherTier, SignatureStatus } from '../core/facts';
+import { signatureRequirementsFor, trustedSignature } from '../core/signaturePolicy';
 import { hubNamespace } from '../core/reference';
 import { humanizeCount, hubPageUrl } from '../hub/display';
 import type { Policy } from '../core/settings';
 import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
-import type { Finding } from '../core/types';
+import type { Finding, ImageReference } from '../core/types';
 
 const TIER_LABEL: Record<PublisherTier, string> = {
   official: 'Docker Official Image',
@@ -98,17 +99,7 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   }
   const signature = facts.signature;
   if (signature?.state === 'known') {
-    const s = signature.value;
-    const label = {
-      verified: 'verified',
-      invalid: 'invalid',
-      signed: 'signed (no key configured to verify)',
-      unsigned: 'unsigned',
-    }[s.state];
-    table.push([
-      'Signature',
-      `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${s.detail ? ` · ${escapeMd(s.detail)}` : ''}`,
-    ]);
+    table.push(...signatureRows(signature.value, reference, policy));
   } else if (signature?.state === 'unavailable') {
     table.push(['Signature', `not checked: ${escapeMd(signature.reason)}`]);
   }
@@ -127,6 +118,62 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   else if (asOf)
     lines.push('', `_Docker Hub data as of ${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC (cached)._`);
   return lines.join('\n');
+}
+
+/** The signature rows: who signed (from the Fulcio certificate), where it was logged, against which root, or why not. */
+function signatureRows(s: SignatureStatus, reference: ImageReference, policy: Policy): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const verified = s.verified ?? [];
+  const keyless = verified.filter((v) => v.method === 'keyless' && v.identity);
+  const label =
+    s.state === 'verified'
+      ? 'verified'
+      : s.state === 'invalid'
+        ? 'invalid'
+        : s.state === 'unsigned'
+          ? 'unsigned'
+          : keyless.length
+            ? 'signed and verified (keyless)'
+            : s.failures?.length
+              ? 'signed, but no signature verifies'
+              : 'signed (no key configured to verify)';
+  const detail = s.detail && !(keyless.length && s.state === 'signed') ? ` · ${escapeMd(s.detail)}` : '';
+  rows.push(['Signature', `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${detail}`]);
+  const entries = signatureRequirementsFor(reference, policy);
+  for (const v of keyless.slice(0, 3)) {
+    const id = v.identity!;
+    const trust = entries.length
+      ? entries.every((e) => trustedSignature(e, [v]))
+        ? ' · an identity your policy trusts'
+        : ' · not an identity your policy trusts'
+      : '';
+    rows.push(['Signed by', `${escapeMd(id.subject)}${id.issuer ? ` (issuer ${escapeMd(id.issuer)})` : ''}${trust}`]);
+    const source = [
+      id.sourceRepository && `repository ${escapeMd(id.sourceRepository)}`,
+      id.sourceCommit && `commit \`${id.sourceCommit.slice(0, 12)}\``,
+      id.sourceRef && `ref ${escapeMd(id.sourceRef)}`,
+      id.trigger && `trigger ${escapeMd(id.trigger)}`,
+    ].filter(Boolean);
+    if (source.length) rows.push(['Built from', source.join(', ')]);
+    if (v.loggedAt) rows.push(['Logged in Rekor', `${v.loggedAt.slice(0, 19).replace('T', ' ')} UTC`]);
+    if (v.trustedRoot) rows.push(['Verified against', escapeMd(v.trustedRoot)]);
+  }
+  for (const v of verified.filter((x) => x.method === 'key').slice(0, 1)) {
+    rows.push(['Signed with', `a public key${v.loggedAt ? `, logged ${v.loggedAt}` : ''}`]);
+  }
+  if (verified.length === 0 && s.failures?.length) {
+    rows.push(['Why not verified', escapeMd(s.failures.slice(0, 3).join('; '))]);
+  }
+  for (const a of (s.attestations ?? []).slice(0, 4)) {
+    const by = a.verified?.identity
+      ? `, signed by ${escapeMd(a.verified.identity.subject)}${a.verified.identity.issuer ? ` (issuer ${escapeMd(a.verified.identity.issuer)})` : ''}`
+      : '';
+    rows.push([
+      'Attestation',
+      `${escapeMd(a.predicateType)}: ${a.verified ? `verified${by}` : `does not verify (${escapeMd(a.failure ?? 'unknown')})`}`,
+    ]);
+  }
+  return rows;
 }
 
 export function publisherTier(registry: string, repository: string, facts: ImageFacts): PublisherTier {

@@ -16,6 +16,8 @@ export interface MachineSettingsParams {
   insecureRegistries?: string[];
   /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
   eolUrl?: string;
+  /** A Sigstore trusted_root.json (file path) replacing the shipped public-good root. */
+  sigstoreTrustedRoot?: string;
 }
 export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
 

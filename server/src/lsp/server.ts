@@ -37,7 +37,7 @@ import type { Finding, Fix, ImageReference, Position, Range, Severity } from '..
 import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
-import { ALL_FACTS, factsWantedFor, type FactsWanted } from '../services/imageFacts';
+import { ALL_FACTS, factsWantedFor, signatureWanted, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
 import {
   MachineSettingsNotification,
@@ -554,7 +554,7 @@ export class ImageTrustServer {
     let facts: ImageFacts = {};
     if (analyzed.reference) {
       facts = online
-        ? await this.gatherWithTimeout(analyzed.reference, ALL_FACTS)
+        ? await this.gatherWithTimeout(analyzed.reference, { ...ALL_FACTS, ...signatureWanted(state.policy) })
         : this.network.facts.offlineFacts(analyzed.reference);
     }
     const findings = this.evaluate(

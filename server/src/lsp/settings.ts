@@ -35,6 +35,8 @@ export function readMachineSettings(value: unknown): MachineSettingsParams {
   }
   if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
   if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
+  if (typeof v.sigstoreTrustedRoot === 'string' && v.sigstoreTrustedRoot.trim())
+    out.sigstoreTrustedRoot = v.sigstoreTrustedRoot.trim();
   if (Array.isArray(v.insecureRegistries))
     out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
   return out;
@@ -54,6 +56,7 @@ export function networkSettings(
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
     eolApiUrl: machine.eolUrl,
+    sigstoreTrustedRoot: machine.sigstoreTrustedRoot,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

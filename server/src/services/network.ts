@@ -6,6 +6,7 @@ import { createHubClient } from '../hub';
 import { createRegistryClient, type RequestInfo } from '../registry';
 import type { RegistryHealth } from '../registry/types';
 import { findSignatures } from '../signatures';
+import { shippedTrustedRoot, trustedRootFromFile, type TrustedRootResult } from '../signatures/trustedRoot';
 import { errorAnswer, ImageFactsService } from './imageFacts';
 import { createPublisherLookup } from './publisherLookup';
 
@@ -33,6 +34,13 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     cacheDir: settings.cacheDir === '' ? '' : (settings.cacheDir ?? registry.cacheDir),
     onRequest: options.onRequest ? (url) => options.onRequest!({ url }) : undefined,
   });
+  // The user's trusted root replaces the shipped public-good one (read once; a bad file is said
+  // on every keyless check rather than silently falling back to another root).
+  let trustedRoot: TrustedRootResult | undefined;
+  const sigstoreRoot = () =>
+    (trustedRoot ??= settings.sigstoreTrustedRoot
+      ? trustedRootFromFile(settings.sigstoreTrustedRoot)
+      : shippedTrustedRoot());
   const facts = new ImageFactsService({
     registry: registry.client,
     // The end-of-life refresh is opt-in: the shipped snapshot needs no request.
@@ -47,8 +55,16 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
     publishers: createPublisherLookup(hub, registry.client),
     signatures: {
-      async check(repo, digest, keys, signal) {
-        const result = await findSignatures(registry.client, repo, digest, keys, signal);
+      async check(repo, digest, request, signal) {
+        const root = request.verify ? sigstoreRoot() : undefined;
+        if (root && !root.ok) return { state: 'unavailable', reason: root.error };
+        const result = await findSignatures(
+          registry.client,
+          repo,
+          digest,
+          { keys: request.keys, stateKeys: request.stateKeys, sigstore: root?.ok ? root.root : undefined },
+          signal,
+        );
         return result.ok
           ? { state: 'known', value: result.value, fetchedAt: result.fetchedAt, fromCache: result.fromCache }
           : errorAnswer(result.error, 'tag');

@@ -13,6 +13,7 @@ import { unofficialImage } from './unofficialImage';
 import { unpinnedDigest } from './unpinnedDigest';
 import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
+import { untrustedSignature } from './untrustedSignature';
 
 /** Every rule, in the order of the contract's table. */
 export const RULES: readonly Rule[] = [
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   unknownTag,
   staleImage,
   unsignedImage,
+  untrustedSignature,
   unresolvedVariable,
   invalidDocument,
   invalidPolicy,
