@@ -10,6 +10,7 @@ import { writeFileAtomically } from '../services/atomicWrite';
 import { composeEnvironment, findPolicyFile, loadPolicyFile } from '../services/documentContext';
 import { factsWantedFor, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
+import { trustedRootFromFile } from '../signatures/trustedRoot';
 import type { CliOptions } from './args';
 import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
 import { toJson } from './format/json';
@@ -32,6 +33,11 @@ const LOOKUP_CONCURRENCY = 16;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
   const policy = loadPolicy(options, io);
+  if (options.sigstoreTrustedRoot) {
+    // A root that cannot be used is a configuration error, not a reason to trust another root.
+    const root = trustedRootFromFile(options.sigstoreTrustedRoot);
+    if (!root.ok) throw new CliError(root.error);
+  }
   const files = collectFiles(options.paths);
   const network = createNetwork(networkSettings(options, io.env));
   try {
