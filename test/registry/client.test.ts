@@ -372,18 +372,25 @@ describe('health', () => {
 });
 
 describe('limits', () => {
-  test('at most 6 requests in flight to one registry', async () => {
+  test('at most 12 requests in flight to one registry by default, fewer when configured', async () => {
     const slow = await startCountingProxy(registry.directUrl, { delayMs: 40 });
     try {
+      const tags = Array.from({ length: 30 }, (_, i) => `missing-${i}`);
       const { handle } = client();
-      const tags = Array.from({ length: 20 }, (_, i) => `missing-${i}`);
       const results = await Promise.all(
         tags.map((t) => handle.resolveDigest({ registry: slow.host, repository: 'team/app' }, t)),
       );
       assert.ok(results.every((r) => !r.ok && r.error.kind === 'notFound'));
-      assert.ok(slow.maxInFlight <= 6, `max in flight ${slow.maxInFlight}`);
-      assert.ok(slow.log.length >= 20);
+      assert.ok(slow.maxInFlight <= 12, `max in flight ${slow.maxInFlight}`);
+      assert.ok(slow.log.length >= 30);
       await handle.dispose();
+      slow.maxInFlight = 0;
+      const limited = client({ connectionsPerRegistry: 3 }).handle;
+      await Promise.all(
+        tags.map((t) => limited.resolveDigest({ registry: slow.host, repository: 'team/app' }, `${t}-b`)),
+      );
+      assert.ok(slow.maxInFlight <= 3, `max in flight ${slow.maxInFlight} with a limit of 3`);
+      await limited.dispose();
     } finally {
       await slow.stop();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultNetworkSettings, type NetworkSettings } from '../../server/src/core/settings';
-import { defaultCacheDir } from '../../server/src/registry/diskCache';
+import { defaultCacheDir } from '../../server/src/net/diskCache';
 import { canonicalRegistry, resolveEndpoint } from '../../server/src/registry/endpoints';
 
 const settings = (overrides: Partial<NetworkSettings> = {}): NetworkSettings => ({

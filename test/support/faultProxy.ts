@@ -27,7 +27,11 @@ export type Fault =
   /** Forward, but claim another Docker-Content-Digest (a mirror that lies). */
   | { kind: 'wrongDigest'; digest: string }
   /** 307 to the same path on another origin. */
-  | { kind: 'redirect'; toOrigin: string };
+  | { kind: 'redirect'; toOrigin: string }
+  /** Forward status and headers at once, then the body one byte per `everyMs` (a slow drip). */
+  | { kind: 'drip'; everyMs: number }
+  /** Answer 200 with this body and headers, without asking the target. */
+  | { kind: 'answer'; body: string | Buffer; headers?: Record<string, string> };
 
 export interface FaultRecord {
   method: string;
@@ -158,6 +162,29 @@ export async function startFaultProxy(
             if (headers['docker-content-digest']) headers['docker-content-digest'] = fault.digest;
             plain(status, headers, data);
           });
+        case 'drip':
+          return forward(req, res, body, (status, headers, data) => {
+            res.writeHead(status, headers);
+            if (method === 'HEAD') return res.end();
+            let at = 0;
+            const timer = setInterval(() => {
+              if (at >= data.length) {
+                clearInterval(timer);
+                return res.end();
+              }
+              res.write(data.subarray(at, ++at));
+            }, fault.everyMs);
+            res.once('close', () => clearInterval(timer));
+          });
+        case 'answer': {
+          const data = typeof fault.body === 'string' ? Buffer.from(fault.body) : fault.body;
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': String(data.length),
+            ...fault.headers,
+          });
+          return res.end(method === 'HEAD' ? undefined : data);
+        }
         case 'redirect':
           res.writeHead(307, { location: `${fault.toOrigin}${path}`, 'content-length': '0' });
           return res.end();

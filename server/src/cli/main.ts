@@ -3,8 +3,7 @@ import { parseArgs, USAGE } from './args';
 import { CliError } from './files';
 import { runCli } from './run';
 
-declare const IMAGE_TRUST_VERSION: string | undefined;
-const VERSION = typeof IMAGE_TRUST_VERSION === 'string' ? IMAGE_TRUST_VERSION : '0.0.0-dev';
+import { PRODUCT_VERSION as VERSION } from '../net/productVersion';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -36,9 +35,9 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    // Exit once stdout has drained, so piped JSON is never cut short and no idle socket keeps
-    // the process alive.
-    process.stdout.write('', () => process.exit(code));
+    // No process.exit: the network is disposed (every connection closed, every timer unref'd), so
+    // the process ends by itself once stdout has drained and piped JSON is never cut short.
+    process.exitCode = code;
   },
   (error) => {
     process.stderr.write(`image-trust: ${error}\n`);

@@ -68,6 +68,17 @@ export interface NetworkSettings {
   eolApiUrl?: string;
   /** A Sigstore trusted_root.json that replaces the shipped public-good root (private deployments, tests). */
   sigstoreTrustedRoot?: string;
+  /** Requests in flight per registry origin (default 12). */
+  connectionsPerRegistry?: number;
+  /** Overall deadline of one request, retries included, ms (default 30 000). */
+  requestDeadlineMs?: number;
+  /** Time one run (a CLI lint or pin, the editor's network pass for one document) may spend on the network, ms. */
+  runBudgetMs?: number;
+  /**
+   * Token endpoints (host, or https URL prefix) that may receive a registry's credentials although
+   * they are on another host than the registry (docs/network.md, "Credentials and token realms").
+   */
+  trustedTokenRealms?: string[];
 }
 
 export interface Settings {

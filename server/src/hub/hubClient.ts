@@ -2,6 +2,7 @@
 // description and counts, and one tag's push date, size and platforms. Answers are cached for a
 // day (hubCache.ts); offline nothing is requested and cached answers of any age are served.
 import type { PublisherTier } from '../core/facts';
+import { HttpClient } from '../net/httpClient';
 import type { RegistryError } from '../registry/types';
 import { HubCache, hubCacheDir, type CacheEntry } from './hubCache';
 import { HubHttp } from './hubHttp';
@@ -24,6 +25,8 @@ export interface HubClient {
   getPublisherTier(namespace: string, name: string, signal?: AbortSignal): Promise<HubResult<HubPublisherTier>>;
   /** Forget memory and disk answers (the "clear cache" command). */
   clearCache(): Promise<void>;
+  /** Waits for disk writes; closes the client's own network door (a shared one is its owner's). */
+  dispose(): Promise<void>;
 }
 
 export interface HubClientOptions {
@@ -32,7 +35,9 @@ export interface HubClientOptions {
   offline: boolean;
   /** Cache root; answers go to `<cacheDir>/hub`. Default the OS cache folder; `''` memory only. */
   cacheDir?: string;
-  /** Per attempt; default 10 s. */
+  /** The network door to send through; without one the client makes its own. */
+  http?: HttpClient;
+  /** Overall deadline of one lookup, retries included; default the door's. */
   fetchTimeoutMs?: number;
   /** Called before every HTTP attempt (tests count requests; the output channel logs them). */
   onRequest?: (url: string) => void;
@@ -53,11 +58,25 @@ const STALE_LIMIT_MS = 30 * DAY_MS;
 export function createHubClient(options: HubClientOptions): HubClient {
   const now = options.now ?? Date.now;
   const cache = new HubCache(hubCacheDir(options.cacheDir));
+  const ownDoor = options.http
+    ? undefined
+    : new HttpClient({
+        retryBaseDelayMs: options.retryBackoffMs,
+        onRequest: options.onRequest ? (info) => options.onRequest!(info.url) : undefined,
+        now,
+      });
+  const door = options.http ?? (ownDoor as HttpClient);
+  if (options.http && options.onRequest) {
+    const listener = options.onRequest;
+    options.http.onRequest((info) => {
+      if (info.purpose === 'hub') listener(info.url);
+    });
+  }
   let base: URL | undefined;
   let baseError: RegistryError | undefined;
   try {
     base = new URL(options.hubUrl.replace(/\/+$/, '') + '/');
-    baseError = HubHttp.checkBaseUrl(base);
+    baseError = HubHttp.checkBaseUrl(door, base);
   } catch {
     baseError = {
       kind: 'protocol',
@@ -67,12 +86,10 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
   const http =
     base && !baseError
-      ? new HubHttp(base, {
-          timeoutMs: options.fetchTimeoutMs ?? 10_000,
+      ? new HubHttp(door, base, {
+          timeoutMs: options.fetchTimeoutMs,
           maxAttempts: 3,
-          backoffMs: options.retryBackoffMs ?? 500,
           maxWaitMs: options.maxRetryWaitMs ?? 5_000,
-          onRequest: options.onRequest,
           now,
         })
       : undefined;
@@ -193,6 +210,10 @@ export function createHubClient(options: HubClientOptions): HubClient {
       );
     },
     clearCache: () => cache.clear(),
+    dispose: async () => {
+      await cache.flush();
+      await ownDoor?.close();
+    },
   };
 }
 

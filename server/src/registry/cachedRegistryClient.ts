@@ -2,7 +2,8 @@
 // change: anything addressed by digest never does; a tag's digest does (often); tag lists grow;
 // "not found" may stop being true soon after a push. Errors are never cached. Concurrent identical
 // calls share one promise, so ten hovers over `nginx:1.27` make one request.
-import { DiskCache, type CacheEntry } from './diskCache';
+import { join } from 'node:path';
+import { DiskCache } from '../net/diskCache';
 import { isDigest } from './mediaTypes';
 import type { Descriptor, Manifest, ManifestHead, RegistryClient, RegistryResult, RepositoryName } from './types';
 
@@ -36,6 +37,17 @@ export interface CachedRegistryClientOptions {
   sourceOf?: (registry: string) => string;
 }
 
+interface CacheEntry {
+  key: string;
+  storedAt: number;
+  /** null: never expires (content addressed by digest). */
+  expiresAt: number | null;
+  value: unknown;
+}
+
+/** The folder inside the cache root; a new format gets a new name, so old files are never misread. */
+const DISK_FORMAT = 'registry-v1';
+
 type Lifetime = number | null | undefined; // ms, forever, or do not cache
 
 interface MemoryEntry {
@@ -54,7 +66,7 @@ function cancelled(registry: string): RegistryResult<never> {
 export class CachedRegistryClient implements RegistryClient {
   private readonly memory = new Map<string, MemoryEntry>();
   private readonly inFlight = new Map<string, Promise<RegistryResult<unknown>>>();
-  private readonly disk: DiskCache | undefined;
+  private readonly disk: DiskCache<CacheEntry> | undefined;
   private readonly ttl: CacheTtls;
   private readonly now: () => number;
   private readonly maxMemoryEntries: number;
@@ -69,7 +81,7 @@ export class CachedRegistryClient implements RegistryClient {
     private readonly inner: RegistryClient,
     private readonly options: CachedRegistryClientOptions = {},
   ) {
-    this.disk = options.cacheDir ? new DiskCache(options.cacheDir) : undefined;
+    this.disk = options.cacheDir ? new DiskCache<CacheEntry>(join(options.cacheDir, DISK_FORMAT)) : undefined;
     this.ttl = { ...DEFAULT_CACHE_TTLS, ...options.ttl };
     this.now = options.now ?? Date.now;
     this.maxMemoryEntries = options.maxMemoryEntries ?? 5000;

@@ -1,9 +1,11 @@
 // Builds the registry client the server and CLI use, from the machine's NetworkSettings:
-// HTTP client (undici) → cache (memory + disk) → health for the status bar.
+// the network door (shared with the other clients, or its own) → registry protocol → cache
+// (memory + disk) → health for the status bar.
 import type { NetworkSettings } from '../core/settings';
 import { CachedRegistryClient, type CacheTtls } from './cachedRegistryClient';
 import { DockerCredentialStore } from './credentials';
-import { defaultCacheDir } from './diskCache';
+import { defaultCacheDir } from '../net/diskCache';
+import { HttpClient } from '../net/httpClient';
 import { RegistryHealthTracker } from './health';
 import { HttpRegistryClient } from './httpRegistryClient';
 import { resolveEndpoint } from './endpoints';
@@ -14,6 +16,11 @@ import type { RegistryClient, RegistryHealth } from './types';
 export type { RequestInfo } from './transport';
 
 export interface RegistryClientOptions {
+  /**
+   * The network door to send through (services/network.ts shares one among all clients). Without
+   * one the client makes its own from the options below and closes it on dispose().
+   */
+  http?: HttpClient;
   /** Called for every HTTP request sent (registry and token endpoints), each retry included. */
   onRequest?: (info: RequestInfo) => void;
   userAgent?: string;
@@ -27,8 +34,10 @@ export interface RegistryClientOptions {
   retryBaseDelayMs?: number;
   /** Cap on any wait before a retry, ms (default 10 000); a longer Retry-After ends the retries. */
   maxRetryDelayMs?: number;
-  /** Requests in flight per origin (default 6). */
+  /** Requests in flight per origin (default 12). */
   concurrencyPerRegistry?: number;
+  /** Overall deadline of one request, retries included, ms (default 30 000). */
+  requestDeadlineMs?: number;
   /** `n` for tag-list pages (default 1000). */
   tagPageSize?: number;
   /** Credential helper timeout, ms (default 5 000). */
@@ -55,8 +64,6 @@ export interface RegistryClientHandle extends RegistryClient {
   dispose(): Promise<void>;
 }
 
-const DEFAULT_USER_AGENT = 'image-trust (+https://example.invalid/image-trust)';
-
 export function createRegistryClient(
   network: NetworkSettings,
   options: RegistryClientOptions = {},
@@ -64,16 +71,24 @@ export function createRegistryClient(
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const health = new RegistryHealthTracker();
-  const transport = new RegistryTransport({
-    timeoutMs: options.timeoutMs ?? 10_000,
-    bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
-    maxAttempts: Math.max(1, options.maxAttempts ?? 3),
-    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-    maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
-    concurrencyPerOrigin: Math.max(1, options.concurrencyPerRegistry ?? 6),
-    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-    onRequest: options.onRequest,
-  });
+  const ownHttp = options.http
+    ? undefined
+    : new HttpClient({
+        connectTimeoutMs: options.timeoutMs,
+        bodyIdleTimeoutMs: options.bodyTimeoutMs,
+        requestDeadlineMs: options.requestDeadlineMs ?? network.requestDeadlineMs,
+        maxAttempts: options.maxAttempts,
+        retryBaseDelayMs: options.retryBaseDelayMs,
+        maxRetryWaitMs: options.maxRetryDelayMs,
+        connectionsPerOrigin: options.concurrencyPerRegistry ?? network.connectionsPerRegistry,
+        userAgent: options.userAgent,
+        insecureHosts: network.insecureRegistries,
+        onRequest: options.onRequest,
+        now: options.now,
+      });
+  const httpClient = options.http ?? (ownHttp as HttpClient);
+  if (options.http && options.onRequest) options.http.onRequest(options.onRequest);
+  const transport = new RegistryTransport(httpClient);
   const credentials = new DockerCredentialStore({
     configDir: network.dockerConfigDir,
     env,
@@ -119,7 +134,7 @@ export function createRegistryClient(
     cacheDir,
     dispose: async () => {
       await cached.flush();
-      await transport.close();
+      await ownHttp?.close();
     },
   };
 }

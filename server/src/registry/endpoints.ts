@@ -1,7 +1,7 @@
 // Where requests for a registry go: Docker Hub's API host, a configured mirror, or the registry
 // itself. Plain http only for loopback or hosts the user marked insecure; anything else is refused
 // before a single byte is sent.
-import { isLoopbackHost } from '../core/reference';
+import { isPlainHttpAllowed, isTransportAllowed as isUrlAllowed, normalizeHostEntry } from '../net/plainHttp';
 import type { NetworkSettings } from '../core/settings';
 import type { RegistryResult } from './types';
 
@@ -26,25 +26,13 @@ export function canonicalRegistry(registry: string): string {
   return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
 }
 
-/** `http://Host:5000/` → `host:5000`, so settings may be written either way. */
-function normalizeHostEntry(entry: string): string {
-  return entry
-    .trim()
-    .replace(/^[a-z]+:\/\//i, '')
-    .replace(/\/.*$/, '')
-    .toLowerCase();
-}
-
 export function isInsecureAllowed(host: string, network: NetworkSettings): boolean {
-  if (isLoopbackHost(host)) return true;
-  const wanted = host.toLowerCase();
-  return network.insecureRegistries.some((entry) => normalizeHostEntry(entry) === wanted);
+  return isPlainHttpAllowed(host, network.insecureRegistries);
 }
 
 /** Whether a URL may be used at all: https, or http to loopback / insecure-marked hosts. */
 export function isTransportAllowed(url: URL, network: NetworkSettings): boolean {
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && isInsecureAllowed(url.host, network);
+  return isUrlAllowed(url, network.insecureRegistries);
 }
 
 function findMirror(registry: string, network: NetworkSettings): string | undefined {

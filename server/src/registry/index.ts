@@ -6,6 +6,6 @@ export {
   type RequestInfo,
 } from './createRegistryClient';
 export { DEFAULT_CACHE_TTLS, type CacheTtls } from './cachedRegistryClient';
-export { defaultCacheDir } from './diskCache';
+export { defaultCacheDir } from '../net/diskCache';
 export { canonicalRegistry, resolveEndpoint, type RegistryEndpoint } from './endpoints';
 export type * from './types';

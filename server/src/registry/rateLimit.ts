@@ -27,12 +27,4 @@ export function parseRateLimit(headers: Headers, now: number): RateLimitState | 
   };
 }
 
-/** `Retry-After` as seconds from now: delta-seconds or an HTTP date ([RFC 9110 §10.2.3]). */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
-}
+export { parseRetryAfter } from '../net/retryAfter';

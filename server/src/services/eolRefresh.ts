@@ -1,21 +1,34 @@
 // Optional refresh of the shipped end-of-life snapshot from the endoflife.date API
-// (`GET {base}/{product}.json`), cached for a day in memory and on disk; never when offline.
-// A failed refresh keeps the snapshot: end-of-life data never blocks or breaks a lint.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// (`GET {base}/{product}.json`) through the network door, cached for a day in memory and on disk;
+// never when offline. A failed refresh keeps the snapshot: end-of-life data never blocks or breaks a
+// lint, and a failure is said once (lastFailure) instead of silently.
 import { join } from 'node:path';
-import { undici } from '../registry/undici';
 import { eolProductFor, type EolCycle } from '../core/eol/eol';
+import { DiskCache } from '../net/diskCache';
+import { HttpClient } from '../net/httpClient';
 
 const DAY_MS = 86_400_000;
-const TIMEOUT_MS = 5_000;
+/** A product's cycles are a few KiB (nodejs, the longest, about 8 KiB); more is not an answer. */
+export const MAX_EOL_BODY_BYTES = 256 * 1024;
+const DEADLINE_MS = 10_000;
 
 export interface EolRefreshOptions {
   /** API base, e.g. https://endoflife.date/api */
   baseUrl: string;
   offline: boolean;
-  /** Cache root; `<root>/eol/<product>.json`. Undefined: memory only. */
+  /** Cache root; entries under `<root>/eol`. Undefined: memory only. */
   cacheDir?: string;
+  /** The network door (shared); without one the refresher makes its own (loopback-only plain http). */
+  http?: HttpClient;
+  /** Overall deadline of one refresh request, ms (default 10 000). */
+  deadlineMs?: number;
   now?: () => number;
+}
+
+interface StoredCycles {
+  key: string;
+  at: number;
+  cycles: EolCycle[];
 }
 
 /** Parses the API's answer (an array of cycles) into the snapshot's shape; undefined if it is not one. */
@@ -42,9 +55,17 @@ export class EolRefresher {
   private readonly fresh = new Map<string, { at: number; cycles: EolCycle[] }>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly now: () => number;
+  private readonly disk: DiskCache<StoredCycles> | undefined;
+  private readonly http: HttpClient;
+  private readonly ownHttp: HttpClient | undefined;
+  /** Why the last refresh failed, for the status and stderr; cleared by a success. */
+  lastFailure: string | undefined;
 
   constructor(private readonly options: EolRefreshOptions) {
     this.now = options.now ?? Date.now;
+    this.disk = options.cacheDir ? new DiskCache<StoredCycles>(join(options.cacheDir, 'eol')) : undefined;
+    this.ownHttp = options.http ? undefined : new HttpClient({ now: this.now });
+    this.http = options.http ?? (this.ownHttp as HttpClient);
   }
 
   /** Refreshed cycles of the product an image maps to, if a refresh has succeeded. */
@@ -54,57 +75,79 @@ export class EolRefresher {
   }
 
   /** Makes sure the product of `ref` was refreshed within a day (at most one request per product). */
-  async refresh(ref: { registry: string; repository: string }): Promise<void> {
+  async refresh(ref: { registry: string; repository: string }, signal?: AbortSignal): Promise<void> {
     const product = eolProductFor(ref);
     if (!product || this.options.offline) return;
     const known = this.fresh.get(product);
     if (known && this.now() - known.at < DAY_MS) return;
     let pending = this.inFlight.get(product);
     if (!pending) {
+      // Not tied to one caller's signal: the answer serves every reference of the product.
       pending = this.load(product).finally(() => this.inFlight.delete(product));
       this.inFlight.set(product, pending);
     }
-    await pending;
+    if (!signal) return pending;
+    if (signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      signal.addEventListener('abort', () => resolve(), { once: true });
+      void pending.then(resolve);
+    });
+  }
+
+  /** Waits for pending refreshes and disk writes; closes the refresher's own door. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.inFlight.values()]);
+    await this.disk?.flush();
+    await this.ownHttp?.close();
   }
 
   private async load(product: string): Promise<void> {
-    const file = this.options.cacheDir
-      ? join(this.options.cacheDir, 'eol', `${encodeURIComponent(product)}.json`)
-      : undefined;
-    if (file) {
-      try {
-        const cached = JSON.parse(await readFile(file, 'utf8')) as { at: number; cycles: EolCycle[] };
-        if (this.now() - cached.at < DAY_MS && Array.isArray(cached.cycles)) {
-          this.fresh.set(product, cached);
-          return;
-        }
-      } catch {
-        // No cache yet, or a corrupt one: ask the API.
-      }
+    const cached = await this.disk?.read(product);
+    if (cached && this.now() - cached.at < DAY_MS && Array.isArray(cached.cycles)) {
+      this.fresh.set(product, cached);
+      return;
     }
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(product)}.json`;
+    const sent = await this.http.send({
+      method: 'GET',
+      url,
+      headers: { accept: 'application/json' },
+      service: hostOf(this.options.baseUrl),
+      purpose: 'eol',
+      maxBodyBytes: MAX_EOL_BODY_BYTES,
+      deadlineMs: this.options.deadlineMs ?? DEADLINE_MS,
+    });
+    if (!sent.ok) {
+      if (sent.error.kind !== 'cancelled') this.lastFailure = `end-of-life refresh: ${sent.error.message}`;
+      return;
+    }
+    if (sent.value.status !== 200) {
+      // 404: a product the API does not know; the snapshot stays without a word.
+      if (sent.value.status !== 404)
+        this.lastFailure = `end-of-life refresh: ${hostOf(url)} answered HTTP ${sent.value.status}.`;
+      return;
+    }
+    let cycles: EolCycle[] | undefined;
     try {
-      const url = `${this.options.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(product)}.json`;
-      const response = await undici().request(url, {
-        headersTimeout: TIMEOUT_MS,
-        bodyTimeout: TIMEOUT_MS,
-        headers: { accept: 'application/json' },
-      });
-      if (response.statusCode !== 200) {
-        await response.body.dump();
-        return;
-      }
-      const cycles = parseEolApiCycles(await response.body.json());
-      if (!cycles) return;
-      const entry = { at: this.now(), cycles };
-      this.fresh.set(product, entry);
-      if (file) {
-        await mkdir(join(file, '..'), { recursive: true });
-        const temp = `${file}.${process.pid}.tmp`;
-        await writeFile(temp, JSON.stringify(entry));
-        await rename(temp, file);
-      }
+      cycles = parseEolApiCycles(JSON.parse(sent.value.body.toString('utf8')));
     } catch {
-      // Unreachable or malformed: the shipped snapshot stays in use.
+      cycles = undefined;
     }
+    if (!cycles) {
+      this.lastFailure = `end-of-life refresh: ${hostOf(url)} sent something that is not a list of release cycles for ${product}.`;
+      return;
+    }
+    this.lastFailure = undefined;
+    const entry: StoredCycles = { key: product, at: this.now(), cycles };
+    this.fresh.set(product, entry);
+    await this.disk?.write(entry);
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }

@@ -157,8 +157,24 @@ export class ImageFactsService {
   }
 
   private async fetch(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
-    if (!this.sources.offline) await this.sources.eol?.refresh(ref);
     const facts = this.offlineFacts(ref);
+    // The end-of-life refresh runs beside the registry lookups, never in front of them.
+    const eolRefresh = this.sources.offline ? undefined : this.sources.eol?.refresh(ref, signal);
+    const gathered = await this.fetchOnline(ref, wanted, facts, signal);
+    if (eolRefresh) {
+      await eolRefresh;
+      const refreshed = this.offlineFacts(ref).eol;
+      if (refreshed) gathered.eol = refreshed;
+    }
+    return gathered;
+  }
+
+  private async fetchOnline(
+    ref: ImageReference,
+    wanted: FactsWanted,
+    facts: ImageFacts,
+    signal?: AbortSignal,
+  ): Promise<ImageFacts> {
     if (this.sources.offline) {
       const reason = 'offline mode';
       if (wanted.publisher && ref.registry === 'docker.io') {

@@ -1,20 +1,16 @@
-// The on-disk half of the registry cache: one JSON file per answer under the OS cache folder,
-// written atomically (temp file + rename) so a crash or a second process never leaves half a file;
-// a file that does not parse is treated as absent.
+// The one disk cache of every network client (registry answers, Docker Hub, end of life,
+// vulnerability data): one JSON file per key under a folder of the OS cache folder, written
+// atomically (temp file + rename) so a crash or a second process never leaves half a file; a file
+// that does not parse, or that holds another key, is treated as absent.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
 
-export interface CacheEntry {
+/** What is stored: any JSON record that names its own key (bytes travel as base64). */
+export interface KeyedRecord {
   key: string;
-  storedAt: number;
-  /** null: never expires (content addressed by digest). */
-  expiresAt: number | null;
-  value: unknown;
 }
-
-const FORMAT = 'registry-v1';
 
 /** The OS cache folder for image-trust: XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows. */
 export function defaultCacheDir(
@@ -45,19 +41,18 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-export class DiskCache {
-  private readonly root: string;
+export class DiskCache<T extends KeyedRecord = KeyedRecord> {
+  private readonly pending = new Set<Promise<void>>();
 
-  constructor(cacheDir: string) {
-    this.root = join(cacheDir, FORMAT);
-  }
+  /** `root`: the folder of this cache (e.g. `<cacheDir>/hub`). */
+  constructor(private readonly root: string) {}
 
   private pathFor(key: string): string {
     const hash = createHash('sha256').update(key).digest('hex');
     return join(this.root, hash.slice(0, 2), `${hash}.json`);
   }
 
-  async read(key: string): Promise<CacheEntry | undefined> {
+  async read(key: string): Promise<T | undefined> {
     let text: string;
     try {
       text = await readFile(this.pathFor(key), 'utf8');
@@ -65,16 +60,23 @@ export class DiskCache {
       return undefined;
     }
     try {
-      const entry = JSON.parse(text, reviver) as CacheEntry;
+      const entry = JSON.parse(text, reviver) as T;
       // A hash collision or a file from elsewhere: not ours.
-      if (!entry || entry.key !== key || typeof entry.storedAt !== 'number') return undefined;
+      if (!entry || typeof entry !== 'object' || entry.key !== key) return undefined;
       return entry;
     } catch {
       return undefined;
     }
   }
 
-  async write(entry: CacheEntry): Promise<void> {
+  /** Writes in the background; flush() waits for every write started so far. */
+  write(entry: T): Promise<void> {
+    const writing = this.writeNow(entry).finally(() => this.pending.delete(writing));
+    this.pending.add(writing);
+    return writing;
+  }
+
+  private async writeNow(entry: T): Promise<void> {
     const file = this.pathFor(entry.key);
     const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
@@ -92,6 +94,11 @@ export class DiskCache {
   }
 
   async clear(): Promise<void> {
+    await this.flush();
     await rm(this.root, { recursive: true, force: true });
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 }

@@ -1,0 +1,18 @@
+// The network door: the only module that makes HTTP requests (docs/network.md).
+export {
+  HttpClient,
+  sleep,
+  type HttpClientOptions,
+  type HttpExchange,
+  type HttpOutcome,
+  type HttpRequest,
+  type NetFailure,
+  type NetFailureKind,
+  type RequestCounts,
+  type RequestInfo,
+} from './httpClient';
+export { DiskCache, defaultCacheDir, type KeyedRecord } from './diskCache';
+export { isPlainHttpAllowed, isTransportAllowed, normalizeHostEntry } from './plainHttp';
+export { PRODUCT_VERSION, USER_AGENT } from './productVersion';
+export { parseRetryAfter, retryWaitMs } from './retryAfter';
+export { BudgetExhausted, DeadlinePassed, RunBudget, formatSeconds } from './runBudget';

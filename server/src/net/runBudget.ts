@@ -1,0 +1,51 @@
+// The time one run may spend on the network (a CLI lint or pin, the editor's network pass for one
+// document). When it runs out every request still waiting ends, and the caller reports what is
+// missing instead of hanging on a registry that drips its answer a byte at a time.
+
+/** The abort reason of a spent budget: not a cancellation by the user. */
+export class BudgetExhausted extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`the network time budget of ${formatSeconds(budgetMs)} ran out`);
+    this.name = 'BudgetExhausted';
+  }
+}
+
+/** The abort reason of one request that passed its overall deadline. */
+export class DeadlinePassed extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`no complete answer within ${formatSeconds(deadlineMs)}`);
+    this.name = 'DeadlinePassed';
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+export class RunBudget {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly budgetMs: number) {
+    if (Number.isFinite(budgetMs) && budgetMs > 0) {
+      this.timer = setTimeout(() => this.controller.abort(new BudgetExhausted(budgetMs)), budgetMs);
+      // A budget never keeps the process alive on its own.
+      this.timer.unref?.();
+    }
+  }
+
+  /** Pass to every request of the run (combine with a caller's own signal with AbortSignal.any). */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get exhausted(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** Ends the budget early (the run is over); pending requests end as if it ran out. */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
