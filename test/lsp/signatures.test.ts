@@ -140,17 +140,6 @@ test('CLI: the same findings with --sigstore-trusted-root; exit 1; a bad root fi
     ],
   );
   assert.match(findings[0].message, /signed by https:\/\/github\.com\/evil\//);
-  // Against the shipped public-good root the mock signatures verify for nobody: acme/widget fails too.
-  const publicGood = await runCli(['lint', 'Dockerfile', '--format', 'json'], { cwd: dir, env });
-  const lines = (
-    JSON.parse(publicGood.stdout) as {
-      files: Array<{ findings: Array<{ rule: string; line: number; message: string }> }>;
-    }
-  ).files[0].findings.filter((f) => f.rule === 'untrusted-signature');
-  assert.ok(
-    lines.some((f) => f.line === 1 && /carries a signature that does not verify/.test(f.message)),
-    publicGood.stdout,
-  );
   const bad = await runCli(['lint', 'Dockerfile', '--sigstore-trusted-root', join(dir, 'missing.json')], {
     cwd: dir,
     env,

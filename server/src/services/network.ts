@@ -7,7 +7,8 @@ import { HttpClient, type RequestCounts, type RequestInfo } from '../net';
 import { createRegistryClient } from '../registry';
 import type { RegistryHealth } from '../registry/types';
 import { findSignatures } from '../signatures';
-import { shippedTrustedRoot, trustedRootFromFile, type TrustedRootResult } from '../signatures/trustedRoot';
+import { trustedRootFromFile, type TrustedRootResult } from '../signatures/trustedRoot';
+import { TrustedRootRefresher } from '../signatures/trustedRootRefresh';
 import { EolRefresher } from './eolRefresh';
 import { errorAnswer, ImageFactsService } from './imageFacts';
 import { createPublisherLookup } from './publisherLookup';
@@ -40,13 +41,6 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     insecureHosts: settings.insecureRegistries,
     onRequest: options.onRequest,
   });
-  // The user's trusted root replaces the shipped public-good one (read once; a bad file is said
-  // on every keyless check rather than silently falling back to another root).
-  let trustedRoot: TrustedRootResult | undefined;
-  const sigstoreRoot = () =>
-    (trustedRoot ??= settings.sigstoreTrustedRoot
-      ? trustedRootFromFile(settings.sigstoreTrustedRoot)
-      : shippedTrustedRoot());
   const registry = createRegistryClient(settings, { http, env: options.env });
   const cacheRoot = settings.cacheDir === '' ? '' : (settings.cacheDir ?? registry.cacheDir);
   const hub = createHubClient({ hubUrl: settings.hubUrl, offline: settings.offline, cacheDir: cacheRoot, http });
@@ -59,6 +53,17 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         http,
       })
     : undefined;
+  // The user's trusted root replaces the shipped public-good one (read once; a bad file is said
+  // on every keyless check rather than silently replaced by another root). Otherwise the
+  // public-good root, refreshed through TUF at most daily when online.
+  let userRoot: TrustedRootResult | undefined;
+  const tuf = settings.sigstoreTrustedRoot
+    ? undefined
+    : new TrustedRootRefresher({ http, offline: settings.offline, cacheDir: cacheRoot || undefined });
+  const sigstoreRoot = async (): Promise<TrustedRootResult> =>
+    settings.sigstoreTrustedRoot
+      ? (userRoot ??= trustedRootFromFile(settings.sigstoreTrustedRoot))
+      : tuf!.trustedRoot();
   const facts = new ImageFactsService({
     registry: registry.client,
     eol,
@@ -67,13 +72,12 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     publishers: createPublisherLookup(hub, registry.client),
     signatures: {
       async check(repo, digest, request, signal) {
-        const root = request.verify ? sigstoreRoot() : undefined;
-        if (root && !root.ok) return { state: 'unavailable', reason: root.error };
         const result = await findSignatures(
           registry.client,
           repo,
           digest,
-          { keys: request.keys, stateKeys: request.stateKeys, sigstore: root?.ok ? root.root : undefined },
+          // The root is loaded (and refreshed) only when a keyless signature is met.
+          { keys: request.keys, stateKeys: request.stateKeys, sigstore: request.verify ? sigstoreRoot : undefined },
           signal,
         );
         return result.ok

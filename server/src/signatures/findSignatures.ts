@@ -7,7 +7,7 @@ import type { AttestationStatus, SignatureStatus, VerifiedSignature } from '../c
 import type { RegistryClient, RegistryError, RegistryResult, RepositoryName } from '../registry/types';
 import { discoverSignatures, type Discovery, type FoundAttestation } from './discover';
 import { parsePublicKeys, type SigningKey } from './keys';
-import type { LoadedTrustedRoot } from './trustedRoot';
+import type { TrustedRootSource } from './trustedRoot';
 import { verifyFoundSignature, type VerifyOutcome } from './verify';
 
 export interface SignatureCheck {
@@ -17,7 +17,7 @@ export interface SignatureCheck {
    * Verify keyless signatures and signed attestations against this root. Absent: signatures are
    * found (a HEAD for cosign's legacy tag) and checked with the keys only.
    */
-  sigstore?: LoadedTrustedRoot;
+  sigstore?: TrustedRootSource;
   /**
    * The PEM keys that decide `verified`/`invalid` (the policy's signatureKeys); default: `keys`.
    * The others only add to `verified` for the signatures policy.

@@ -21,6 +21,16 @@ export interface LoadedTrustedRoot {
 
 export type TrustedRootResult = { ok: true; root: LoadedTrustedRoot } | { ok: false; error: string };
 
+/**
+ * A trusted root, or how to get one when a keyless signature is first met (loading may refresh
+ * it through TUF, which should cost nothing for images without keyless signatures).
+ */
+export type TrustedRootSource = LoadedTrustedRoot | (() => Promise<TrustedRootResult>);
+
+export async function resolveTrustedRoot(source: TrustedRootSource): Promise<TrustedRootResult> {
+  return typeof source === 'function' ? source() : { ok: true, root: source };
+}
+
 /** Builds trust material from trusted_root.json text or JSON; an error sentence when it is not one. */
 export function parseTrustedRoot(json: unknown, name: string): TrustedRootResult {
   try {

@@ -7,7 +7,7 @@ import { ANNOTATIONS, COSIGN_SIGN_PREDICATE, MEDIA, type FoundSignature } from '
 import { decodeBase64, dssePae, findVerifyingKey, type SigningKey } from './keys';
 import { isKeylessBundle, verifyKeylessBundle, type KeylessOutcome } from './keyless';
 import { LEGACY_ANNOTATIONS, legacyKeylessBundle } from './legacyBundle';
-import type { LoadedTrustedRoot } from './trustedRoot';
+import { resolveTrustedRoot, type TrustedRootSource } from './trustedRoot';
 
 export type KeylessSigner = Extract<KeylessOutcome, { ok: true }>;
 
@@ -15,7 +15,7 @@ export type KeylessSigner = Extract<KeylessOutcome, { ok: true }>;
 export interface VerifyWith {
   keys: SigningKey[];
   /** Absent: keyless signatures are not verified (they then only fail to verify with the keys). */
-  sigstore?: LoadedTrustedRoot;
+  sigstore?: TrustedRootSource;
   /** The statement's predicate type a DSSE bundle must carry (default: cosign's signing predicate). */
   predicateType?: string;
 }
@@ -116,9 +116,12 @@ async function verifySimpleSigning(
     if (keyless) {
       // A legacy keyless signature: certificate, chain and Rekor SET in the annotations.
       const converted = legacyKeylessBundle(annotations, payload.value);
-      const outcome = converted.ok
-        ? verifyKeylessBundle(converted.bundle, using.sigstore!, Buffer.from(payload.value))
-        : { ok: false as const, reason: converted.reason };
+      const root = await resolveTrustedRoot(using.sigstore!);
+      const outcome = !root.ok
+        ? { ok: false as const, reason: `not verified: ${root.error}` }
+        : converted.ok
+          ? verifyKeylessBundle(converted.bundle, root.root, Buffer.from(payload.value))
+          : { ok: false as const, reason: converted.reason };
       if (!outcome.ok) {
         reasons.push(outcome.reason);
         continue;
@@ -207,7 +210,9 @@ async function verifyKeyless(
       return { verified: false, reasons: [REASON.payloadTampered] };
     artifact = Buffer.from(subject.value.body);
   }
-  const outcome = verifyKeylessBundle(bundle, using.sigstore!, artifact);
+  const root = await resolveTrustedRoot(using.sigstore!);
+  if (!root.ok) return { verified: false, reasons: [`not verified: ${root.error}`] };
+  const outcome = verifyKeylessBundle(bundle, root.root, artifact);
   if (!outcome.ok) return { verified: false, reasons: [outcome.reason] };
   if (artifact) return { verified: true, keyless: outcome };
   const envelope = bundle.dsseEnvelope as Record<string, unknown>;
