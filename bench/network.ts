@@ -71,7 +71,7 @@ function count(log: RequestRecord[]): RequestCounts {
   return counts;
 }
 
-async function pushAll(registry: TestRegistry, images: NetworkImage[]): Promise<void> {
+export async function pushAll(registry: TestRegistry, images: NetworkImage[]): Promise<void> {
   const queue = [...images];
   const worker = async () => {
     for (let image = queue.shift(); image; image = queue.shift()) {
@@ -88,7 +88,7 @@ async function pushAll(registry: TestRegistry, images: NetworkImage[]): Promise<
 }
 
 /** Counts requests that reach the Docker Hub stand-in; answers 404 so nothing is learnt from it. */
-async function startHubCounter(): Promise<{
+export async function startHubCounter(): Promise<{
   url: string;
   count: () => number;
   reset: () => void;
@@ -112,7 +112,7 @@ async function startHubCounter(): Promise<{
   };
 }
 
-function countFindings(stdout: string): number {
+export function countFindings(stdout: string): number {
   try {
     const report = JSON.parse(stdout) as { files: Array<{ findings: unknown[] }> };
     return report.files.reduce((n, f) => n + f.findings.length, 0);
@@ -122,7 +122,7 @@ function countFindings(stdout: string): number {
 }
 
 /** The CLI in a child process, so the proxy in this process keeps answering while it runs. */
-function runImageTrust(
+export function runImageTrust(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,

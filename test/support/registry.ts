@@ -40,6 +40,12 @@ export interface StartRegistryOptions {
   delayMs?: number;
   /** Page tags/list at the proxy (see CountingProxyOptions.paginateTags); 2.8 itself ignores `n`. */
   paginateTags?: 'link' | 'lastOnly';
+  /**
+   * Runs the registry as Docker's pull-through cache of this upstream (`proxy.remoteurl`,
+   * https://distribution.github.io/distribution/recipes/mirror/): read-only, it fetches what it
+   * lacks from the upstream and keeps blobs and manifests by digest. The upstream must be serving.
+   */
+  proxyRemoteUrl?: string;
 }
 
 export interface TestRegistry {
@@ -122,7 +128,7 @@ export function htpasswdLine(username: string, password: string): string {
   }
 }
 
-function registryConfig(dir: string, port: number, authBlock: string): string {
+function registryConfig(dir: string, port: number, authBlock: string, proxyRemoteUrl?: string): string {
   return [
     'version: 0.1',
     'log:',
@@ -141,6 +147,7 @@ function registryConfig(dir: string, port: number, authBlock: string): string {
     `  addr: 127.0.0.1:${port}`,
     `  secret: ${randomBytes(16).toString('hex')}`,
     authBlock,
+    ...(proxyRemoteUrl ? ['proxy:', `  remoteurl: ${JSON.stringify(proxyRemoteUrl)}`] : []),
   ].join('\n');
 }
 
@@ -218,7 +225,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   for (let attempt = 0; attempt < 3 && !child; attempt++) {
     const port = await freePort();
     const configPath = join(dir, 'config.yml');
-    writeFileSync(configPath, registryConfig(dir, port, authBlock));
+    writeFileSync(configPath, registryConfig(dir, port, authBlock, options.proxyRemoteUrl));
     const candidate = spawn(REGISTRY_BINARY, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     liveProcesses.add(candidate);
     candidate.once('exit', () => liveProcesses.delete(candidate));

@@ -2,7 +2,7 @@
 // ImageFacts for the rules, hover and fixes. Every answer is optional: a failure becomes
 // `unavailable` with a reason, never an exception, and never blocks the rules that need none.
 import { lookupEol } from '../core/eol/eol';
-import type { Answer, ImageFacts, PublisherInfo, SignatureStatus, TagDetails } from '../core/facts';
+import type { Answer, EolInfo, ImageFacts, PublisherInfo, SignatureStatus, TagDetails } from '../core/facts';
 import { hubNamespace, isOfficialImage } from '../core/reference';
 import { ruleById } from '../core/rules';
 import { policyKeys } from '../core/signaturePolicy';
@@ -101,6 +101,9 @@ export const ALL_FACTS: FactsWanted = {
   signature: true,
 };
 
+/** Distinct references whose offline facts are remembered (a bound, not a cache policy). */
+const OFFLINE_MEMO_LIMIT = 20_000;
+
 /** At most this many candidate tags are resolved to find what `latest` points to. */
 const LATEST_CANDIDATES = 24;
 
@@ -118,13 +121,26 @@ export class ImageFactsService {
 
   private readonly now: () => Date;
 
-  /** Facts that need no network: end of life from the shipped snapshot. */
+  /**
+   * Facts that need no network: end of life from the shipped snapshot (or a refreshed answer).
+   * Asked for every reference on every keystroke, so the lookup is remembered per name, tag and
+   * day; a refreshed answer for the product (another cycles array) replaces the entry.
+   */
   offlineFacts(ref: ImageReference): ImageFacts {
-    const facts: ImageFacts = {};
-    const eol = lookupEol(ref, ref.tag, this.now(), undefined, this.sources.eol?.cyclesFor(ref));
-    if (eol) facts.eol = eol;
-    return facts;
+    const today = this.now();
+    const day = today.toISOString().slice(0, 10);
+    const cycles = this.sources.eol?.cyclesFor(ref);
+    const key = `${ref.registry}/${ref.repository}:${ref.tag ?? ''}`;
+    let entry = this.offlineMemo.get(key);
+    if (!entry || entry.day !== day || entry.cycles !== cycles) {
+      if (this.offlineMemo.size >= OFFLINE_MEMO_LIMIT) this.offlineMemo.clear();
+      entry = { day, cycles, eol: lookupEol(ref, ref.tag, today, undefined, cycles) };
+      this.offlineMemo.set(key, entry);
+    }
+    return entry.eol ? { eol: entry.eol } : {};
   }
+
+  private readonly offlineMemo = new Map<string, { day: string; cycles: unknown; eol: EolInfo | undefined }>();
 
   /** The last gathered facts for a reference, if any (for code actions that must answer fast). */
   peek(ref: ImageReference): Promise<ImageFacts> | undefined {

@@ -1,0 +1,109 @@
+// The incremental analyzer answers every keystroke exactly as a full analysis would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { analyzeDocument, type DocumentAnalysis } from '../../server/src/core/analyze';
+import { dockerfileAnalysisKey, IncrementalAnalyzer } from '../../server/src/core/incrementalAnalysis';
+
+function view(a: DocumentAnalysis): string {
+  return JSON.stringify({
+    r: a.references.map((r) => ({ ...r, occurrence: { ...r.occurrence, suppressed: [...r.occurrence.suppressed] } })),
+    p: a.problems,
+  });
+}
+
+const word = fc.constantFrom('nginx:1.27', 'nginx:latest', 'alpine', '${BASE}', 'build', 'a', '$X', 'scratch', 'B');
+const piece = fc.oneof(
+  word.map((w) => `FROM ${w}`),
+  fc.tuple(word, word).map(([a, b]) => `FROM --platform=linux/amd64 ${a} AS ${b.replace(/[^a-z]/g, '') || 's'}`),
+  word.map((w) => `COPY --from=${w} /a /b`),
+  word.map((w) => `RUN --mount=type=cache,from=${w},target=/c echo`),
+  fc.constantFrom('ARG BASE=nginx:1.31', 'ARG X', 'ARG B=redis:7', 'RUN echo hi', 'ENV A=1', 'LABEL a=b', 'CMD ["x"]'),
+  fc.constantFrom('# comment', '', '   ', '# image-trust-ignore=latest-tag', 'RUN <<EOF', 'EOF', 'ONBUILD RUN x'),
+);
+const line = fc.tuple(piece, fc.constantFrom('', '', '', ' \\', ' `')).map(([p, c]) => p + c);
+const file = fc
+  .tuple(
+    fc.constantFrom('', '# escape=`\n', '# syntax=docker/dockerfile:1\n'),
+    fc.array(fc.tuple(line, fc.constantFrom('\n', '\n', '\r\n')), { minLength: 1, maxLength: 20 }),
+  )
+  .map(([head, rows]) => head + rows.map(([l, e]) => l + e).join(''));
+
+/** What a person does: type or delete a few characters, paste a line, join or split lines. */
+const edit = fc.record({
+  at: fc.nat(),
+  remove: fc.constantFrom(0, 0, 1, 1, 2, 7),
+  insert: fc.constantFrom(
+    '',
+    'x',
+    '1',
+    ' ',
+    '\n',
+    '\\',
+    '#',
+    '=',
+    ':',
+    '-',
+    'RUN ',
+    'FROM ',
+    '--from=',
+    '${',
+    '}',
+    '\n\n',
+  ),
+});
+
+test('random edit sequences: every incremental analysis equals a full one', () => {
+  let reused = 0;
+  fc.assert(
+    fc.property(file, fc.array(edit, { minLength: 1, maxLength: 30 }), (start, edits) => {
+      const analyzer = new IncrementalAnalyzer();
+      let text = start;
+      assert.equal(view(analyzer.analyze(text, 'dockerfile')), view(analyzeDocument(text, 'dockerfile')));
+      for (const e of edits) {
+        const at = e.at % (text.length + 1);
+        text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+        assert.equal(
+          view(analyzer.analyze(text, 'dockerfile')),
+          view(analyzeDocument(text, 'dockerfile')),
+          JSON.stringify(text),
+        );
+      }
+      reused += analyzer.reused;
+    }),
+    { numRuns: 600 },
+  );
+  // The property means something only if the shortcut was taken along the way.
+  assert.ok(reused > 100, `reused ${reused} times`);
+});
+
+test('a keystroke inside a RUN reuses the analysis; one in a FROM, an ARG or a comment does not', () => {
+  const analyzer = new IncrementalAnalyzer();
+  const base = 'ARG V=1.27\n# note\nFROM nginx:${V}\nRUN apt-get update\nCOPY --from=alpine:3 /a /b\n';
+  const first = analyzer.analyze(base, 'dockerfile');
+  assert.equal(analyzer.analyze(base.replace('apt-get update', 'apt-get updatex'), 'dockerfile'), first);
+  assert.equal(analyzer.reused, 1);
+  for (const changed of [
+    base.replace('nginx', 'nginy'),
+    base.replace('V=1.27', 'V=1.28'),
+    base.replace('# note', '# image-trust-ignore=unpinned-digest'),
+    base.replace('RUN apt-get update', 'RUN --mount=from=busybox apt-get update'),
+    base.replace('RUN apt-get update\n', 'RUN apt-get update\n\n'),
+  ]) {
+    analyzer.analyze(base, 'dockerfile');
+    const before: number = analyzer.reused;
+    assert.notEqual(view(analyzer.analyze(changed, 'dockerfile')), undefined);
+    assert.equal(analyzer.reused, before, `not reused for ${JSON.stringify(changed)}`);
+  }
+});
+
+test('the key keeps line breaks as written and marks blanked lines', () => {
+  assert.equal(dockerfileAnalysisKey('FROM a\r\nRUN x\rENV y\n'), 'FROM a\r\n\u0000\r\u0000\n');
+  assert.equal(
+    dockerfileAnalysisKey('FROM a\nRUN xx\n'),
+    dockerfileAnalysisKey('FROM a\nRUN x\n'),
+    'the length of a blanked line does not matter',
+  );
+  assert.notEqual(dockerfileAnalysisKey('FROM a\nRUN x\n'), dockerfileAnalysisKey('FROM a\n\n'));
+  assert.equal(dockerfileAnalysisKey('FROM a\u0000'), undefined);
+});
