@@ -120,6 +120,9 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
   return lines.join('\n');
 }
 
+/** The end of the failure sentence for a key-signed image when no key is configured (signatures/verify.ts). */
+const NO_KEYS = 'no key is configured to verify it';
+
 /** The signature rows: who signed (from the Fulcio certificate), where it was logged, against which root, or why not. */
 function signatureRows(s: SignatureStatus, reference: ImageReference, policy: Policy): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
@@ -134,7 +137,7 @@ function signatureRows(s: SignatureStatus, reference: ImageReference, policy: Po
           ? 'unsigned'
           : keyless.length
             ? 'signed and verified (keyless)'
-            : s.failures?.length
+            : s.failures?.some((f) => !f.endsWith(NO_KEYS))
               ? 'signed, but no signature verifies'
               : 'signed (no key configured to verify)';
   const detail = s.detail && !(keyless.length && s.state === 'signed') ? ` · ${escapeMd(s.detail)}` : '';
@@ -161,8 +164,9 @@ function signatureRows(s: SignatureStatus, reference: ImageReference, policy: Po
   for (const v of verified.filter((x) => x.method === 'key').slice(0, 1)) {
     rows.push(['Signed with', `a public key${v.loggedAt ? `, logged ${v.loggedAt}` : ''}`]);
   }
-  if (verified.length === 0 && s.failures?.length) {
-    rows.push(['Why not verified', escapeMd(s.failures.slice(0, 3).join('; '))]);
+  const failures = (s.failures ?? []).filter((f) => !f.endsWith(NO_KEYS));
+  if (verified.length === 0 && failures.length) {
+    rows.push(['Why not verified', escapeMd(failures.slice(0, 3).join('; '))]);
   }
   for (const a of (s.attestations ?? []).slice(0, 4)) {
     const by = a.verified?.identity

@@ -32,6 +32,7 @@ const MAX_LAYERS = 16;
 
 const REASON = {
   badSignature: 'bad signature (does not verify with the configured keys)',
+  noKeys: 'signed with a key, and no key is configured to verify it',
   noSignature: 'signature layer without a signature',
   payloadTampered: 'signed payload does not match its digest',
   payloadMissing: 'signed payload is missing',
@@ -130,7 +131,7 @@ async function verifySimpleSigning(
     } else {
       key = findVerifyingKey(keys, payload.value, signature);
       if (!key) {
-        reasons.push(REASON.badSignature);
+        reasons.push(keys.length ? REASON.badSignature : REASON.noKeys);
         continue;
       }
     }
@@ -267,7 +268,7 @@ function verifyDsse(envelope: Record<string, unknown>, digest: string, using: Ve
     key = sig && findVerifyingKey(keys, pae, sig);
     if (key) break;
   }
-  if (!key) return { verified: false, reasons: [REASON.badSignature] };
+  if (!key) return { verified: false, reasons: [keys.length ? REASON.badSignature : REASON.noKeys] };
   const problem = checkStatement(payload, digest, using.predicateType);
   return problem ? { verified: false, reasons: [problem] } : { verified: true, key };
 }
@@ -300,5 +301,7 @@ async function verifyMessageSignature(
     return { verified: false, reasons: [REASON.payloadTampered] };
   }
   const key = findVerifyingKey(keys, subject.value.body, signature);
-  return key ? { verified: true, key } : { verified: false, reasons: [REASON.badSignature] };
+  return key
+    ? { verified: true, key }
+    : { verified: false, reasons: [keys.length ? REASON.badSignature : REASON.noKeys] };
 }
