@@ -68,8 +68,11 @@ after(async () => {
 test('over LSP: untrusted-signature names who signed instead; enforce is an error, warn a warning', async () => {
   const uri = pathToFileURL(join(dir, 'Dockerfile')).toString();
   client.open(uri, 'dockerfile', DOCKERFILE(registry.host));
-  const diagnostics = await client.diagnosticsFor(uri, (d) =>
-    d.diagnostics.some((x) => x.code === 'untrusted-signature'),
+  // A generous wait, not a timing claim: four images verified through the registry on a busy machine.
+  const diagnostics = await client.diagnosticsFor(
+    uri,
+    (d) => d.diagnostics.filter((x) => x.code === 'untrusted-signature').length >= 2,
+    120_000,
   );
   const untrusted = diagnostics.diagnostics.filter((d) => d.code === 'untrusted-signature');
   const byLine = new Map(untrusted.map((d) => [d.range.start.line, d]));
