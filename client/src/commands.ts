@@ -1,131 +1,94 @@
 // The palette commands of the Image Trust category.
 import * as vscode from 'vscode';
-import { PINNABLE_FILES_GLOB, SKIPPED_FOLDERS_GLOB } from './filePatterns';
 import { describeError, type ImageTrustClient } from './languageClient';
-import { addPinResult, describeFailure, emptyPinTotals, inBatches, summarizePins, type PinTotals } from './pinSummary';
-import { SHOW_LOG_COMMAND } from './statusBar';
-
-// Small enough that cancelling stops soon, large enough that the registry lookups of a batch run
-// concurrently in the server.
-const PIN_BATCH_SIZE = 20;
+import { describeFailure, summarizePins, emptyPinTotals, addPinResult } from './pinSummary';
+import { pinWorkspace, refusePinning } from './pinWorkspace';
+import { createPolicyFile } from './policyFile';
+import { pickStatusAction, SHOW_LOG_COMMAND, STATUS_ACTIONS_COMMAND } from './trustStatus';
 
 export function registerCommands(client: ImageTrustClient, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('imageTrust.pinWorkspace', () => pinWorkspace(client, log)),
+    vscode.commands.registerCommand('imageTrust.pinFile', (uri?: vscode.Uri) => pinFile(client, log, uri)),
+    vscode.commands.registerCommand('imageTrust.createPolicyFile', (uri?: vscode.Uri) => createPolicyFile(uri)),
     vscode.commands.registerCommand('imageTrust.refresh', () => refresh(client, log)),
+    vscode.commands.registerCommand('imageTrust.toggleOffline', () => toggleOffline()),
+    vscode.commands.registerCommand('imageTrust.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', '@ext:image-trust.image-trust'),
+    ),
     vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => log.show(true)),
+    vscode.commands.registerCommand(STATUS_ACTIONS_COMMAND, () => pickStatusAction()),
     vscode.commands.registerCommand('imageTrust.restartServer', () => client.restart()),
   ];
 }
 
-async function pinWorkspace(client: ImageTrustClient, log: vscode.LogOutputChannel): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    const manage = 'Manage Workspace Trust';
-    const choice = await vscode.window.showWarningMessage(
-      'Pinning looks up digests in registries, which Image Trust does not do in Restricted Mode. Trust this folder to pin its images.',
-      manage,
-    );
-    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
-  if (vscode.workspace.getConfiguration('imageTrust').get<boolean>('offline')) {
-    void vscode.window.showWarningMessage(
-      'Pinning looks up digests in registries; turn off imageTrust.offline to pin images.',
-    );
-    return;
-  }
-  if (!client.isRunning()) {
-    void vscode.window.showErrorMessage(
-      'The image-trust language server is not running. Run "Image Trust: Restart server" and try again.',
-    );
-    return;
-  }
+/** The file a command acts on: the one it was run on (explorer, editor title) or the active editor's. */
+export function targetFile(uri?: vscode.Uri): vscode.Uri | undefined {
+  if (uri instanceof vscode.Uri) return uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}
 
-  const files = await vscode.workspace.findFiles(PINNABLE_FILES_GLOB, SKIPPED_FOLDERS_GLOB);
-  const uris = files.map((uri) => uri.toString()).sort();
-  let totals = emptyPinTotals(uris.length);
+/** "Pin All Images in This File": the edit lands in the editor unsaved, like a quick fix. */
+async function pinFile(client: ImageTrustClient, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<void> {
+  const file = targetFile(uri);
+  if (!file) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a Dockerfile or compose file to pin its images.'));
+    return;
+  }
+  if (await refusePinning(client)) return;
   try {
-    totals = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: 'Image Trust: pinning images to digests',
-        cancellable: true,
-      },
-      async (progress, token) => {
-        let running = totals;
-        for (const batch of inBatches(uris, PIN_BATCH_SIZE)) {
-          // Stop between batches only: a batch the server has started is applied whole, so the
-          // summary counts what really changed.
-          if (token.isCancellationRequested) return { ...running, cancelled: true };
-          progress.report({ message: `${running.files} of ${uris.length} files` });
-          const unsavedBefore = new Set(
-            vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()),
-          );
-          running = addPinResult(running, await client.pinFiles(batch));
-          await saveEditedFiles(batch, unsavedBefore, log);
-          progress.report({ increment: (batch.length / uris.length) * 100 });
-        }
-        return running;
-      },
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Image Trust: looking up digests') },
+      () => client.pinFiles([file.toString()]),
     );
+    const totals = addPinResult(emptyPinTotals(1), result);
+    const summary = summarizePins(totals, vscode.l10n.t);
+    log.info(summary);
+    for (const failure of totals.failed)
+      log.warn(`Not pinned: ${describeFailure(failure, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)))}`);
+    if (totals.failed.length) void vscode.window.showWarningMessage(summary);
+    else vscode.window.setStatusBarMessage(`$(pin) ${summary}`, 5000);
   } catch (error) {
-    log.error(`Pinning stopped: ${describeError(error)}`);
-    totals = { ...totals, failed: [...totals.failed, { uri: '', reference: '', reason: describeError(error) }] };
+    log.error(`Pinning failed: ${describeError(error)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Image Trust could not pin: {0}', describeError(error)));
   }
-  reportPins(totals, log);
 }
 
-/**
- * Pinning writes files like `image-trust pin` does, so the files it changed are saved, except
- * those that already had unsaved changes of the user: those stay open for review.
- */
-async function saveEditedFiles(
-  batch: string[],
-  unsavedBefore: Set<string>,
-  log: vscode.LogOutputChannel,
-): Promise<void> {
-  const inBatch = new Set(batch);
-  const edited = vscode.workspace.textDocuments.filter(
-    (d) => d.isDirty && inBatch.has(d.uri.toString()) && !unsavedBefore.has(d.uri.toString()),
+async function toggleOffline(): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('imageTrust');
+  const inspected = configuration.inspect<boolean>('offline');
+  // Change the value where it is set, so a workspace value is not shadowed by a user value.
+  const target =
+    inspected?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  const next = !configuration.get<boolean>('offline');
+  await configuration.update('offline', next, target);
+  vscode.window.setStatusBarMessage(
+    next ? vscode.l10n.t('$(cloud-offline) Image Trust: offline') : vscode.l10n.t('$(cloud) Image Trust: online'),
+    4000,
   );
-  for (const document of edited) {
-    if (!(await document.save()))
-      log.warn(`Could not save ${vscode.workspace.asRelativePath(document.uri)} after pinning.`);
-  }
-}
-
-function reportPins(totals: PinTotals, log: vscode.LogOutputChannel): void {
-  const summary = summarizePins(totals);
-  log.info(summary);
-  for (const failure of totals.failed) {
-    log.warn(
-      `Not pinned: ${describeFailure(failure, (uri) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)))}`,
-    );
-  }
-  if (totals.failed.length === 0) {
-    void vscode.window.showInformationMessage(summary);
-    return;
-  }
-  void vscode.window.showWarningMessage(summary, 'Show Log').then((choice) => {
-    if (choice) log.show(true);
-  });
 }
 
 async function refresh(client: ImageTrustClient, log: vscode.LogOutputChannel): Promise<void> {
   if (!client.isRunning()) {
     void vscode.window.showErrorMessage(
-      'The image-trust language server is not running. Run "Image Trust: Restart server" and try again.',
+      vscode.l10n.t('The image-trust language server is not running. Run "Image Trust: Restart Server" and try again.'),
     );
     return;
   }
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Image Trust: refreshing registry data' },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Image Trust: refreshing registry data') },
       () => client.refresh(),
     );
-    vscode.window.setStatusBarMessage('$(check) Image Trust: registry data refreshed', 4000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Image Trust: registry data refreshed'), 4000);
   } catch (error) {
     log.error(`Refresh failed: ${describeError(error)}`);
-    void vscode.window.showErrorMessage(`Image Trust could not refresh registry data: ${describeError(error)}`);
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Image Trust could not refresh registry data: {0}', describeError(error)),
+    );
   }
 }

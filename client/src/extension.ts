@@ -1,21 +1,21 @@
-// Activation: the log, the status bar item, the language client and the commands.
+// Activation: the log, the status items, the language client, the commands and the images view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
-import { ImageTrustClient } from './languageClient';
+import { documentSelector, ImageTrustClient } from './languageClient';
 import { affectsMachineSettings, readMachineSettings } from './machineSettings';
-import { TrustStatusBar } from './statusBar';
+import { TrustStatus } from './trustStatus';
 
 let client: ImageTrustClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Image Trust', { log: true });
-  const statusBar = new TrustStatusBar();
-  const started = new ImageTrustClient(context.asAbsolutePath(path.join('dist', 'server.js')), log, statusBar);
+  const status = new TrustStatus(documentSelector() as vscode.DocumentSelector);
+  const started = new ImageTrustClient(context.asAbsolutePath(path.join('dist', 'server.js')), log, status);
   client = started;
   context.subscriptions.push(
     log,
-    statusBar,
+    status,
     started,
     ...registerCommands(started, log),
     // The server started in Restricted Mode makes no registry lookups; trust changes that, and

@@ -5,9 +5,14 @@ import {
   NotificationType,
   RequestType,
   RequestType0,
+  ResponseError,
   RevealOutputChannelOn,
+  CancellationToken,
+  type HandlerResult,
   State,
   TransportKind,
+  type ApplyWorkspaceEditParams,
+  type ApplyWorkspaceEditResult,
   type DocumentSelector,
   type LanguageClientOptions,
   type ServerOptions,
@@ -20,7 +25,7 @@ import type {
 } from '../../server/src/lsp/protocol';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
-import type { TrustStatusBar } from './statusBar';
+import type { TrustStatus } from './trustStatus';
 
 // Method names and shapes are the server's (server/src/lsp/protocol.ts); only the types are
 // imported so the client bundle does not pull in vscode-languageserver.
@@ -36,9 +41,17 @@ const DEBUG_PORT = 6009;
 // The editor-level settings the server reads; the machine-scoped ones travel separately.
 const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
 
+/** The label of the edit the server sends for imageTrust/pinFiles (server/src/lsp). */
+const PIN_FILES_EDIT_LABEL = 'Pin images to digests';
+
+/** Edits of imageTrust/pinFiles batches, kept back so the user sees them all in one preview. */
+export interface CollectedEdits {
+  edits: ApplyWorkspaceEditParams[];
+}
+
 // Files on disk and new unsaved editors only: a git: or diff view of the same file would repeat
 // its diagnostics in the Problems panel.
-function documentSelector(): DocumentSelector {
+export function documentSelector(): DocumentSelector {
   return [
     ...['file', 'untitled'].flatMap((scheme) => [
       { scheme, language: 'dockerfile' },
@@ -56,11 +69,12 @@ function editorSettings(): Record<string, unknown> {
 export class ImageTrustClient implements vscode.Disposable {
   private readonly client: LanguageClient;
   private lastLoggedStatus = '';
+  private collecting: CollectedEdits | undefined;
 
   constructor(
     serverModule: string,
     private readonly log: vscode.LogOutputChannel,
-    statusBar: TrustStatusBar,
+    statusBar: TrustStatus,
   ) {
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -82,6 +96,11 @@ export class ImageTrustClient implements vscode.Disposable {
       outputChannel: log,
       // The status bar tells about trouble; the log opens when the user asks for it.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      middleware: {
+        workspace: {
+          handleApplyEdit: (params, next) => this.handleApplyEdit(params, (p) => next(p, CancellationToken.None)),
+        },
+      },
     };
     this.client = new LanguageClient(CLIENT_ID, 'Image Trust', serverOptions, clientOptions);
     this.client.onNotification(StatusNotification, (status) => {
@@ -92,6 +111,78 @@ export class ImageTrustClient implements vscode.Disposable {
       if (newState === State.Starting) statusBar.showStarting();
       else if (newState === State.Stopped) statusBar.showStopped();
     });
+  }
+
+  private async handleApplyEdit(
+    params: ApplyWorkspaceEditParams,
+    next: (params: ApplyWorkspaceEditParams) => HandlerResult<ApplyWorkspaceEditResult, void>,
+  ): Promise<ApplyWorkspaceEditResult | ResponseError<void>> {
+    // Workspace pinning shows every batch's edits in one refactor preview once all are planned;
+    // the server's answer only counts what was planned, and the command reports what was applied.
+    if (this.collecting && params.label === PIN_FILES_EDIT_LABEL) {
+      this.collecting.edits.push(params);
+      return { applied: true };
+    }
+    return await next(params);
+  }
+
+  /** Runs `work` and hands back the pin edits the server asked to apply meanwhile, unapplied. */
+  async collectPinEdits<T>(work: () => Promise<T>): Promise<{ result: T; collected: CollectedEdits }> {
+    const collected: CollectedEdits = { edits: [] };
+    this.collecting = collected;
+    try {
+      return { result: await work(), collected };
+    } finally {
+      this.collecting = undefined;
+    }
+  }
+
+  /** The collected edits as one VS Code edit, each marked as needing confirmation (refactor preview). */
+  async previewEdit(
+    collected: CollectedEdits,
+    label: string,
+  ): Promise<{
+    edit: vscode.WorkspaceEdit;
+    planned: Array<{ uri: vscode.Uri; edit: vscode.TextEdit }>;
+    stale: string[];
+  }> {
+    const edit = new vscode.WorkspaceEdit();
+    const planned: Array<{ uri: vscode.Uri; edit: vscode.TextEdit }> = [];
+    const stale: string[] = [];
+    const metadata: vscode.WorkspaceEditEntryMetadata = { needsConfirmation: true, label };
+    for (const params of collected.edits) {
+      for (const change of params.edit.documentChanges ?? []) {
+        if (!('textDocument' in change)) continue;
+        const uri = this.client.protocol2CodeConverter.asUri(change.textDocument.uri);
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        // The plan was made on this version; the user may have typed since.
+        if (open && change.textDocument.version !== null && open.version !== change.textDocument.version) {
+          stale.push(uri.toString());
+          continue;
+        }
+        for (const textEdit of change.edits) {
+          if (!('newText' in textEdit)) continue;
+          const converted = new vscode.TextEdit(
+            this.client.protocol2CodeConverter.asRange(textEdit.range),
+            textEdit.newText,
+          );
+          edit.replace(uri, converted.range, converted.newText, metadata);
+          planned.push({ uri, edit: converted });
+        }
+      }
+      for (const [key, edits] of Object.entries(params.edit.changes ?? {})) {
+        const uri = this.client.protocol2CodeConverter.asUri(key);
+        for (const textEdit of edits) {
+          const converted = new vscode.TextEdit(
+            this.client.protocol2CodeConverter.asRange(textEdit.range),
+            textEdit.newText,
+          );
+          edit.replace(uri, converted.range, converted.newText, metadata);
+          planned.push({ uri, edit: converted });
+        }
+      }
+    }
+    return { edit, planned, stale };
   }
 
   /** The log keeps the history the status bar item only shows the latest of. */

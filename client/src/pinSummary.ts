@@ -1,11 +1,14 @@
 // Adds up the answers of the imageTrust/pinFiles batches and words the summary the user sees.
 // Free of the vscode module so it can be tested with plain node.
 import type { PinFilesResult } from '../../server/src/lsp/protocol';
+import { english, type Translate } from './translate';
 
 export interface PinTotals extends PinFilesResult {
   /** Files found in the workspace, whether or not they were sent before a cancel. */
   filesFound: number;
   cancelled: boolean;
+  /** The user discarded the preview: nothing was written. */
+  declined?: boolean;
 }
 
 export function emptyPinTotals(filesFound: number): PinTotals {
@@ -28,28 +31,36 @@ export function inBatches<T>(items: readonly T[], size: number): T[][] {
   return batches;
 }
 
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-export function summarizePins(totals: PinTotals): string {
-  if (totals.filesFound === 0) return 'No Dockerfiles or compose files found in this workspace.';
+export function summarizePins(totals: PinTotals, t: Translate = english): string {
+  if (totals.filesFound === 0) return t('No Dockerfiles or compose files found in this workspace.');
   const parts: string[] = [];
-  if (totals.pinned > 0) {
+  if (totals.declined) {
+    parts.push(t('Pinning discarded: no file was changed.'));
+  } else if (totals.pinned > 0) {
     parts.push(
-      `Pinned ${count(totals.pinned, 'image reference', 'image references')} to digests in ${count(totals.changedFiles, 'file', 'files')}.`,
+      totals.pinned === 1 && totals.changedFiles === 1
+        ? t('Pinned 1 image reference to its digest in 1 file.')
+        : totals.changedFiles === 1
+          ? t('Pinned {0} image references to digests in 1 file.', totals.pinned)
+          : t('Pinned {0} image references to digests in {1} files.', totals.pinned, totals.changedFiles),
     );
   } else if (totals.failed.length === 0) {
-    parts.push(`Nothing to pin in ${count(totals.files, 'file', 'files')}: every image is already pinned to a digest.`);
+    parts.push(
+      totals.files === 1
+        ? t('Nothing to pin in 1 file: every image is already pinned to a digest.')
+        : t('Nothing to pin in {0} files: every image is already pinned to a digest.', totals.files),
+    );
   } else {
-    parts.push('No image reference was pinned.');
+    parts.push(t('No image reference was pinned.'));
   }
   if (totals.failed.length > 0) {
     parts.push(
-      `${count(totals.failed.length, 'reference', 'references')} could not be pinned; the reasons are in the log.`,
+      totals.failed.length === 1
+        ? t('1 reference could not be pinned; the reasons are in the log.')
+        : t('{0} references could not be pinned; the reasons are in the log.', totals.failed.length),
     );
   }
-  if (totals.cancelled) parts.push(`Cancelled after ${totals.files} of ${count(totals.filesFound, 'file', 'files')}.`);
+  if (totals.cancelled) parts.push(t('Cancelled after {0} of {1} files.', totals.files, totals.filesFound));
   return parts.join(' ');
 }
 

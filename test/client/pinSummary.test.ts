@@ -53,8 +53,25 @@ test('summaries for nothing found, nothing to do, only failures and a cancel', (
   );
   assert.equal(
     summarizePins({ ...emptyPinTotals(60), files: 20, changedFiles: 1, pinned: 1, cancelled: true }),
-    'Pinned 1 image reference to digests in 1 file. Cancelled after 20 of 60 files.',
+    'Pinned 1 image reference to its digest in 1 file. Cancelled after 20 of 60 files.',
   );
+  assert.equal(
+    summarizePins({ ...emptyPinTotals(3), files: 3, changedFiles: 2, pinned: 4 }),
+    'Pinned 4 image references to digests in 2 files.',
+  );
+  assert.equal(
+    summarizePins({ ...emptyPinTotals(3), files: 3, declined: true }),
+    'Pinning discarded: no file was changed.',
+  );
+});
+
+test('summaries go through the translate function', () => {
+  const seen: string[] = [];
+  summarizePins({ ...emptyPinTotals(3), files: 3, changedFiles: 2, pinned: 4 }, (message, ...args) => {
+    seen.push(message);
+    return `${message}|${args.join(',')}`;
+  });
+  assert.deepEqual(seen, ['Pinned {0} image references to digests in {1} files.']);
 });
 
 test('a failure names the file, the reference and the reason', () => {

@@ -1,6 +1,38 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { presentStarting, presentStatus, presentStopped } from '../../client/src/statusPresentation';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { presentStarting, presentStatus, presentStopped, STATUS_ACTIONS } from '../../client/src/statusPresentation';
+
+const ACTION_LINKS =
+  '[Refresh](command:imageTrust.refresh) · [Toggle Offline](command:imageTrust.toggleOffline) · [Open Settings](command:imageTrust.openSettings) · [Show Log](command:imageTrust.showLog)';
+
+test('before any registry answered it says "not asked yet", not online', () => {
+  const p = presentStatus({
+    state: 'online',
+    text: 'Image Trust',
+    tooltip: 'Online: registries answer.',
+    unreachable: [],
+  });
+  assert.equal(p.summary, 'Registries not asked yet');
+  assert.doesNotMatch(p.tooltip, /Online/);
+  assert.match(p.tooltip, /not asked yet/);
+  assert.ok(p.tooltip.endsWith(ACTION_LINKS), p.tooltip);
+  const asked = presentStatus({
+    state: 'online',
+    text: '',
+    tooltip: 'Online: registries answer.',
+    unreachable: [],
+    asked: true,
+  });
+  assert.equal(asked.summary, 'Online');
+});
+
+test('every status action is a contributed command', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const contributed = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
+  for (const action of STATUS_ACTIONS) assert.ok(contributed.has(action.command), action.command);
+});
 
 test('online shows the shield and the Docker Hub quota left', () => {
   const p = presentStatus({
@@ -9,10 +41,15 @@ test('online shows the shield and the Docker Hub quota left', () => {
     tooltip: 'Online.',
     unreachable: [],
     rateLimit: { limit: 100, remaining: 76, windowSeconds: 21600 },
+    asked: true,
   });
   assert.equal(p.text, '$(shield) Image Trust Hub 76/100');
+  assert.equal(p.summary, 'Online · Hub 76/100');
   assert.equal(p.tone, 'normal');
-  assert.match(p.tooltip, /^Online\.\n\nClick to show the Image Trust log\.$/);
+  assert.equal(
+    p.tooltip,
+    `**Image Trust: online**\n\nOnline.\n\nDocker Hub pulls left: 76 of 100.\n\n---\n\n${ACTION_LINKS}`,
+  );
 });
 
 test('an exhausted Hub quota is a warning', () => {
@@ -22,6 +59,7 @@ test('an exhausted Hub quota is a warning', () => {
     tooltip: '',
     unreachable: [],
     rateLimit: { limit: 100, remaining: 0 },
+    asked: true,
   });
   assert.equal(p.text, '$(shield) Image Trust Hub 0/100');
   assert.equal(p.tone, 'warning');
@@ -46,6 +84,7 @@ test('degraded names the unreachable registry and counts the others', () => {
     unreachable: [{ registry: 'ghcr.io', message: 'connection refused' }],
   });
   assert.equal(one.text, '$(warning) Image Trust: ghcr.io');
+  assert.match(one.tooltip, /- ghcr\.io: connection refused/);
   assert.equal(one.tone, 'warning');
   const three = presentStatus({
     state: 'degraded',
@@ -73,5 +112,5 @@ test('starting and stopped', () => {
   const stopped = presentStopped('the server crashed 5 times');
   assert.equal(stopped.tone, 'error');
   assert.match(stopped.tooltip, /not running: the server crashed 5 times/);
-  assert.match(stopped.tooltip, /Restart server/);
+  assert.match(stopped.tooltip, /\[Restart Server\]\(command:imageTrust\.restartServer\)/);
 });

@@ -32,6 +32,8 @@ const file = fc
 /** What a person does: type or delete a few characters, paste a line, join or split lines. */
 const edit = fc.record({
   at: fc.nat(),
+  /** Half the edits land at the start of a line, where keywords are typed. */
+  atLineStart: fc.boolean(),
   remove: fc.constantFrom(0, 0, 1, 1, 2, 7),
   insert: fc.constantFrom(
     '',
@@ -61,7 +63,8 @@ test('random edit sequences: every incremental analysis equals a full one', () =
       let text = start;
       assert.equal(view(analyzer.analyze(text, 'dockerfile')), view(analyzeDocument(text, 'dockerfile')));
       for (const e of edits) {
-        const at = e.at % (text.length + 1);
+        let at = e.at % (text.length + 1);
+        if (e.atLineStart) while (at > 0 && text[at - 1] !== '\n') at--;
         text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
         assert.equal(
           view(analyzer.analyze(text, 'dockerfile')),
@@ -106,4 +109,82 @@ test('the key keeps line breaks as written and marks blanked lines', () => {
   );
   assert.notEqual(dockerfileAnalysisKey('FROM a\nRUN x\n'), dockerfileAnalysisKey('FROM a\n\n'));
   assert.equal(dockerfileAnalysisKey('FROM a\u0000'), undefined);
+});
+
+const composeValue = fc.constantFrom('nginx:1.27', 'redis:latest', '${IMG:-alpine:3}', '"nginx:1.25"', 'app:${TAG}');
+const composeService = fc
+  .tuple(
+    fc.constantFrom('web', 'db', 'build', 'image', 'svc'),
+    fc.option(composeValue, { nil: undefined }),
+    fc.subarray([
+      '    restart: always',
+      '    build: .',
+      '    pull_policy: always',
+      '    platform: linux/arm64',
+      '    <<: *base',
+      '    # image-trust-ignore=latest-tag',
+      '    environment:\n      LOG_LEVEL: info\n      MODE: fast',
+      '    command: |\n      run: now\n      again: yes',
+      '    healthcheck:\n      interval: 30s\n      retries: 3',
+      '    ports:\n      - "8080:80"',
+      '    labels:\n      image: not-an-image',
+      '    image: >-\n      nginx: 1.27',
+    ]),
+  )
+  .map(([name, image, extras]) => [`  ${name}:`, ...(image ? [`    image: ${image}`] : []), ...extras].join('\n'));
+const composeFile = fc
+  .tuple(
+    fc.constantFrom('', 'name: bench\n', 'x-base: &base\n  image: redis:7\n  restart: no\n'),
+    fc.array(composeService, { minLength: 1, maxLength: 6 }),
+  )
+  .map(([head, services]) => `${head}services:\n${services.join('\n')}\n`);
+const composeEdit = fc.record({
+  at: fc.nat(),
+  remove: fc.constantFrom(0, 0, 1, 1, 3),
+  insert: fc.constantFrom('', 'x', '1', ' ', ':', '-', '#', '\n', '&a', '*', 'image', "'", '${X}', '  '),
+});
+
+test('compose: random edit sequences, every incremental analysis equals a full one', () => {
+  const env = (name: string) => ({ IMG: '', TAG: '2.0', X: 'y' })[name];
+  const identity = {};
+  let reused = 0;
+  fc.assert(
+    fc.property(composeFile, fc.array(composeEdit, { minLength: 1, maxLength: 25 }), (start, edits) => {
+      const analyzer = new IncrementalAnalyzer();
+      let text = start;
+      analyzer.analyze(text, 'compose', env, identity);
+      for (const e of edits) {
+        const at = e.at % (text.length + 1);
+        text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+        assert.equal(
+          view(analyzer.analyze(text, 'compose', env, identity)),
+          view(analyzeDocument(text, 'compose', env)),
+          JSON.stringify(text),
+        );
+      }
+      reused += analyzer.reused;
+    }),
+    { numRuns: 500 },
+  );
+  assert.ok(reused > 100, `reused ${reused} times`);
+});
+
+test('compose: a keystroke in a restart value reuses; in an image, a platform, or with other variables it does not', () => {
+  const env = () => undefined;
+  const identity = {};
+  const analyzer = new IncrementalAnalyzer();
+  const base = 'services:\n  web:\n    image: nginx:1.27\n    platform: linux/amd64\n    restart: always\n';
+  const first = analyzer.analyze(base, 'compose', env, identity);
+  assert.equal(analyzer.analyze(base.replace('always', 'alwaysx'), 'compose', env, identity), first);
+  assert.equal(analyzer.reused, 1);
+  for (const [changed, id] of [
+    [base.replace('nginx:1.27', 'nginx:1.28'), identity],
+    [base.replace('linux/amd64', 'linux/arm64'), identity],
+    [base.replace('always', 'alwayz'), {}],
+  ] as const) {
+    analyzer.analyze(base, 'compose', env, identity);
+    const before: number = analyzer.reused;
+    analyzer.analyze(changed, 'compose', env, id);
+    assert.equal(analyzer.reused, before, `not reused for ${JSON.stringify(changed)}`);
+  }
 });

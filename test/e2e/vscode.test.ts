@@ -3,13 +3,15 @@
 // docker.io pointed by a machine setting at a real local registry and Docker Hub's web API at the
 // local fixture. What the page shows is compared with what the CLI finds on the same files with
 // the same registry, so the editor is checked against CI rather than against numbers copied here.
-// Screenshots of each step go to docs/screenshots/ (IMAGE_TRUST_SCREENSHOTS overrides).
+// Screenshots of each step are taken on every run; they replace the README's in docs/screenshots/
+// only when asked (IMAGE_TRUST_UPDATE_SCREENSHOTS=1, or IMAGE_TRUST_SCREENSHOTS=<folder>), so a
+// test run leaves the working tree as it was.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHubServer, type HubTestServer } from '../support/hubServer';
 import { freePort, pushImage, startRegistry, tagExisting, type TestRegistry } from '../support/registry';
@@ -29,11 +31,14 @@ declare const document: {
 };
 
 const ROOT = join(__dirname, '..', '..');
-const SHOTS = process.env.IMAGE_TRUST_SCREENSHOTS ?? join(ROOT, 'docs', 'screenshots');
+const ASKED_SHOTS =
+  process.env.IMAGE_TRUST_SCREENSHOTS ??
+  (process.env.IMAGE_TRUST_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : undefined);
+let SHOTS = '';
 const CHROMIUM = process.env.IMAGE_TRUST_CHROMIUM ?? '/usr/bin/chromium';
 // Ceilings for things that are normally quick; the test goes on as soon as the page shows them.
-const UI_WAIT = 60_000;
-const NETWORK_WAIT = 120_000;
+const UI_WAIT = 120_000;
+const NETWORK_WAIT = 180_000;
 
 interface CodeServerInstall {
   node: string;
@@ -55,6 +60,8 @@ let page: Page;
 let work: string;
 let workspace: string;
 let nginxDigest: string;
+let postgresDigest: string;
+let someuserDigest: string;
 
 /** Installs code-server into the cache (minutes the first time, instant after) and says where it is. */
 function installCodeServer(): CodeServerInstall {
@@ -71,7 +78,7 @@ function installCodeServer(): CodeServerInstall {
 /** The .vsix users install: `npm run package`, unless IMAGE_TRUST_E2E_VSIX names one already built. */
 function packagedExtension(): string {
   const given = process.env.IMAGE_TRUST_E2E_VSIX;
-  if (given) return given;
+  if (given) return resolve(ROOT, given);
   const result = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8', timeout: 5 * 60_000 });
   assert.equal(result.status, 0, `npm run package failed:\n${result.stdout}\n${result.stderr}`);
   return join(ROOT, 'image-trust.vsix');
@@ -190,8 +197,9 @@ before(
     nginxDigest = nginx.digest;
     const postgres = await pushImage(registry, 'library/postgres', '16.4', { created: built });
     await tagExisting(registry, 'library/postgres', ['16', 'latest'], postgres.digest);
+    postgresDigest = postgres.digest;
     // The fixture Hub knows someuser/nginx as a community repository; the registry must have it too.
-    await pushImage(registry, 'someuser/nginx', '1.25', { created: built });
+    someuserDigest = (await pushImage(registry, 'someuser/nginx', '1.25', { created: built })).digest;
 
     writeFileSync(
       join(workspace, 'Dockerfile'),
@@ -200,6 +208,16 @@ before(
     writeFileSync(
       join(workspace, 'compose.yaml'),
       'services:\n  db:\n    image: postgres\n  web:\n    image: nginx:latest\n',
+    );
+    // Not a compose file: YAML that image-trust does not check.
+    writeFileSync(join(workspace, 'notes.yaml'), 'image: nginx:latest\n');
+    // Workspace pinning leaves what files.exclude and search.exclude hide alone.
+    for (const folder of ['hidden', 'vendor', '.vscode']) mkdirSync(join(workspace, folder));
+    writeFileSync(join(workspace, 'hidden', 'Dockerfile'), 'FROM nginx:1.27\n');
+    writeFileSync(join(workspace, 'vendor', 'Dockerfile'), 'FROM nginx:1.27\n');
+    writeFileSync(
+      join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'files.exclude': { '**/hidden': true }, 'search.exclude': { '**/vendor': true } }, null, 2),
     );
 
     // code-server is a remote window: machine-scoped settings live in <user-data-dir>/Machine.
@@ -298,9 +316,13 @@ before(
       // launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'commit',
+      timeout: UI_WAIT,
+    });
     await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
     await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
+    SHOTS = ASKED_SHOTS ?? join(work, 'screenshots');
     mkdirSync(SHOTS, { recursive: true });
   },
   { timeout: 15 * 60_000 },
@@ -415,6 +437,45 @@ async function showHoverAt(line: number, column: number): Promise<string> {
   return hover.innerText();
 }
 
+/** Runs a command from the palette by its title, as a user would. */
+async function runCommand(title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: UI_WAIT });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: UI_WAIT });
+  await page.keyboard.press('Enter');
+}
+
+/** The tooltip of the Image Trust status bar item, shown by hovering it. */
+async function statusTooltip(): Promise<string> {
+  const item = page.locator('.statusbar-item[id$="imageTrust.status"]').first();
+  await item.waitFor({ timeout: UI_WAIT });
+  await page.mouse.move(10, 10);
+  await item.hover();
+  const tooltip = page
+    .locator('.workbench-hover, .monaco-hover:not(.hidden)')
+    .filter({ hasText: 'Image Trust' })
+    .first();
+  await tooltip.waitFor({ timeout: UI_WAIT });
+  const text = await tooltip.innerText();
+  await page.mouse.move(10, 10);
+  return text;
+}
+
+test('before any registry was asked the status says so, with its actions', { timeout: 3 * 60_000 }, async () => {
+  // YAML activates the extension (the policy file is YAML); notes.yaml is not a file it checks,
+  // so nothing is looked up.
+  await openFile('notes.yaml');
+  const text = await statusTooltip();
+  assert.match(text, /not asked yet/, text);
+  assert.doesNotMatch(text, /online/i, text);
+  for (const action of ['Refresh', 'Toggle Offline', 'Open Settings', 'Show Log'])
+    assert.match(text, new RegExp(action));
+  assert.equal(await problemCounts().then((p) => p.counts.errors + p.counts.warnings + p.counts.infos), 0);
+});
+
 test(
   'squiggles and the Problems count for a Dockerfile and a compose file match the CLI',
   { timeout: 5 * 60_000 },
@@ -427,6 +488,9 @@ test(
       .count();
     assert.ok(squiggles > 0, 'no squiggles drawn in the Dockerfile');
     await page.screenshot({ path: join(SHOTS, '01-squiggles.png') });
+    // Contributing the dockerfile language does not rename VS Code's own "Docker" language.
+    const mode = (await page.locator('[id="status.editor.mode"]').first().innerText()).trim();
+    assert.equal(mode, 'Docker');
 
     await openFile('compose.yaml');
     await waitForProblemCounts(await cliCounts([join(workspace, 'Dockerfile'), join(workspace, 'compose.yaml')]));
@@ -486,7 +550,7 @@ test('the status bar item says the registry is online and opens the log', { time
   await item.hover();
   const tooltip = page
     .locator('.workbench-hover, .monaco-hover:not(.hidden)')
-    .filter({ hasText: 'Image Trust log' })
+    .filter({ hasText: 'Image Trust: online' })
     .first();
   await tooltip.waitFor({ timeout: UI_WAIT });
   const box = (await item.boundingBox())!;
@@ -497,7 +561,13 @@ test('the status bar item says the registry is online and opens the log', { time
   });
 
   await item.click();
-  // The click runs "Image Trust: Show log": the Output panel with our channel.
+  // The click offers the actions; Show Log opens the Output panel with our channel.
+  const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Log' }).first();
+  await pick.waitFor({ timeout: UI_WAIT });
+  const offered = await page.locator('.quick-input-widget .monaco-list-rows').first().innerText();
+  for (const action of ['Refresh', 'Toggle Offline', 'Open Settings', 'Show Log'])
+    assert.match(offered, new RegExp(action));
+  await pick.click();
   const output = page.locator('.panel .output-view, .panel [id="workbench.panel.output"]').first();
   await output.waitFor({ timeout: UI_WAIT });
   await page.waitForFunction(
@@ -508,7 +578,42 @@ test('the status bar item says the registry is online and opens the log', { time
           /Image Trust/.test(e.getAttribute('title') ?? '') ||
           /Image Trust/.test(e.textContent ?? ''),
       ),
-    undefined,
     { timeout: UI_WAIT },
   );
 });
+
+test(
+  'pinning the workspace shows a preview, skips excluded files and writes what is applied',
+  { timeout: 5 * 60_000 },
+  async () => {
+    const before = {
+      hidden: readFileSync(join(workspace, 'hidden', 'Dockerfile'), 'utf8'),
+      vendor: readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'),
+    };
+    await runCommand('Image Trust: Pin All Images in the Workspace');
+    // A modal lists every change and writes nothing until the user says Pin.
+    const dialog = page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor({ timeout: NETWORK_WAIT });
+    const listed = await dialog.innerText();
+    assert.match(listed, /Pin 4 image references in 2 files to digests\?/, listed);
+    assert.ok(listed.includes(`compose.yaml:3  →  postgres:latest@${postgresDigest}`), listed);
+    assert.ok(listed.includes(`Dockerfile:2  →  someuser/nginx:1.25@${someuserDigest}`), listed);
+    assert.doesNotMatch(listed, /hidden|vendor/, listed);
+    assert.equal(readFileSync(join(workspace, 'compose.yaml'), 'utf8').includes('@sha256:'), false);
+    await page.screenshot({ path: join(SHOTS, '07-pin-workspace.png') });
+    await dialog.getByRole('button', { name: 'Pin', exact: true }).click();
+    const compose = join(workspace, 'compose.yaml');
+    const deadline = Date.now() + UI_WAIT;
+    while (Date.now() < deadline && !readFileSync(compose, 'utf8').includes('@sha256:')) await page.waitForTimeout(250);
+    assert.equal(
+      readFileSync(compose, 'utf8'),
+      `services:\n  db:\n    image: postgres:latest@${postgresDigest}\n  web:\n    image: nginx:latest@${nginxDigest}\n`,
+    );
+    assert.equal(
+      readFileSync(join(workspace, 'Dockerfile'), 'utf8'),
+      `FROM nginx:1.27@${nginxDigest} AS web\nFROM someuser/nginx:1.25@${someuserDigest} AS extra\nFROM nginx:latest@${nginxDigest}\nCOPY --from=extra /etc/nginx /etc/nginx\n`,
+    );
+    assert.equal(readFileSync(join(workspace, 'hidden', 'Dockerfile'), 'utf8'), before.hidden, 'files.exclude');
+    assert.equal(readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'), before.vendor, 'search.exclude');
+  },
+);

@@ -42,15 +42,69 @@ test('the first line says the tier and whether the policy trusts it; details fol
   assert.match(md, /Official build of Nginx\./);
   assert.match(md, /20K stars/);
   assert.match(md, /12B pulls/);
-  assert.match(md, /last pushed 21 days ago \(2026-11-01\)/);
+  assert.match(md, /pushed 21 days ago \(2026-11-01\)/);
   assert.match(md, /https:\/\/hub\.docker\.com\/_\/nginx/);
   assert.match(md, /linux\/amd64, linux\/arm64/);
   assert.match(md, /70\.0 MB/);
   assert.match(md, /1\.25\.5 \(patch\), 1\.27\.3 \(minor\)/);
-  assert.match(md, /nginx 1\.25: 2024-05-29 \(past\)/);
-  assert.match(md, /unsigned/);
-  assert.match(md, new RegExp(D));
-  assert.match(md, /`eol-version` \(warning\)/);
+  assert.match(md, /End of life: nginx 1\.25 ended 2024-05-29/);
+  assert.match(md, /Signature: unsigned/);
+  // The digest once, in full; no table with an empty header; the diagnostics are not repeated
+  // (editors show them above the hover).
+  assert.equal(md.split(D).length - 1, 1, md);
+  assert.doesNotMatch(md, /\| \| \|/);
+  assert.ok(findings.length > 0);
+  for (const finding of findings) assert.ok(!md.includes(finding.message), finding.rule);
+  assert.doesNotMatch(md, /eol-version/);
+  // Compact: the details fit in a few lines.
+  assert.ok(md.split('\n').filter((l) => l.trim()).length <= 12, md);
+});
+
+test('clients that draw codicons and run command links get an icon and Pin, Trust, Update links', () => {
+  const analysis = analyzeDocument('FROM nginx:1.25\nFROM someuser/app:1\nFROM nginx:1.25@' + D + '\n', 'dockerfile');
+  const facts: ImageFacts = { newer: { patch: '1.25.5' }, currentDigest: { state: 'known', value: D } };
+  const render = (index: number, client?: { themeIcons?: boolean; commandLinks?: boolean }, f: ImageFacts = facts) =>
+    renderHover({
+      analyzed: analysis.references[index],
+      facts: f,
+      policy: defaultPolicy(),
+      findings: [],
+      online: true,
+      uri: 'file:///w/Dockerfile',
+      position: { line: index, character: 7 },
+      client,
+    });
+  const plain = render(0);
+  assert.doesNotMatch(plain, /\$\(|command:/, 'an editor that said nothing gets neither');
+  assert.match(plain, /\[Open on Docker Hub\]\(https:\/\/hub\.docker\.com\/_\/nginx\)/);
+  const official = render(0, { themeIcons: true, commandLinks: true });
+  assert.match(official.split('\n')[0], /^\$\(verified-filled\) Docker Official Image · trusted by your policy/);
+  const links = [...official.matchAll(/\[([^\]]+)\]\(command:([^?]+)\?([^)]+)\)/g)].map((m) => ({
+    label: m[1],
+    command: m[2],
+    args: JSON.parse(decodeURIComponent(m[3])),
+  }));
+  assert.deepEqual(links, [
+    {
+      label: 'Pin',
+      command: 'imageTrust.applyFix',
+      args: [{ uri: 'file:///w/Dockerfile', line: 0, character: 7, title: 'Pin' }],
+    },
+    {
+      label: 'Update…',
+      command: 'imageTrust.updateReference',
+      args: [{ uri: 'file:///w/Dockerfile', line: 0, character: 7 }],
+    },
+  ]);
+  const community = render(
+    1,
+    { themeIcons: true, commandLinks: true },
+    { publisher: { state: 'known', value: { tier: 'community' } } },
+  );
+  assert.match(community.split('\n')[0], /^\$\(warning\) Community publisher · not trusted/);
+  assert.match(community, /\[Trust "someuser"\]\(command:imageTrust\.applyFix\?/);
+  const pinned = render(2, { commandLinks: true });
+  assert.doesNotMatch(pinned, /\[Pin\]/, 'a pinned reference offers no Pin');
 });
 
 test('community and private registries say so', () => {
@@ -72,4 +126,5 @@ test('community and private registries say so', () => {
   });
   assert.match(other.split('\n')[0], /Private or third-party registry/);
   assert.match(other, /Offline/);
+  assert.doesNotMatch(other, /Open on Docker Hub/, 'ghcr.io has no Docker Hub page');
 });

@@ -194,14 +194,22 @@ describe('the grammar file', () => {
     for (const include of includes) assert.ok(grammar.repository[include.slice(12, -1)], include);
   });
 
-  test('package.json registers it for Dockerfile and YAML', () => {
+  test('package.json registers it for Dockerfiles and compose files, not for every YAML file', () => {
     const entry = manifest.contributes.grammars.find((g: { path: string }) =>
       g.path.endsWith('image-reference.injection.tmLanguage.json'),
     );
     assert.ok(entry);
     assert.equal(entry.scopeName, grammar.scopeName);
-    assert.ok(entry.injectTo.includes('source.dockerfile') && entry.injectTo.includes('source.yaml'));
-    assert.match(grammar.injectionSelector, /L:source\.dockerfile/);
-    assert.match(grammar.injectionSelector, /L:source\.yaml/);
+    const compose = manifest.contributes.grammars.find((g: { language?: string }) => g.language === 'dockercompose');
+    // The compose language gets the YAML grammar under a scope of its own, so the injection can
+    // name compose files alone.
+    const composeGrammar = JSON.parse(readFileSync(join(root, compose.path), 'utf8'));
+    assert.deepEqual(composeGrammar.patterns, [{ include: 'source.yaml' }]);
+    assert.equal(composeGrammar.scopeName, compose.scopeName);
+    assert.deepEqual(entry.injectTo, ['source.dockerfile', compose.scopeName]);
+    assert.deepEqual(
+      grammar.injectionSelector.split(',').map((s) => s.trim()),
+      [`L:source.dockerfile -comment -string`, `L:${compose.scopeName} -comment -string`],
+    );
   });
 });

@@ -142,7 +142,9 @@ test('a 429 with a far retry time is not waited for, and holds back later reques
 });
 
 test('timeouts, bad bodies and bad base URLs are errors, not exceptions', async () => {
-  const slow = await client({ fetchTimeoutMs: 200 }).getRepository('slow', 'app');
+  // The fixture answers slow/app after 5 s. The timeout is well below that but long enough for the
+  // request to reach the fixture on a loaded machine (200 ms was not: the count below was 0).
+  const slow = await client({ fetchTimeoutMs: 2_000 }).getRepository('slow', 'app');
   assert.equal(!slow.ok && slow.error.kind, 'unreachable');
   assert.equal(hub.count('/v2/namespaces/slow'), 1, 'a timeout is not retried');
   const garbled = await client().getRepository('garbled', 'app');

@@ -183,9 +183,19 @@ describe('language server against the real registry', () => {
   after(() => client.stop());
 
   test('network diagnostics, quick fixes and hover', async () => {
+    type Status = { state: string; asked?: boolean };
+    const statuses = () =>
+      client.notifications.filter((n) => n.method === 'imageTrust/status').map((n) => n.params as Status);
+    // Before a document is open nothing was asked: the status must not claim the registries answer.
+    await client.waitFor(() => statuses().find((s) => s.state === 'online'));
+    assert.ok(
+      statuses().every((s) => s.asked !== true),
+      JSON.stringify(statuses()),
+    );
     const uri = pathToFileURL(join(dir, 'lsp.Dockerfile')).toString();
     client.open(uri, 'dockerfile', 'FROM nginx:1.27.2\nFROM someuser/nginx:1.25\n');
     const d = await client.diagnosticsFor(uri, (p) => p.diagnostics.some((x) => x.code === 'outdated-version'), 30_000);
+    await client.waitFor(() => statuses().find((s) => s.state === 'online' && s.asked === true));
     assert.ok(d.diagnostics.some((x) => x.code === 'unofficial-image' && /community account/.test(x.message)));
 
     const actions = await client.request<

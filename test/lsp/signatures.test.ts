@@ -100,27 +100,23 @@ test('over LSP: the hover says who signed, from where, when Rekor logged it, aga
   const text = hover.contents.value;
   assert.match(
     text,
-    /\| Signed by \| https:\/\/github\.com\/acme\/widget\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0 \(issuer https:\/\/token\.actions\.githubusercontent\.com\) · an identity your policy trusts \|/,
+    /Signed by: https:\/\/github\.com\/acme\/widget\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0 \(issuer https:\/\/token\.actions\.githubusercontent\.com\) · an identity your policy trusts/,
   );
   assert.match(
     text,
-    /\| Built from \| repository https:\/\/github\.com\/acme\/widget, commit `4f6a1b2c3d4e`, ref refs\/tags\/v1\.0\.0, trigger push \|/,
+    /Built from: repository https:\/\/github\.com\/acme\/widget, commit `4f6a1b2c3d4e`, ref refs\/tags\/v1\.0\.0, trigger push/,
   );
-  assert.match(text, /\| Logged in Rekor \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \|/);
-  assert.ok(text.includes(`| Verified against | the trusted root ${rootFile.replace(/_/g, '\\_')} |`), text);
+  assert.match(text, /Logged in Rekor: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  assert.ok(text.includes(`Verified against: the trusted root ${rootFile.replace(/_/g, '\\_')}`), text);
   assert.match(
     text,
-    /\| Attestation \| https:\/\/slsa\.dev\/provenance\/v1: verified, signed by https:\/\/github\.com\/acme\/widget/,
+    /Attestation: https:\/\/slsa\.dev\/provenance\/v1: verified, signed by https:\/\/github\.com\/acme\/widget/,
   );
   const evil = await client.request<{ contents: { value: string } }>('textDocument/hover', {
     textDocument: { uri },
     position: { line: 1, character: 8 },
   });
-  assert.match(
-    evil.contents.value,
-    /\| Signed by \| https:\/\/github\.com\/evil\/.* · not an identity your policy trusts \|/,
-  );
-  assert.match(evil.contents.value, /`untrusted-signature` \(error\)/);
+  assert.match(evil.contents.value, /Signed by: https:\/\/github\.com\/evil\/.* · not an identity your policy trusts/);
 });
 
 test('CLI: the same findings with --sigstore-trusted-root; exit 1; a bad root file is exit 2', async () => {

@@ -1,8 +1,8 @@
 // Bad input against the pure core, property-based (fast-check, fixed seed so a failure replays):
 // generated and mutated Dockerfiles, compose files, policy files, .env files and image references.
 // Properties: nothing throws, every range lies inside its document, the text at a reference's
-// range is the reference as written (and a fix's range holds what the fix expects), each input is
-// analysed in bounded time, and reference parsing round-trips.
+// range is the reference as written (and a fix's range holds what the fix expects), and reference
+// parsing round-trips. The slowest single input is reported as a figure.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,8 +20,6 @@ import { figure } from './observe';
 
 const SEED = Number(process.env.IMAGE_TRUST_FC_SEED ?? 20261122);
 const RUNS = Number(process.env.IMAGE_TRUST_FC_RUNS ?? 1000);
-/** Generous: the core takes well under a millisecond for these sizes; a hang or a quadratic blow-up would not. */
-const MAX_MS_PER_INPUT = 1500;
 const generated: Record<string, number> = {};
 let slowest = { ms: 0, what: '' };
 
@@ -79,8 +77,9 @@ function timed<T>(what: string, work: () => T): T {
   const t0 = performance.now();
   const result = work();
   const ms = performance.now() - t0;
+  // The slowest input is a figure for RELIABILITY.md, not an assertion (shared, loaded machines);
+  // a hang shows as a run that does not finish, a slowdown in the figure and in `npm run bench`.
   if (ms > slowest.ms) slowest = { ms, what };
-  assert.ok(ms < MAX_MS_PER_INPUT, `${what} took ${ms.toFixed(0)} ms`);
   return result;
 }
 

@@ -1,8 +1,10 @@
 // The real server over LSP, with a fault-injection proxy in front of the real registry (one proxy,
 // hence one registry host, per fault) and in front of the Docker Hub fixture. For every fault: the
-// server stays up and answers, the rules that need no network are published within 100 ms of
-// didOpen, network findings are unavailable rather than wrong, retries stay within their limits and
-// then stop, no unhandled rejection is logged, and no digest the client did not verify is offered.
+// server stays up and answers, the rules that need no network are published first, in a publish of
+// their own before the network pass's (the time it takes is a figure for RELIABILITY.md, not an
+// assertion: the suite runs on shared, loaded machines), network findings are unavailable rather
+// than wrong, retries stay within their limits and then stop, no unhandled rejection is logged, and
+// no digest the client did not verify is offered.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +94,7 @@ before(async () => {
     },
   });
   publishes = watchPublishes(client);
-  // Warm the server up (first parse, first rule run) so the 100 ms measure is about the design.
+  // Warm the server up (first parse, first rule run) so the measured figure is about the design.
   const warm = pathToFileURL(join(dir, 'warm.Dockerfile')).toString();
   client.open(warm, 'dockerfile', 'FROM scratch\n');
   await client.diagnosticsFor(warm);
@@ -127,7 +129,12 @@ after(async () => {
 async function openTimed(uri: string, text: string): Promise<number> {
   const t0 = performance.now();
   client.open(uri, 'dockerfile', text);
-  await client.waitFor(() => publishes.arrivals.get(uri)?.some((a) => a.version === 1), 5000, `offline pass of ${uri}`);
+  // A bound for a hang, not a speed requirement.
+  await client.waitFor(
+    () => publishes.arrivals.get(uri)?.some((a) => a.version === 1),
+    60_000,
+    `offline pass of ${uri}`,
+  );
   const ms = publishes.arrivals.get(uri)!.find((a) => a.version === 1)!.at - t0;
   offlineLatencies.push(ms);
   return ms;
@@ -142,6 +149,26 @@ async function networkPass(uri: string, ms = 45_000) {
     },
     ms,
     `network pass of ${uri}`,
+  );
+}
+
+/**
+ * Order, not speed: the first publish of version 1 is the offline pass (the rules that need no
+ * network, nothing that needs an answer), and it came before the network pass's publish. With a
+ * registry that never answers ("headers never arrive") the network pass ends only when the client
+ * gives up, so an offline pass that waited for the network would come after it, or not alone.
+ */
+function assertOfflineFirst(uri: string, network: { at: number }): void {
+  const list = publishes.arrivals.get(uri)!.filter((a) => a.version === 1);
+  assert.ok(list.length >= 2, `an offline and a network publish for ${uri}: ${list.length}`);
+  const [offline] = list;
+  assert.ok(offline.at < network.at, 'the offline pass was published before the network pass');
+  assert.ok(codes(offline.diagnostics).includes('unpinned-digest'), 'the offline pass has the offline rules');
+  const needsNetwork = ['unknown-image', 'unknown-tag', 'outdated-version', 'stale-digest', 'stale-image'];
+  assert.deepEqual(
+    codes(offline.diagnostics).filter((c) => needsNetwork.includes(c)),
+    [],
+    'the offline pass has no finding that needs a registry answer',
   );
 }
 
@@ -172,8 +199,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
       const proxy = proxies.get(scenario.name)!;
       const uri = docUri(scenario.name);
       const ref = `${proxy.host}/team/app:1.0`;
-      const offlineMs = openedMs.get(scenario.name)!;
-      assert.ok(offlineMs < 100, `offline rules published ${offlineMs.toFixed(1)} ms after didOpen`);
+      assert.ok(openedMs.has(scenario.name), 'the offline pass was published');
       const first = publishes.arrivals.get(uri)![0];
       assert.ok(
         codes(first.diagnostics).includes('unpinned-digest'),
@@ -181,6 +207,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
       );
 
       const network = await networkPass(uri);
+      assertOfflineFirst(uri, network);
       const all = publishes.arrivals.get(uri)!.flatMap((a) => codes(a.diagnostics));
       assert.ok(
         !all.includes('unknown-image') && !all.includes('unknown-tag'),
@@ -232,9 +259,8 @@ describe('registry faults over LSP', { concurrency: true }, () => {
   test("redirect to another host: followed, and the answer is the registry's own", async () => {
     const uri = pathToFileURL(join(dir, 'redirect.Dockerfile')).toString();
     const ref = `${redirecting.host}/team/app:1.0`;
-    const offlineMs = await openTimed(uri, `FROM ${ref}\n`);
-    assert.ok(offlineMs < 100, `offline rules published ${offlineMs.toFixed(1)} ms after didOpen`);
-    await networkPass(uri);
+    await openTimed(uri, `FROM ${ref}\n`);
+    assertOfflineFirst(uri, await networkPass(uri));
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },

@@ -204,6 +204,14 @@ function applyEdits(text: string, edits: Edit[]): string {
     .reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
 }
 
+/** The answer to the imageTrust/pinFiles request. */
+interface PinFilesResult {
+  files: number;
+  changedFiles: number;
+  pinned: number;
+  failed: Array<{ uri: string; reference: string; reason: string }>;
+}
+
 function editsOf(action: Action | undefined, uri: string): Edit[] {
   return action?.edit?.changes?.[uri] ?? action?.edit?.documentChanges?.flatMap((d) => d.edits) ?? [];
 }
@@ -275,29 +283,43 @@ describe('code actions', () => {
 
   test('the document changes while a quick fix is computed: no stale edit', async () => {
     const uri = pathToFileURL(join(dir, 'race.Dockerfile')).toString();
+    // Not asked before in this server (and the network pass is still waiting for its debounce when
+    // the code action is asked): the quick fix really waits for the slow registry.
     const ref = `${slow.host}/team/app:1.0`;
     const text = `FROM ${ref}\n`;
     client.open(uri, 'dockerfile', text);
     await client.diagnosticsFor(uri);
+    const before = slow.count();
     const pending = client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 + ref.length } },
       context: { diagnostics: [] },
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // The change is sent while the lookup is at the registry (1.5 s of latency per request).
+    await client.waitFor(() => slow.count() > before, 60_000, 'the lookup reaching the registry');
     const changed = `# a line typed meanwhile, longer than the reference\n${text}`;
     client.change(uri, changed);
     const actions = await pending;
-    for (const action of actions) {
-      const edits = editsOf(action, uri);
-      if (edits.length === 0) continue;
+    const edited = actions.filter((a) => editsOf(a, uri).length > 0);
+    for (const action of edited) {
       // An edit is acceptable only if it still lands on the reference in the new text.
       assert.equal(
-        applyEdits(changed, edits),
+        applyEdits(changed, editsOf(action, uri)),
         changed.replace(ref, `${ref}@${digest.app}`),
-        `stale edit "${action.title}": ${JSON.stringify(edits)}`,
+        `stale edit "${action.title}": ${JSON.stringify(editsOf(action, uri))}`,
       );
     }
+    // Not vacuous: on the new text, once it is published, the same question gets the pin, placed on
+    // the new text (so the registry answers and an empty answer above was about the change).
+    await client.diagnosticsFor(uri, (d) => d.version === 2);
+    const again = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 1, character: 5 }, end: { line: 1, character: 5 + ref.length } },
+      context: { diagnostics: [] },
+    });
+    const pin = again.find((a) => /^Pin/.test(a.title) && editsOf(a, uri).length > 0);
+    assert.ok(pin, `the pin on the new text: ${JSON.stringify(again.map((a) => a.title))}`);
+    assert.equal(applyEdits(changed, editsOf(pin, uri)), changed.replace(ref, `${ref}@${digest.app}`));
   });
 
   test('the document changes while "pin files" is computed: the edit it sends cannot land on the new text', async () => {
@@ -308,12 +330,13 @@ describe('code actions', () => {
     client.open(uri, 'dockerfile', text);
     await client.diagnosticsFor(uri);
     const already = client.appliedEdits.length;
-    const pending = client.request<{ pinned: number }>('imageTrust/pinFiles', { uris: [uri] });
-    await new Promise((r) => setTimeout(r, 200));
+    const before = slow.count();
+    const pending = client.request<PinFilesResult>('imageTrust/pinFiles', { uris: [uri] });
+    await client.waitFor(() => slow.count() > before, 60_000, 'the lookup reaching the registry');
     const changed = `# typed meanwhile\n${text}`;
     const version = client.change(uri, changed);
     assert.equal(client.appliedEdits.length, already, 'the pin was still in flight when the document changed');
-    await pending;
+    const result = await pending;
     const sent = client.appliedEdits.slice(already) as Array<{ edit: Action['edit'] }>;
     for (const { edit } of sent) {
       // A versioned edit for the old version is refused by the editor: safe.
@@ -321,13 +344,31 @@ describe('code actions', () => {
         (d) => d.textDocument.version !== null && d.textDocument.version < version,
       );
       if (versioned) continue;
-      const edits = edit?.changes?.[uri] ?? [];
+      const edits = edit?.changes?.[uri] ?? edit?.documentChanges?.flatMap((d) => d.edits) ?? [];
       assert.equal(
         applyEdits(changed, edits),
         changed.replace(ref, `${ref}@${digest.nginx}`),
         `unversioned edit computed on the old text: ${JSON.stringify(edits)}`,
       );
     }
+    // What the user is told: nothing claimed as pinned that did not land, and why.
+    assert.equal(result.files, 1, JSON.stringify(result));
+    assert.equal(result.pinned, 0, `nothing was pinned on the changed text: ${JSON.stringify(result)}`);
+    assert.equal(result.changedFiles, 0, JSON.stringify(result));
+    assert.ok(
+      result.failed.some((f) => f.uri === uri && /changed while/.test(f.reason)),
+      `the result says the file changed meanwhile: ${JSON.stringify(result)}`,
+    );
+
+    // Not vacuous: asked again on the new text, the pin lands, on the reference in the new text.
+    const second = await client.request<PinFilesResult>('imageTrust/pinFiles', { uris: [uri] });
+    assert.deepEqual(
+      { pinned: second.pinned, changedFiles: second.changedFiles, failed: second.failed },
+      { pinned: 1, changedFiles: 1, failed: [] },
+    );
+    const [{ edit }] = client.appliedEdits.slice(already + sent.length) as Array<{ edit: Action['edit'] }>;
+    const edits = edit?.changes?.[uri] ?? edit?.documentChanges?.flatMap((d) => d.edits) ?? [];
+    assert.equal(applyEdits(changed, edits), changed.replace(ref, `${ref}@${digest.nginx}`));
   });
 });
 

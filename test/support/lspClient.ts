@@ -104,7 +104,7 @@ export class LspTestClient {
   }
 
   /** Resolves when `predicate` holds, checking after every notification; rejects after `ms`. */
-  async waitFor<T>(predicate: () => T | undefined, ms = 10_000, what = 'condition'): Promise<T> {
+  async waitFor<T>(predicate: () => T | undefined, ms = 60_000, what = 'condition'): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const value = predicate();
@@ -151,7 +151,7 @@ export class LspTestClient {
   async diagnosticsFor(
     uri: string,
     accept: (d: PublishedDiagnostics) => boolean = () => true,
-    ms = 10_000,
+    ms = 60_000,
   ): Promise<PublishedDiagnostics> {
     return this.waitFor(
       () => {

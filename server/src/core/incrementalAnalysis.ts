@@ -1,61 +1,218 @@
-// Typing cost that follows the edit, not the file. Most keystrokes in a Dockerfile land in
-// instructions that cannot name an image (RUN, ENV, LABEL, ...); the references, their ranges and
-// the document problems then stay what they were. One analyzer per open document remembers its
-// last analysis with a key that holds everything extraction reads: the text after blanking the
-// instructions that name no image (dockerfileBlanking.ts), each blanked line reduced to a marker
-// so its length does not matter (positions are line and character, and nothing follows a blanked
-// instruction on its line). Same key, same analysis; anything else is analyzed in full. The
-// property test in test/core/incrementalAnalysis.test.ts checks this over random edit sequences.
+// Typing cost that follows the edit, not the file. Most keystrokes land where no image is named
+// (a RUN command, an environment value); the references, their ranges and the document problems
+// then stay what they were. One analyzer per open document remembers its last analysis and
+// answers a new text from it when it can prove the analysis is unchanged:
+// - Dockerfile: the key holds everything extraction reads: the text after blanking the
+//   instructions that name no image (dockerfileBlanking.ts), each blanked line reduced to a marker
+//   so its length does not matter (positions are line and character, and nothing follows a blanked
+//   instruction on its line). Same key, same analysis. A keystroke inside one blanked line that
+//   cannot change the blanking (see editKeepsBlanking) skips even the key.
+// - Compose: a keystroke inside the plain value of one `key: value` line, under keys that name no
+//   image, build, platform or file, away from every reference, in a document that parsed.
+// Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
+// edit sequences against a full analysis.
 import { analyzeDocument, MAX_DOCUMENT_LENGTH, type DocumentAnalysis } from './analyze';
 import type { Environment } from './compose';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
+import type { Range } from './types';
 
 /** Marks a line blanked because its instruction names no image. */
 const BLANKED_LINE = '\u0000';
 
-/**
- * The part of a Dockerfile's text that decides its analysis, or undefined when the text must be
- * analyzed in full every time (oversized; NUL bytes, which the marker uses).
- */
-export function dockerfileAnalysisKey(text: string): string | undefined {
+interface DockerfileKey {
+  key: string;
+  /** Per line: 1 when the line was blanked. */
+  blanked: Uint8Array;
+}
+
+function computeDockerfileKey(text: string): DockerfileKey | undefined {
   if (text.length > MAX_DOCUMENT_LENGTH || text.includes('\u0000')) return undefined;
-  const blanked = blankIrrelevantInstructions(text);
-  if (blanked === text) return text;
+  const blankedText = blankIrrelevantInstructions(text);
+  const flags: number[] = [];
   // Blanking keeps every line break and every line's length, so lines pair up by offset.
   let key = '';
   let start = 0;
-  while (start <= text.length) {
+  for (;;) {
     let end = start;
     while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
-    const kept = blanked.slice(start, end);
-    const original = text.slice(start, end);
-    key += kept !== original && kept.trim() === '' ? BLANKED_LINE : kept;
+    const kept = blankedText.slice(start, end);
+    const blanked = kept !== text.slice(start, end) && kept.trim() === '';
+    flags.push(blanked ? 1 : 0);
+    key += blanked ? BLANKED_LINE : kept;
     if (end >= text.length) break;
     // The line break itself: \r\n, \r or \n, kept as written (they count as one line each).
     const breakLength = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1;
     key += text.slice(end, end + breakLength);
     start = end + breakLength;
   }
-  return key;
+  return { key, blanked: Uint8Array.from(flags) };
+}
+
+/**
+ * The part of a Dockerfile's text that decides its analysis, or undefined when the text must be
+ * analyzed in full every time (oversized; NUL bytes, which the marker uses).
+ */
+export function dockerfileAnalysisKey(text: string): string | undefined {
+  return computeDockerfileKey(text)?.key;
+}
+
+/** Where two texts differ, when the difference lies inside one line of each (no line break in it). */
+interface LineEdit {
+  line: number;
+  oldLine: string;
+  newLine: string;
+}
+
+function singleLineEdit(before: string, after: string): LineEdit | undefined {
+  let head = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (head < shorter && before.charCodeAt(head) === after.charCodeAt(head)) head++;
+  let tail = 0;
+  while (
+    tail < shorter - head &&
+    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
+  )
+    tail++;
+  const isBreak = (c: number) => c === 10 || c === 13;
+  for (let i = head; i < before.length - tail; i++) if (isBreak(before.charCodeAt(i))) return undefined;
+  for (let i = head; i < after.length - tail; i++) if (isBreak(after.charCodeAt(i))) return undefined;
+  // A \r kept at the edge could pair with a \n on the other side of the edit; stay clear of them.
+  if (head > 0 && before.charCodeAt(head - 1) === 13) return undefined;
+  let lineStart = head;
+  while (lineStart > 0 && !isBreak(before.charCodeAt(lineStart - 1))) lineStart--;
+  let line = 0;
+  for (let i = 0; i < lineStart; i++) {
+    const c = before.charCodeAt(i);
+    if (c === 10 || (c === 13 && before.charCodeAt(i + 1) !== 10)) line++;
+  }
+  const lineEnd = (text: string, from: number) => {
+    let e = from;
+    while (e < text.length && !isBreak(text.charCodeAt(e))) e++;
+    return e;
+  };
+  return {
+    line,
+    oldLine: before.slice(lineStart, lineEnd(before, head)),
+    newLine: after.slice(lineStart, lineEnd(after, head)),
+  };
+}
+
+const firstWord = (line: string) => /^\s*(\S*)/.exec(line)?.[1] ?? '';
+const isCommentOrEmpty = (line: string) => /^\s*(#.*)?$/.test(line);
+
+/**
+ * A change inside one line that blanking dropped, which leaves the blanking as it was: the same
+ * first word (the keyword, when the line starts its instruction), still a comment or not, the same
+ * continuation, and nothing that makes an instruction name an image or start a heredoc.
+ */
+function editKeepsBlanking(edit: LineEdit): boolean {
+  const { oldLine, newLine } = edit;
+  if (firstWord(oldLine) !== firstWord(newLine)) return false;
+  if (isCommentOrEmpty(oldLine) !== isCommentOrEmpty(newLine)) return false;
+  if (/--from|--mount|<</i.test(newLine) || /[`\\]\s*$/.test(newLine) || /[`\\]\s*$/.test(oldLine)) return false;
+  // `# escape=` and other directives are comments kept by blanking: never a blanked line.
+  return true;
+}
+
+/** Keys whose values can name or place an image (or read another file) in a compose file. */
+const COMPOSE_IMAGE_KEYS = /image|build|platform|pull|extends|context|dockerfile|file|include|service|path|<<|^name$/i;
+const PLAIN_KEY_VALUE = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*):[ \t]+([A-Za-z0-9_./+-][A-Za-z0-9_./+ -]*)$/;
+
+function rangeTouchesLine(range: Range | undefined, line: number): boolean {
+  return range !== undefined && range.start.line <= line && range.end.line >= line;
+}
+
+/** The keys above `line` by indentation (the mapping the line sits in, its parent, ...). */
+function ancestorKeys(text: string, line: number, indent: number): string[] | undefined {
+  const lines = text.split(/\r\n|\r|\n/);
+  const keys: string[] = [];
+  let depth = indent;
+  for (let l = line - 1; l >= 0 && depth > 0; l--) {
+    const current = lines[l];
+    if (isCommentOrEmpty(current)) continue;
+    const own = /^\s*/.exec(current)![0].length;
+    if (own >= depth) continue;
+    const key = /^\s*([^\s:#][^:#]*?):(\s|$)/.exec(current)?.[1];
+    // A parent that is a list item, a flow collection or anything but `key:` is not understood here.
+    if (key === undefined || /^\s*-/.test(current)) return undefined;
+    keys.push(key);
+    depth = own;
+  }
+  return keys;
+}
+
+function composeEditKeepsAnalysis(text: string, edit: LineEdit, analysis: DocumentAnalysis): boolean {
+  const before = PLAIN_KEY_VALUE.exec(edit.oldLine);
+  const after = PLAIN_KEY_VALUE.exec(edit.newLine);
+  if (!before || !after || before[1] !== after[1] || before[2] !== after[2]) return false;
+  if (COMPOSE_IMAGE_KEYS.test(before[2])) return false;
+  if (analysis.problems.some((p) => p.code === 'invalid-document' || rangeTouchesLine(p.range, edit.line))) {
+    return false;
+  }
+  for (const r of analysis.references) {
+    const o = r.occurrence;
+    if (rangeTouchesLine(o.range, edit.line) || rangeTouchesLine(o.editTarget?.range, edit.line)) return false;
+  }
+  const ancestors = ancestorKeys(text, edit.line, before[1].length);
+  if (!ancestors) return false;
+  // The top-level `services` key is where every service lives; any other ancestor that may name an
+  // image (a service called `build`, an `x-image` extension) is not taken on trust.
+  return ancestors.every(
+    (key, i) => (i === ancestors.length - 1 && key === 'services') || !COMPOSE_IMAGE_KEYS.test(key),
+  );
 }
 
 export class IncrementalAnalyzer {
-  private last?: { key: string; analysis: DocumentAnalysis };
+  private last?: {
+    text: string;
+    kind: 'dockerfile' | 'compose';
+    env?: unknown;
+    key?: DockerfileKey;
+    analysis: DocumentAnalysis;
+  };
   /** How many analyses were answered from the previous one (for tests and the bench). */
   reused = 0;
 
-  analyze(text: string, kind: 'dockerfile' | 'compose', env?: Environment): DocumentAnalysis {
-    if (kind !== 'dockerfile') {
-      this.last = undefined;
-      return analyzeDocument(text, kind, env);
-    }
-    const key = dockerfileAnalysisKey(text);
-    if (key !== undefined && this.last?.key === key) {
+  /**
+   * `envIdentity` stands for the compose variables (the `.env` contents the environment was made
+   * from): a compose analysis is reused only while it is the same object.
+   */
+  analyze(text: string, kind: 'dockerfile' | 'compose', env?: Environment, envIdentity?: unknown): DocumentAnalysis {
+    const last = this.last;
+    const sameEnv = kind === 'dockerfile' || (envIdentity !== undefined && last?.env === envIdentity);
+    if (last && last.kind === kind && last.text === text && sameEnv) {
       this.reused++;
-      return this.last.analysis;
+      return last.analysis;
+    }
+    if (kind === 'compose') {
+      if (last?.kind === 'compose' && sameEnv) {
+        const edit = singleLineEdit(last.text, text);
+        if (edit && composeEditKeepsAnalysis(last.text, edit, last.analysis)) {
+          this.reused++;
+          last.text = text;
+          return last.analysis;
+        }
+      }
+      const analysis = analyzeDocument(text, kind, env);
+      this.last = { text, kind, env: envIdentity, analysis };
+      return analysis;
+    }
+    if (last?.kind === 'dockerfile' && last.key) {
+      const edit = singleLineEdit(last.text, text);
+      if (edit && last.key.blanked[edit.line] === 1 && editKeepsBlanking(edit)) {
+        this.reused++;
+        last.text = text;
+        return last.analysis;
+      }
+    }
+    const key = computeDockerfileKey(text);
+    if (key !== undefined && last?.kind === 'dockerfile' && last.key?.key === key.key) {
+      this.reused++;
+      this.last = { ...last, text, key };
+      return last.analysis;
     }
     const analysis = analyzeDocument(text, kind, env);
-    this.last = key === undefined ? undefined : { key, analysis };
+    this.last = { text, kind, key, analysis };
     return analysis;
   }
 }

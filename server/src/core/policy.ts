@@ -13,18 +13,187 @@ import {
 } from './settings';
 import { isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
 
+const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
+
 export const POLICY_FILE_NAME = '.image-trust.yaml';
 const SEVERITIES: SeveritySetting[] = ['error', 'warning', 'info', 'off'];
-const POLICY_KEYS = [
-  'trustedRegistries',
-  'trustedNamespaces',
-  'rules',
-  'maxImageAgeDays',
-  'signatureKeys',
-  'signatures',
-  'attestations',
-] as const;
-const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
+
+/** A JSON Schema (draft-07) fragment: what the editor's schema for `.image-trust.yaml` says about a key. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** Reports a problem at a node of the policy file (its range, or the file start). */
+export type ReportProblem = (node: Node | null | undefined, message: string) => void;
+
+/**
+ * One top-level key of `.image-trust.yaml`: how the loader reads and validates it, and the JSON
+ * Schema the editor gets for it (server/src/core/policySchema.ts builds the file's schema from
+ * these), so the two cannot drift. A new key is a new entry here; `schema` must accept exactly
+ * what `read` accepts (test/core/policySchema.test.ts checks both on the same documents).
+ */
+export interface PolicyKeyDefinition {
+  schema: JsonSchema & { description: string };
+  read(value: Node | null, policy: Policy, report: ReportProblem, keyNode: Node, lines: LineIndex): void;
+}
+
+const NON_EMPTY_STRING: JsonSchema = { type: 'string', pattern: '\\S' };
+
+const IMAGE_GLOB_SCHEMA: JsonSchema = { type: 'string', pattern: '^[a-zA-Z0-9\\-_:/*.@]+$' };
+const IDENTITY_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    issuer: NON_EMPTY_STRING,
+    issuerRegExp: NON_EMPTY_STRING,
+    subject: NON_EMPTY_STRING,
+    subjectRegExp: NON_EMPTY_STRING,
+  },
+  allOf: [
+    { oneOf: [{ required: ['issuer'] }, { required: ['issuerRegExp'] }] },
+    { oneOf: [{ required: ['subject'] }, { required: ['subjectRegExp'] }] },
+  ],
+};
+
+/** The schema of a signatures (or attestations) entry; what requirement() below accepts. */
+function requirementSchema(attestation: boolean): JsonSchema {
+  const properties: Record<string, JsonSchema> = {
+    images: { type: 'array', minItems: 1, items: IMAGE_GLOB_SCHEMA },
+    mode: { enum: ['enforce', 'warn'] },
+    keyless: { type: 'array', items: IDENTITY_SCHEMA },
+    keys: { type: 'array', items: { type: 'string', pattern: PEM_PUBLIC_KEY.source } },
+  };
+  if (attestation)
+    return {
+      type: 'object',
+      additionalProperties: false,
+      required: ['predicateType'],
+      properties: { predicateType: NON_EMPTY_STRING, ...properties },
+    };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['images'],
+    properties,
+    anyOf: [
+      { required: ['keyless'], properties: { keyless: { minItems: 1 } } },
+      { required: ['keys'], properties: { keys: { minItems: 1 } } },
+    ],
+  };
+}
+
+export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
+  trustedRegistries: {
+    schema: {
+      description:
+        'Registries (host) or registry namespaces (host/namespace) images may come from. Absent: every registry is allowed.',
+      type: 'array',
+      items: { ...NON_EMPTY_STRING, examples: ['docker.io', 'ghcr.io/my-org'] },
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'trustedRegistries', report);
+      if (list) policy.trustedRegistries = list.map((s) => s.replace(/\/+$/, ''));
+    },
+  },
+  trustedNamespaces: {
+    schema: {
+      description: 'Docker Hub namespaces trusted like Verified Publishers, e.g. bitnami.',
+      type: 'array',
+      items: NON_EMPTY_STRING,
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'trustedNamespaces', report);
+      if (list) policy.trustedNamespaces = list;
+    },
+  },
+  rules: {
+    schema: {
+      description: 'Severity of each rule, overriding its default; off disables it.',
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(RULE_IDS.map((id) => [id, { enum: SEVERITIES }])),
+    },
+    read(value, policy, report, keyNode) {
+      if (!isMap(value)) {
+        report(value ?? keyNode, 'rules must be a mapping of rule id to error, warning, info or off.');
+        return;
+      }
+      for (const rulePair of value.items) {
+        const id = isScalar(rulePair.key) ? String(rulePair.key.value) : '';
+        const severity = isScalar(rulePair.value) ? String(rulePair.value.value) : undefined;
+        if (!isRuleId(id)) {
+          report(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
+        } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
+          report(
+            (rulePair.value as Node) ?? (rulePair.key as Node),
+            `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
+          );
+        } else {
+          policy.rules[id] = severity as SeveritySetting;
+        }
+      }
+    },
+  },
+  maxImageAgeDays: {
+    schema: {
+      description: 'stale-image reports tags last pushed longer ago than this many days. Default 365.',
+      type: 'integer',
+      minimum: 1,
+    },
+    read(value, policy, report, keyNode) {
+      const n = isScalar(value) ? value.value : undefined;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
+        report(value ?? keyNode, 'maxImageAgeDays must be a whole number of days, 1 or more.');
+      } else policy.maxImageAgeDays = n;
+    },
+  },
+  signatureKeys: {
+    schema: {
+      description: 'PEM public keys whose cosign signatures count as verified.',
+      type: 'array',
+      items: { type: 'string', pattern: PEM_PUBLIC_KEY.source },
+    },
+    read(value, policy, report) {
+      const list = stringList(value, 'signatureKeys', report);
+      if (!list) return;
+      policy.signatureKeys = list;
+      for (const [i, pem] of list.entries()) {
+        if (!PEM_PUBLIC_KEY.test(pem)) {
+          report(
+            isSeq(value) ? (value.items[i] as Node) : value,
+            `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
+          );
+        }
+      }
+    },
+  },
+  signatures: {
+    schema: {
+      description:
+        'Who must have signed which images (Sigstore policy-controller and Kyverno names): images globs, mode enforce|warn, keyless identities (issuer or issuerRegExp, subject or subjectRegExp) and keys. Every matching entry must pass; any one authority of an entry is enough.',
+      type: 'array',
+      items: requirementSchema(false),
+    },
+    read(value, policy, report, keyNode, lines) {
+      policy.signatures = requirementList(value ?? keyNode, 'signatures', lines, report, false);
+    },
+  },
+  attestations: {
+    schema: {
+      description:
+        'Signed in-toto attestations (e.g. predicateType https://slsa.dev/provenance/v1) the images must carry, from the keyless identities or keys given (none given: any verified signer).',
+      type: 'array',
+      items: requirementSchema(true),
+    },
+    read(value, policy, report, keyNode, lines) {
+      policy.attestations = requirementList(
+        value ?? keyNode,
+        'attestations',
+        lines,
+        report,
+        true,
+      ) as AttestationRequirement[];
+    },
+  },
+};
 
 export interface PolicyParseResult {
   policy: Policy;
@@ -36,7 +205,7 @@ export function parsePolicy(text: string): PolicyParseResult {
   const policy = defaultPolicy();
   const problems: DocumentProblem[] = [];
   const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
-  const problem = (node: { range?: [number, number, number] | null } | null | undefined, message: string) => {
+  const problem: ReportProblem = (node, message) => {
     const [start, end] = node?.range ?? [0, 0];
     problems.push({
       code: 'invalid-policy',
@@ -61,77 +230,18 @@ export function parsePolicy(text: string): PolicyParseResult {
   }
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const value = pair.value as Node | null;
-    switch (key) {
-      case 'trustedRegistries':
-      case 'trustedNamespaces':
-      case 'signatureKeys': {
-        const list = stringList(value, key, problem);
-        if (list) {
-          if (key === 'trustedRegistries') policy.trustedRegistries = list.map((s) => s.replace(/\/+$/, ''));
-          else if (key === 'trustedNamespaces') policy.trustedNamespaces = list;
-          else policy.signatureKeys = list;
-        }
-        if (key === 'signatureKeys' && list) {
-          for (const [i, pem] of list.entries()) {
-            if (!PEM_PUBLIC_KEY.test(pem)) {
-              problem(
-                isSeq(value) ? (value.items[i] as Node) : value,
-                `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
-              );
-            }
-          }
-        }
-        break;
-      }
-      case 'rules': {
-        if (!isMap(value)) {
-          problem(value ?? (pair.key as Node), 'rules must be a mapping of rule id to error, warning, info or off.');
-          break;
-        }
-        for (const rulePair of value.items) {
-          const id = isScalar(rulePair.key) ? String(rulePair.key.value) : '';
-          const severity = isScalar(rulePair.value) ? String(rulePair.value.value) : undefined;
-          if (!isRuleId(id)) {
-            problem(rulePair.key as Node, `Unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
-          } else if (!severity || !SEVERITIES.includes(severity as SeveritySetting)) {
-            problem(
-              (rulePair.value as Node) ?? (rulePair.key as Node),
-              `The severity of ${id} must be one of ${SEVERITIES.join(', ')}${severity ? `, not "${severity}"` : ''}.`,
-            );
-          } else {
-            policy.rules[id] = severity as SeveritySetting;
-          }
-        }
-        break;
-      }
-      case 'maxImageAgeDays': {
-        const n = isScalar(value) ? value.value : undefined;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-          problem(value ?? (pair.key as Node), 'maxImageAgeDays must be a whole number of days, 1 or more.');
-        } else policy.maxImageAgeDays = n;
-        break;
-      }
-      case 'signatures':
-        policy.signatures = requirementList(value ?? (pair.key as Node), key, lines, problem, false);
-        break;
-      case 'attestations':
-        policy.attestations = requirementList(
-          value ?? (pair.key as Node),
-          key,
-          lines,
-          problem,
-          true,
-        ) as AttestationRequirement[];
-        break;
-      default:
-        problem(pair.key as Node, `Unknown key "${key}". The policy file understands ${POLICY_KEYS.join(', ')}.`);
-    }
+    const definition = Object.hasOwn(POLICY_KEYS, key) ? POLICY_KEYS[key] : undefined;
+    if (definition) definition.read(pair.value as Node | null, policy, problem, pair.key as Node, lines);
+    else
+      problem(
+        pair.key as Node,
+        `Unknown key "${key}". The policy file understands ${Object.keys(POLICY_KEYS).join(', ')}.`,
+      );
   }
   return { policy, problems };
 }
 
-type Problem = (node: Node | null | undefined, message: string) => void;
+type Problem = ReportProblem;
 
 const ENTRY_KEYS = ['images', 'mode', 'keyless', 'keys'] as const;
 const IDENTITY_KEYS = ['issuer', 'issuerRegExp', 'subject', 'subjectRegExp'] as const;
@@ -315,11 +425,7 @@ function keylessIdentity(node: Node, where: string, bad: Problem): KeylessIdenti
   return identity;
 }
 
-function stringList(
-  value: Node | null,
-  key: string,
-  problem: (node: Node | null | undefined, message: string) => void,
-): string[] | undefined {
+function stringList(value: Node | null, key: string, problem: ReportProblem): string[] | undefined {
   if (!isSeq(value)) {
     problem(value, `${key} must be a list of strings, e.g. ${key}: [example]`);
     return undefined;

@@ -1,4 +1,7 @@
-// The hover on an image reference, as Markdown. The first line answers "can I trust this?".
+// The hover on an image reference, as Markdown. The first line answers "can I trust this?"; then
+// the reference, the publisher, the facts on a few compact lines, and links that act. Diagnostics
+// are not repeated: editors show them with the hover already. Each part is its own function, so a
+// new kind of fact (vulnerabilities, signatures) is a new section in HOVER_SECTIONS.
 import type { AnalyzedReference } from '../core/analyze';
 import type { ImageFacts, PublisherTier, SignatureStatus } from '../core/facts';
 import { signatureRequirementsFor, trustedSignature } from '../core/signaturePolicy';
@@ -6,7 +9,7 @@ import { hubNamespace } from '../core/reference';
 import { humanizeCount, hubPageUrl } from '../hub/display';
 import type { Policy } from '../core/settings';
 import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
-import type { Finding, ImageReference } from '../core/types';
+import type { Finding, ImageReference, Position } from '../core/types';
 
 const TIER_LABEL: Record<PublisherTier, string> = {
   official: 'Docker Official Image',
@@ -17,6 +20,32 @@ const TIER_LABEL: Record<PublisherTier, string> = {
   unverified: 'Publisher could not be verified',
 };
 
+/** Codicons (https://code.visualstudio.com/api/references/icons-in-labels), for clients that draw them. */
+const TIER_ICON: Record<PublisherTier, string> = {
+  official: 'verified-filled',
+  verified: 'verified',
+  'sponsored-oss': 'heart',
+  community: 'person',
+  'other-registry': 'server',
+  unverified: 'question',
+};
+
+/** What the editor can draw; the LSP has no capability for these, so the client says in initializationOptions. */
+export interface HoverClientFeatures {
+  /** `$(icon)` codicons (VS Code's MarkdownString.supportThemeIcons). */
+  themeIcons?: boolean;
+  /** `command:` links the client runs (Pin, Trust, Update). */
+  commandLinks?: boolean;
+}
+
+/** The client commands the hover links to; the VS Code client registers them. */
+export const HOVER_COMMANDS = {
+  /** Applies the server's code action at the position whose title starts with the given words. */
+  applyFix: 'imageTrust.applyFix',
+  /** Opens the "Update to…" picker for the reference at the position. */
+  updateReference: 'imageTrust.updateReference',
+} as const;
+
 export interface HoverInput {
   analyzed: AnalyzedReference;
   facts: ImageFacts;
@@ -24,13 +53,28 @@ export interface HoverInput {
   findings: Finding[];
   online: boolean;
   now?: Date;
+  /** The document and the hovered position, for command links. */
+  uri?: string;
+  position?: Position;
+  client?: HoverClientFeatures;
 }
 
-export function renderHover({ analyzed, facts, policy, findings, online, now = new Date() }: HoverInput): string {
+/** What every section reads. */
+export interface HoverContext extends HoverInput {
+  reference: ImageReference;
+  tier: PublisherTier;
+  trusted: boolean;
+  now: Date;
+}
+
+/** A section: Markdown lines, or none when it has nothing to say. */
+export type HoverSection = (context: HoverContext) => string[];
+
+export function renderHover(input: HoverInput): string {
+  const { analyzed } = input;
   const { occurrence, reference } = analyzed;
-  const lines: string[] = [];
   if (!reference) {
-    lines.push(`**${escapeMd(occurrence.text)}**`);
+    const lines = [`**${escapeMd(occurrence.text)}**`];
     if (analyzed.parseError) lines.push('', `Not a valid image reference: ${escapeMd(analyzed.parseError)}.`);
     else if (occurrence.unresolvedVariables?.length)
       lines.push(
@@ -39,86 +83,106 @@ export function renderHover({ analyzed, facts, policy, findings, online, now = n
       );
     return lines.join('\n');
   }
+  const tier = publisherTier(reference.registry, reference.repository, input.facts);
+  const context: HoverContext = {
+    ...input,
+    reference,
+    tier,
+    trusted: isTrusted(reference, tier, input.policy),
+    now: input.now ?? new Date(),
+  };
+  return HOVER_SECTIONS.map((section) => section(context))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('  \n'))
+    .join('\n\n');
+}
 
-  const tier = publisherTier(reference.registry, reference.repository, facts);
-  const trusted =
+function isTrusted(reference: ImageReference, tier: PublisherTier, policy: Policy): boolean {
+  return (
     isRegistryTrusted(reference, policy) &&
-    ((tier !== 'community' && tier !== 'unverified') || isNamespaceTrusted(reference, policy));
-  const shown = `${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''}`;
-  lines.push(`${TIER_LABEL[tier]} · ${trusted ? 'trusted by your policy' : 'not trusted by your policy'}`);
-  lines.push(
-    '',
-    `**${escapeMd(shown)}**${occurrence.resolved !== occurrence.text ? ` (from \`${occurrence.text}\`)` : ''}`,
+    ((tier !== 'community' && tier !== 'unverified') || isNamespaceTrusted(reference, policy))
   );
+}
 
+/** The answer first: who publishes it and whether the policy trusts it. */
+export const tierSection: HoverSection = ({ tier, trusted, client }) => {
+  const icon = client?.themeIcons ? `$(${trusted ? TIER_ICON[tier] : 'warning'}) ` : '';
+  return [`${icon}${TIER_LABEL[tier]} · ${trusted ? 'trusted by your policy' : 'not trusted by your policy'}`];
+};
+
+/** The reference as resolved, and where it came from when a variable or ARG made it. */
+export const referenceSection: HoverSection = ({ analyzed, reference }) => {
+  const { occurrence } = analyzed;
+  const shown = `${reference.familiarName}${reference.tag ? `:${reference.tag}` : ''}`;
+  return [
+    `\`${shown}\`${occurrence.resolved !== occurrence.text ? ` from \`${occurrence.text.replace(/`/g, "'")}\`` : ''}`,
+  ];
+};
+
+/** Docker Hub's description and numbers, on two lines at most. */
+export const publisherSection: HoverSection = ({ facts, now }) => {
   const publisher = facts.publisher?.state === 'known' ? facts.publisher.value : undefined;
-  if (publisher?.description) lines.push('', escapeMd(publisher.description));
+  const details = facts.tagDetails?.state === 'known' ? facts.tagDetails.value : undefined;
   const stats: string[] = [];
   if (publisher?.starCount !== undefined) stats.push(`${humanizeCount(publisher.starCount)} stars`);
   if (publisher?.pullCount !== undefined) stats.push(`${humanizeCount(publisher.pullCount)} pulls`);
-  const details = facts.tagDetails?.state === 'known' ? facts.tagDetails.value : undefined;
-  if (details?.lastPushed) stats.push(`last pushed ${formatAge(details.lastPushed, now)}`);
-  if (stats.length) lines.push('', stats.join(' · '));
-  const namespace = hubNamespace(reference);
-  const pageUrl =
-    publisher?.pageUrl ??
-    (namespace ? hubPageUrl(namespace, reference.repository.slice(namespace.length + 1)) : undefined);
-  if (pageUrl) lines.push('', `[Open on Docker Hub](${pageUrl})`);
+  if (details?.lastPushed) stats.push(`pushed ${formatAge(details.lastPushed, now)}`);
+  const lines: string[] = [];
+  if (publisher?.description) lines.push(escapeMd(publisher.description));
+  if (stats.length) lines.push(stats.join(' · '));
+  return lines;
+};
 
-  const table: Array<[string, string]> = [];
-  const digest = reference.digest ?? (facts.currentDigest?.state === 'known' ? facts.currentDigest.value : undefined);
-  if (digest) table.push(['Digest', `\`${digest.slice(0, 19)}…\``]);
-  if (reference.digest && facts.currentDigest?.state === 'known' && facts.currentDigest.value !== reference.digest) {
-    table.push(['Tag now points to', `\`${facts.currentDigest.value.slice(0, 19)}…\``]);
-  }
-  if (facts.currentDigest?.state === 'notFound') table.push(['Registry', `no such ${facts.currentDigest.missing}`]);
+/** The digest (once, in full), what the tag points to now, platforms and size. */
+export const digestSection: HoverSection = ({ reference, facts }) => {
+  const lines: string[] = [];
+  const current = facts.currentDigest?.state === 'known' ? facts.currentDigest.value : undefined;
+  const digest = reference.digest ?? current;
+  if (digest) lines.push(`Digest \`${digest}\`${reference.digest ? '' : ' (what the tag points to now)'}`);
+  if (reference.digest && current && current !== reference.digest) lines.push(`The tag now points to \`${current}\``);
+  if (facts.currentDigest?.state === 'notFound') lines.push(`Registry: no such ${facts.currentDigest.missing}`);
   if (facts.currentDigest?.state === 'unavailable')
-    table.push(['Registry', `not reachable: ${escapeMd(facts.currentDigest.reason)}`]);
-  if (details?.platforms.length) table.push(['Platforms', details.platforms.join(', ')]);
-  if (details?.compressedSize) table.push(['Compressed size', humanizeBytes(details.compressedSize)]);
+    lines.push(`Registry not reachable: ${escapeMd(facts.currentDigest.reason)}`);
+  const details = facts.tagDetails?.state === 'known' ? facts.tagDetails.value : undefined;
+  const shape: string[] = [];
+  if (details?.platforms.length) shape.push(details.platforms.join(', '));
+  if (details?.compressedSize) shape.push(humanizeBytes(details.compressedSize));
+  if (shape.length) lines.push(`Platforms ${shape.join(' · ')}`);
+  return lines;
+};
+
+/** Newer versions of the same variant, what latest means today, and end of life. */
+export const versionsSection: HoverSection = ({ facts }) => {
+  const lines: string[] = [];
   const newer = facts.newer;
   if (newer && (newer.patch || newer.minor || newer.major)) {
-    table.push([
-      'Newer versions',
-      [
-        newer.patch && `${newer.patch} (patch)`,
-        newer.minor && `${newer.minor} (minor)`,
-        newer.major && `${newer.major} (major)`,
-      ]
-        .filter(Boolean)
-        .join(', '),
-    ]);
+    const list = [
+      newer.patch && `${newer.patch} (patch)`,
+      newer.minor && `${newer.minor} (minor)`,
+      newer.major && `${newer.major} (major)`,
+    ].filter(Boolean);
+    lines.push(`Newer: ${list.join(', ')}`);
   }
-  if (facts.latestResolvesTo) table.push(['Today this is', facts.latestResolvesTo]);
+  if (facts.latestResolvesTo) lines.push(`Today this is ${escapeMd(facts.latestResolvesTo)}`);
   if (facts.eol) {
     const e = facts.eol;
-    table.push([
-      'End of life',
-      `${e.productTitle} ${e.cycle}: ${e.eolDate ?? 'no date announced'}${e.isEol ? ' (past)' : ''}`,
-    ]);
+    lines.push(
+      `End of life: ${escapeMd(`${e.productTitle} ${e.cycle}`)} ${
+        e.eolDate ? `${e.isEol ? 'ended' : 'ends'} ${e.eolDate}` : 'has no date announced'
+      }`,
+    );
   }
-  const signature = facts.signature;
-  if (signature?.state === 'known') {
-    table.push(...signatureRows(signature.value, reference, policy));
-  } else if (signature?.state === 'unavailable') {
-    table.push(['Signature', `not checked: ${escapeMd(signature.reason)}`]);
-  }
-  if (table.length) {
-    lines.push('', '| | |', '|---|---|');
-    for (const [k, v] of table) lines.push(`| ${k} | ${v.replace(/\|/g, '\\|')} |`);
-  }
+  return lines;
+};
 
-  if (digest) lines.push('', `Full digest: \`${digest}\``);
-  if (findings.length) {
-    lines.push('', '**Why it is flagged**');
-    for (const f of findings) lines.push(`- \`${f.rule}\` (${f.severity}): ${escapeMd(f.message)}`);
-  }
-  const asOf = publisher?.fromCache && publisher.fetchedAt ? new Date(publisher.fetchedAt) : undefined;
-  if (!online) lines.push('', '_Offline: registry and Docker Hub data not fetched._');
-  else if (asOf)
-    lines.push('', `_Docker Hub data as of ${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC (cached)._`);
-  return lines.join('\n');
-}
+/** Whether a valid signature is attached to the digest, who signed it (keyless), and the signed attestations. */
+export const signatureSection: HoverSection = ({ facts, reference, policy }) => {
+  const signature = facts.signature;
+  if (signature?.state === 'known')
+    return signatureRows(signature.value, reference, policy).map(([label, value]) => `${label}: ${value}`);
+  if (signature?.state === 'unavailable') return [`Signature not checked: ${escapeMd(signature.reason)}`];
+  return [];
+};
 
 /** The end of the failure sentence for a key-signed image when no key is configured (signatures/verify.ts). */
 const NO_KEYS = 'no key is configured to verify it';
@@ -178,6 +242,53 @@ function signatureRows(s: SignatureStatus, reference: ImageReference, policy: Po
     ]);
   }
   return rows;
+}
+
+/** Links: Pin, Trust, Update (commands the client runs) and the Docker Hub page. */
+export const actionsSection: HoverSection = ({ reference, facts, tier, trusted, uri, position, client, online }) => {
+  const links: string[] = [];
+  if (client?.commandLinks && uri && position) {
+    const at = { uri, line: position.line, character: position.character };
+    if (!reference.digest && online) links.push(commandLink('Pin', HOVER_COMMANDS.applyFix, { ...at, title: 'Pin' }));
+    if (!trusted) {
+      const namespace = hubNamespace(reference);
+      const which = (tier === 'community' || tier === 'unverified') && namespace ? `"${namespace}"` : 'registry';
+      links.push(commandLink(`Trust ${which}`, HOVER_COMMANDS.applyFix, { ...at, title: 'Trust' }));
+    }
+    if (online && facts.newer && (facts.newer.patch || facts.newer.minor || facts.newer.major))
+      links.push(commandLink('Update…', HOVER_COMMANDS.updateReference, at));
+  }
+  const publisher = facts.publisher?.state === 'known' ? facts.publisher.value : undefined;
+  const namespace = hubNamespace(reference);
+  const pageUrl =
+    publisher?.pageUrl ??
+    (namespace ? hubPageUrl(namespace, reference.repository.slice(namespace.length + 1)) : undefined);
+  if (pageUrl) links.push(`[Open on Docker Hub](${pageUrl})`);
+  return links.length ? [links.join(' · ')] : [];
+};
+
+/** Whether the facts are live, cached or not fetched at all. */
+export const freshnessSection: HoverSection = ({ facts, online }) => {
+  if (!online) return ['_Offline: registry and Docker Hub data not fetched._'];
+  const publisher = facts.publisher?.state === 'known' ? facts.publisher.value : undefined;
+  const asOf = publisher?.fromCache && publisher.fetchedAt ? new Date(publisher.fetchedAt) : undefined;
+  return asOf ? [`_Docker Hub data as of ${asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC (cached)._`] : [];
+};
+
+/** In order; a new kind of fact adds its section before actionsSection. */
+export const HOVER_SECTIONS: HoverSection[] = [
+  tierSection,
+  referenceSection,
+  publisherSection,
+  digestSection,
+  versionsSection,
+  signatureSection,
+  actionsSection,
+  freshnessSection,
+];
+
+function commandLink(label: string, command: string, args: unknown): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`;
 }
 
 export function publisherTier(registry: string, repository: string, facts: ImageFacts): PublisherTier {

@@ -7,6 +7,8 @@ export interface StatusParams {
   tooltip: string;
   unreachable: Array<{ registry: string; message: string }>;
   rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
+  /** False until a registry or Docker Hub has answered (or failed to); the client says "not asked yet". */
+  asked?: boolean;
 }
 export const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
 

@@ -77,6 +77,8 @@ export class ImageTrustServer {
   private network!: Network;
   private networkKey = '';
   private lastStatus = '';
+  /** A registry or Docker Hub has answered (or failed to) since the network was built. */
+  private asked = false;
 
   constructor(private readonly connection: Connection) {}
 
@@ -178,6 +180,7 @@ export class ImageTrustServer {
     this.networkKey = key;
     this.network = createNetwork(settings);
     this.network.onHealthChange(() => this.sendStatus());
+    this.asked = false;
     this.knownFacts.clear();
     this.sendStatus(true);
   }
@@ -215,6 +218,7 @@ export class ImageTrustServer {
         tooltip: `Could not reach:\n${health.unreachable.map((u) => `• ${u.registry}: ${u.message}`).join('\n')}\nRules that need no network still run; network findings are paused for these registries.`,
         unreachable: health.unreachable,
         rateLimit,
+        asked: true,
       };
     }
     return {
@@ -225,6 +229,7 @@ export class ImageTrustServer {
         : 'Online: registries answer.',
       unreachable: [],
       rateLimit,
+      asked: this.asked,
     };
   }
 
@@ -329,7 +334,11 @@ export class ImageTrustServer {
         if (!abort.signal.aborted) this.knownFacts.set(ref.raw, facts);
       }),
     );
-    if (abort.signal.aborted || this.states.get(uri) !== state) return;
+    this.asked = true;
+    if (abort.signal.aborted || this.states.get(uri) !== state) {
+      this.sendStatus();
+      return;
+    }
     state.findings = this.evaluate(state.analysis, state.policy, (r) => this.factsSync(r.reference));
     this.publish(uri, state);
     this.sendStatus();
@@ -442,6 +451,10 @@ export class ImageTrustServer {
     try {
       const facts = await this.network.facts.gather(ref, wanted, abort.signal);
       this.knownFacts.set(ref.raw, facts);
+      if (!this.asked) {
+        this.asked = true;
+        this.sendStatus();
+      }
       return facts;
     } finally {
       clearTimeout(timer);
