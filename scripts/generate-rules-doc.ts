@@ -8,6 +8,10 @@ const lines = [
   '',
   'Generated from `server/src/core/rules/` by `npx tsx scripts/generate-rules-doc.ts`.',
   '',
+  'Which images the rules look at (Dockerfile ARG scoping, stages, ONBUILD; compose `build:` with',
+  '`image:`, anchors, `extends`, `.env`) is decided as BuildKit and Compose decide: see',
+  '[compose.md](compose.md).',
+  '',
 ];
 for (const rule of RULES) {
   lines.push(

@@ -2,7 +2,7 @@
 // decides the kind of a file from its name; these globs only decide what the client sends it.
 
 export const DOCKERFILE_GLOBS = [
-  '**/{Dockerfile,Containerfile}',
+  '**/{Dockerfile,dockerfile,Containerfile}',
   '**/*.{Dockerfile,dockerfile}',
   '**/{Dockerfile,Containerfile}.*',
 ];

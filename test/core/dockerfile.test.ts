@@ -14,7 +14,7 @@ function refs(text: string) {
 
 test('finds FROM, COPY --from and RUN --mount from= images; skips stages and scratch', () => {
   const { list } = refs(
-    'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /a /b\nCOPY --from=alpine:3.19 /x /y\nCOPY --from=0 /x /y\nRUN --mount=type=cache,from=busybox:1.36,target=/c echo\nFROM BUILD\n',
+    'FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /a /b\nCOPY --from=alpine:3.19 /x /y\nCOPY --from=0 /x /y\nRUN --mount=type=cache,from=busybox:1.36,target=/c echo\nFROM build\n',
   );
   assert.deepEqual(
     list.map((l) => [l.text, l.source]),
@@ -26,8 +26,10 @@ test('finds FROM, COPY --from and RUN --mount from= images; skips stages and scr
   );
 });
 
-test('stage names are case-insensitive and only count after they are declared', () => {
-  const { list } = refs('COPY --from=builder /a /b\nFROM node:20 AS Builder\nFROM builder\n');
+test('FROM matches only earlier stages; AS names are lower-cased', () => {
+  // https://docs.docker.com/reference/dockerfile/#from: `AS name` names a stage for later FROM
+  // and COPY --from; BuildKit lower-cases the name and looks FROM's base up as written.
+  const { list } = refs('FROM builder\nFROM node:20 AS Builder\nFROM builder\n');
   assert.deepEqual(
     list.map((l) => l.text),
     ['builder', 'node:20'],
@@ -92,8 +94,10 @@ test('a reference built from a variable and text cannot be pinned in place', () 
 });
 
 test('ARGs after the first FROM do not apply to FROM lines', () => {
+  // https://docs.docker.com/reference/dockerfile/#understand-how-arg-and-from-interact
   const { list } = refs('FROM alpine:3.20\nARG LATER=x\nFROM ${LATER}\n');
   assert.equal(list[1].resolved, undefined);
+  assert.match(list[1].o.expansionError!, /should not be blank/);
 });
 
 test('suppression comments silence the named rules', () => {

@@ -335,6 +335,6 @@ describe('CLI pin with faults', () => {
     });
     assert.equal(readFileSync(join(work, 'Dockerfile'), 'utf8'), text);
     assert.match(r.stderr, /cannot pin .*HTTP 500/);
-    assert.equal(r.code, 0, 'nothing was written, nothing failed to write');
+    assert.equal(r.code, 2, 'nothing could be pinned: exit 2 with the reason');
   });
 });

@@ -82,25 +82,24 @@ test('unified diff with context and CRLF kept', () => {
   const before = 'a\r\nFROM nginx:1.27\r\nb\r\nc\r\nd\r\ne\r\nf\r\ng\r\nFROM redis\r\n';
   const after = before.replace('nginx:1.27', 'nginx:1.27@sha256:x').replace('FROM redis', 'FROM redis:latest@sha256:y');
   const diff = unifiedDiff('Dockerfile', before, after);
+  // Each diff line keeps the file's own line ending, so git apply and patch match CRLF lines.
   assert.equal(
     diff,
-    [
-      '--- a/Dockerfile',
-      '+++ b/Dockerfile',
-      '@@ -1,9 +1,9 @@',
-      ' a',
-      '-FROM nginx:1.27',
-      '+FROM nginx:1.27@sha256:x',
-      ' b',
-      ' c',
-      ' d',
-      ' e',
-      ' f',
-      ' g',
-      '-FROM redis',
-      '+FROM redis:latest@sha256:y',
-      '',
-    ].join('\n'),
+    '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,9 +1,9 @@\n' +
+      [
+        ' a',
+        '-FROM nginx:1.27',
+        '+FROM nginx:1.27@sha256:x',
+        ' b',
+        ' c',
+        ' d',
+        ' e',
+        ' f',
+        ' g',
+        '-FROM redis',
+        '+FROM redis:latest@sha256:y',
+        '',
+      ].join('\r\n'),
   );
   assert.match(unifiedDiff('f', 'FROM a', 'FROM b'), /\\ No newline at end of file/);
 });

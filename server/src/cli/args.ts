@@ -73,6 +73,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
         ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
         : [arg, undefined];
     const value = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
+    // A boolean flag takes no value, or `=true` / `=false`; anything else is a mistake to say.
+    const flagOn = (): boolean | { kind: 'error'; message: string } => {
+      if (inline === undefined || inline === 'true') return true;
+      if (inline === 'false') return false;
+      return { kind: 'error', message: `${flag} takes no value, or =true / =false, not "${inline}"` };
+    };
     switch (flag) {
       case '-h':
       case '--help':
@@ -87,9 +93,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
         options.format = v;
         break;
       }
-      case '--offline':
-        options.offline = true;
+      case '--offline': {
+        const on = flagOn();
+        if (typeof on !== 'boolean') return on;
+        options.offline = on;
         break;
+      }
       case '--registry-mirror': {
         const v = value();
         const eq = v?.indexOf('=') ?? -1;
@@ -142,18 +151,25 @@ export function parseArgs(argv: string[]): ParsedArgs {
         options.failOn = v;
         break;
       }
-      case '--dry-run':
-        options.dryRun = true;
+      case '--dry-run': {
+        const on = flagOn();
+        if (typeof on !== 'boolean') return on;
+        options.dryRun = on;
         break;
-      case '--check':
-        options.check = true;
+      }
+      case '--check': {
+        const on = flagOn();
+        if (typeof on !== 'boolean') return on;
+        options.check = on;
         break;
+      }
       case '--no-color':
-        options.color = false;
+      case '--color': {
+        const on = flagOn();
+        if (typeof on !== 'boolean') return on;
+        options.color = flag === '--color' ? on : !on;
         break;
-      case '--color':
-        options.color = true;
-        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-')
           return { kind: 'error', message: `unknown option ${arg} (see image-trust --help)` };

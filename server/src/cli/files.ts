@@ -8,18 +8,24 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 export interface TargetFile {
   path: string;
   kind: 'dockerfile' | 'compose';
+  /** Found by searching a folder (not named on the command line). */
+  found?: boolean;
 }
 
 export class CliError extends Error {}
 
-/** Files named on the command line are checked whatever their name; folders are searched. */
-export function collectFiles(paths: string[]): TargetFile[] {
+/**
+ * Files named on the command line are checked whatever their name; folders are searched. A
+ * subfolder that cannot be read (a database volume, another user's folder) is skipped with one
+ * warning, so the rest is still checked; a folder named on the command line must be readable.
+ */
+export function collectFiles(paths: string[], warn: (message: string) => void = () => {}): TargetFile[] {
   const out: TargetFile[] = [];
   const seen = new Set<string>();
-  const add = (path: string, kind: 'dockerfile' | 'compose') => {
+  const add = (path: string, kind: 'dockerfile' | 'compose', found = false) => {
     if (!seen.has(path)) {
       seen.add(path);
-      out.push({ path, kind });
+      out.push(found ? { path, kind, found } : { path, kind });
     }
   };
   for (const path of paths) {
@@ -29,7 +35,7 @@ export function collectFiles(paths: string[]): TargetFile[] {
     } catch {
       throw new CliError(`${path}: no such file or folder`);
     }
-    if (stat.isDirectory()) walk(path, add);
+    if (stat.isDirectory()) walk(path, add, warn, true);
     else {
       const kind = detectDocumentKind(path);
       if (kind === 'policy') continue;
@@ -39,21 +45,29 @@ export function collectFiles(paths: string[]): TargetFile[] {
   return out;
 }
 
-function walk(dir: string, add: (path: string, kind: 'dockerfile' | 'compose') => void): void {
+function walk(
+  dir: string,
+  add: (path: string, kind: 'dockerfile' | 'compose', found: boolean) => void,
+  warn: (message: string) => void,
+  top = false,
+): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    throw new CliError(`${dir}: cannot read folder (${(error as NodeJS.ErrnoException).code ?? error})`);
+    const message = `${dir}: cannot read folder (${(error as NodeJS.ErrnoException).code ?? error})`;
+    if (top) throw new CliError(message);
+    warn(`${message}; skipped`);
+    return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) walk(path, add);
+      if (!SKIPPED_DIRS.has(entry.name)) walk(path, add, warn);
     } else if (entry.isFile()) {
       const kind = detectDocumentKind(entry.name);
-      if (kind === 'dockerfile' || kind === 'compose') add(path, kind);
+      if (kind === 'dockerfile' || kind === 'compose') add(path, kind, true);
     }
   }
 }

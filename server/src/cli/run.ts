@@ -38,10 +38,21 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
     const root = trustedRootFromFile(options.sigstoreTrustedRoot);
     if (!root.ok) throw new CliError(root.error);
   }
-  const files = collectFiles(options.paths);
+  const warn = (message: string) => io.stderr(`image-trust: ${message}\n`);
+  const files = collectFiles(options.paths, warn);
   const network = createNetwork(networkSettings(options, io.env));
   try {
-    const analyzed = files.map((file) => analyzeFile(file));
+    const analyzed: AnalyzedFile[] = [];
+    for (const file of files) {
+      try {
+        analyzed.push(analyzeFile(file));
+      } catch (error) {
+        // A file found while searching a folder that cannot be read is skipped and said; one named
+        // on the command line is an error.
+        if (!(error instanceof CliError) || !file.found) throw error;
+        warn(`${error.message}; skipped`);
+      }
+    }
     if (options.command === 'lint') return await lint(options, io, policy, analyzed, network);
     return await pin(options, io, analyzed, network);
   } finally {
@@ -156,11 +167,12 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
   if (options.check) {
     let unpinned = 0;
     for (const f of files) {
-      for (const r of f.analysis.references) {
-        if (r.reference?.digest || r.parseError !== undefined) continue;
-        unpinned++;
-        const p = r.occurrence.range.start;
-        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${r.occurrence.text} is not pinned to a digest\n`);
+      // The same plan `pin` writes from, without digests: what it would have to pin.
+      const plan = planPins(f.analysis, () => undefined);
+      unpinned += plan.unpinned;
+      for (const u of plan.unpinnedAt) {
+        const p = u.range.start;
+        io.stdout(`${f.file.path}:${p.line + 1}:${p.character + 1}: ${u.reference} is not pinned to a digest\n`);
       }
     }
     io.stdout(
@@ -223,5 +235,7 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
   io.stderr(
     `${options.dryRun ? 'would pin' : 'pinned'} ${pinned} reference${pinned === 1 ? '' : 's'}${failedCount ? `; ${failedCount} could not be pinned` : ''}\n`,
   );
-  return writeFailed ? 2 : 0;
+  // Anything left unpinned (registry unreachable, no such tag, a variable without a value) is
+  // exit 2, like a write that failed: the files are not what `pin` was asked to make them.
+  return writeFailed || failedCount > 0 ? 2 : 0;
 }

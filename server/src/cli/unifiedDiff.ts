@@ -7,7 +7,7 @@ export function unifiedDiff(path: string, before: string, after: string, context
   const changed: number[] = [];
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) changed.push(i);
   if (changed.length === 0) return '';
-  const out = [`--- a/${path}`, `+++ b/${path}`];
+  const out = [`--- a/${path}\n`, `+++ b/${path}\n`];
   let i = 0;
   while (i < changed.length) {
     const start = Math.max(0, changed[i] - context);
@@ -26,10 +26,10 @@ export function unifiedDiff(path: string, before: string, after: string, context
       }
     }
     const count = end - start;
-    out.push(`@@ -${start + 1},${count} +${start + 1},${count} @@`, ...body);
+    out.push(`@@ -${start + 1},${count} +${start + 1},${count} @@\n`, ...body);
     i = j;
   }
-  return `${out.join('\n')}\n`;
+  return out.join('');
 }
 
 function splitKeepingEnds(text: string): string[] {
@@ -37,7 +37,11 @@ function splitKeepingEnds(text: string): string[] {
   return lines;
 }
 
+/**
+ * A diff line keeps its own line ending: `git apply` and `patch` match a CRLF file's lines only
+ * with the CR in place.
+ */
 function show(line: string): string {
   const body = line.replace(/\r?\n$|\r$/, '');
-  return line.endsWith('\n') || line.endsWith('\r') ? body : `${body}\n\\ No newline at end of file`;
+  return line.endsWith('\n') || line.endsWith('\r') ? line : `${body}\n\\ No newline at end of file\n`;
 }

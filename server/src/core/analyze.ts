@@ -4,6 +4,7 @@ import { extractDockerfileImages } from './dockerfile';
 import type { ImageFacts } from './facts';
 import { parseImageReference } from './reference';
 import { RULES } from './rules';
+import { documentSeverity, invalidDocument } from './rules/documentProblems';
 import { invalidReference } from './rules/invalidReference';
 import type { Policy } from './settings';
 import type {
@@ -40,7 +41,12 @@ export function detectDocumentKind(fileName: string): DocumentKind | undefined {
   const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
   if (base === '.image-trust.yaml') return 'policy';
   if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
-  if (/^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) || /\.(?:Dockerfile|dockerfile)$/.test(base))
+  // `docker build` reads `Dockerfile`, or `dockerfile` when there is none (docker build reference, "-f").
+  if (
+    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) ||
+    base === 'dockerfile' ||
+    /\.(?:Dockerfile|dockerfile)$/.test(base)
+  )
     return 'dockerfile';
   return undefined;
 }
@@ -53,7 +59,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
-          severity: 'info',
+          severity: documentSeverity(invalidDocument),
           range: zeroRange(),
           message: `This file is ${(text.length / 1048576).toFixed(1)} MB; image-trust checks files up to ${MAX_DOCUMENT_LENGTH / 1048576} MB, so its images were not checked.`,
         },
@@ -67,7 +73,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       problems: [
         {
           code: 'invalid-document',
-          severity: 'info',
+          severity: documentSeverity(invalidDocument),
           range: zeroRange(),
           message: 'This file looks binary (it contains NUL bytes); image-trust did not check it.',
         },
@@ -76,6 +82,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
   }
   const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
   const references = extraction.occurrences.map((occurrence): AnalyzedReference => {
+    if (occurrence.expansionError !== undefined) return { occurrence, parseError: occurrence.expansionError };
     if (occurrence.resolved === undefined) return { occurrence };
     const parsed = parseImageReference(occurrence.resolved);
     return parsed.ok ? { occurrence, reference: parsed.reference } : { occurrence, parseError: parsed.error };
@@ -117,7 +124,7 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
         findings.push({
           rule: 'invalid-reference',
           severity,
-          message: `${occurrence.resolved !== occurrence.text ? `"${occurrence.resolved}" (from ${occurrence.text})` : `"${occurrence.text}"`} is not a valid image reference: ${analyzed.parseError}.`,
+          message: invalidReferenceMessage(occurrence, analyzed.parseError),
           range: occurrence.range,
           reference: occurrence.text,
           fixes: [],
@@ -146,6 +153,19 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
     }
   }
   return findings;
+}
+
+function invalidReferenceMessage(occurrence: ImageOccurrence, error: string): string {
+  if (occurrence.expansionError !== undefined)
+    return `${occurrence.text} cannot be expanded: ${error}. The build fails here.`;
+  const what =
+    occurrence.resolved !== occurrence.text
+      ? `"${occurrence.resolved}" (from ${occurrence.text})`
+      : `"${occurrence.text}"`;
+  const empty = occurrence.emptyVariables?.length
+    ? ` ${occurrence.emptyVariables.map((v) => `\${${v}}`).join(', ')} is not declared by an ARG before the first FROM, so BuildKit expands it to an empty string.`
+    : '';
+  return `${what} is not a valid image reference: ${error}.${empty}`;
 }
 
 function isSuppressed(occurrence: ImageOccurrence, rule: RuleId): boolean {

@@ -1,12 +1,40 @@
-// Finds `services.*.image` in a compose file with exact source ranges, and resolves `${VAR}`,
-// `${VAR:-default}` and `${VAR-default}` from the environment and the `.env` beside the file.
-import { isMap, isScalar, LineCounter, parseDocument, type Scalar } from 'yaml';
+// Finds the images a compose file pulls, deciding as Compose does
+// (https://github.com/compose-spec/compose-spec/blob/main/spec.md): `services.*.image` through
+// YAML anchors, aliases and merge keys (`<<`), same-file `extends`, and not when the service
+// builds the image (`build:` with `image:` names the image Compose builds and tags). Variables
+// are interpolated as the spec's "Interpolation" section says, from the environment and `.env`.
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+} from 'yaml';
+import { decideFixTarget } from './fixTarget';
 import { interpolate } from './interpolate';
 import { LineIndex } from './lineIndex';
+import { documentSeverity, invalidDocument, unresolvedVariable } from './rules/documentProblems';
+import { invalidReference } from './rules/invalidReference';
 import { suppressedRulesAbove } from './suppression';
 import type { DocumentProblem, ExtractionResult, ImageOccurrence } from './types';
 
 export type Environment = (name: string) => string | undefined;
+
+/** One key of a mapping after aliases and merge keys: the key where it is written, and its value. */
+interface Entry {
+  key: Node;
+  value: Node | null;
+}
+
+/**
+ * `pull_policy` values with which Compose pulls `image` even when the service has `build`
+ * (spec "pull_policy"): any other value, or none, builds the image when it is missing.
+ */
+const PULLING_POLICIES = /^(?:always|daily|weekly|every_.+)$/;
 
 export function extractComposeImages(text: string, env: Environment = () => undefined): ExtractionResult {
   const occurrences: ImageOccurrence[] = [];
@@ -17,45 +45,145 @@ export function extractComposeImages(text: string, env: Environment = () => unde
     uniqueKeys: false,
     prettyErrors: false,
     strict: false,
+    merge: true,
   });
 
   for (const error of doc.errors) {
     const [start, end] = error.pos;
     problems.push({
       code: 'invalid-document',
-      severity: 'error',
+      severity: documentSeverity(invalidDocument),
       range: lines.range(start, Math.max(end, start + 1)),
       message: `This compose file is not valid YAML: ${firstLine(error.message)}. Image references after this point may not be checked.`,
     });
   }
 
-  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
-  if (!isMap(services)) return { occurrences, problems };
+  const top = mappingOf(doc, doc.contents as Node | null);
+  const servicesNode = top?.get('services')?.value;
+  const services = mappingOf(doc, servicesNode ?? null);
+  if (!services) return { occurrences, problems };
 
-  for (const service of services.items) {
-    if (!isMap(service.value)) continue;
-    for (const pair of service.value.items) {
-      if (!isScalar(pair.key) || pair.key.value !== 'image') continue;
-      const node = pair.value;
-      if (!isScalar(node) || !node.range || typeof node.value !== 'string') {
-        if (node && isScalar(node) && node.range && node.value !== null) {
-          problems.push({
-            code: 'invalid-reference',
-            severity: 'error',
-            range: lines.range(node.range[0], node.range[1]),
-            message: 'The image must be a string such as "nginx:1.27".',
-          });
-        }
-        continue;
-      }
-      const keyLine =
-        isScalar(pair.key) && pair.key.range
-          ? lines.positionAt(pair.key.range[0]).line
-          : lines.positionAt(node.range[0]).line;
-      occurrences.push(makeOccurrence(lines, node as Scalar<string>, keyLine, env, problems));
+  const seen = new Set<Node>();
+  for (const [name] of services) {
+    const service = effectiveService(doc, services, name);
+    if (!service) continue;
+    const image = service.get('image');
+    if (!image) continue;
+    const node = image.value;
+    // "Using build and image" (build spec): with a build section, image names what Compose
+    // builds and tags; it is pulled only under a pulling pull_policy.
+    const build = service.get('build');
+    const pullPolicy = scalarText(service.get('pull_policy')?.value ?? null);
+    if (build && build.value && !(isScalar(build.value) && build.value.value === null)) {
+      if (!pullPolicy || !PULLING_POLICIES.test(pullPolicy)) continue;
     }
+    if (!node || !isScalar(node) || !node.range) continue;
+    if (typeof node.value !== 'string') {
+      if (node.value !== null && !seen.has(node)) {
+        seen.add(node);
+        problems.push({
+          code: 'invalid-reference',
+          severity: documentSeverity(invalidReference),
+          range: lines.range(node.range[0], node.range[1]),
+          message: 'The image must be a string such as "nginx:1.27".',
+        });
+      }
+      continue;
+    }
+    // One anchored value used by several services is one place in the file: check it once.
+    if (seen.has(node)) continue;
+    seen.add(node);
+    const keyLine = image.key.range ? lines.positionAt(image.key.range[0]).line : lines.positionAt(node.range[0]).line;
+    occurrences.push(makeOccurrence(lines, node as Scalar<string>, keyLine, env, problems));
   }
   return { occurrences, problems };
+}
+
+/** A mapping's keys after resolving aliases and `<<` merge keys (YAML merge key type). */
+function mappingOf(doc: Document, node: Node | null, depth = 0): Map<string, Entry> | undefined {
+  const resolved = resolveAlias(doc, node);
+  if (!resolved || !isMap(resolved) || depth > 32) return undefined;
+  const own = new Map<string, Entry>();
+  const merged = new Map<string, Entry>();
+  for (const pair of resolved.items as Pair<Node, Node | null>[]) {
+    const key = pair.key;
+    if (!isScalar(key)) continue;
+    if (key.value === '<<' || typeof key.value === 'symbol') {
+      // Keys of earlier merged mappings win over later ones; the mapping's own keys win over all.
+      const value = resolveAlias(doc, pair.value);
+      const sources = value && 'items' in value && !isMap(value) ? (value.items as Node[]) : [pair.value];
+      for (const source of sources) {
+        const sub = mappingOf(doc, source, depth + 1);
+        if (!sub) continue;
+        for (const [k, entry] of sub) if (!merged.has(k)) merged.set(k, entry);
+      }
+      continue;
+    }
+    own.set(String(key.value), { key, value: resolveAlias(doc, pair.value) });
+  }
+  for (const [k, entry] of merged) if (!own.has(k)) own.set(k, entry);
+  return own;
+}
+
+function resolveAlias(doc: Document, node: Node | null | undefined): Node | null {
+  let current = node ?? null;
+  for (let i = 0; i < 32 && current && isAlias(current); i++)
+    current = (current.resolve(doc) as Node | undefined) ?? null;
+  return current;
+}
+
+/** The service's keys with same-file `extends` applied (spec "extends"): its own keys win. */
+function effectiveService(
+  doc: Document,
+  services: Map<string, Entry>,
+  name: string,
+  depth = 0,
+): Map<string, Entry> | undefined {
+  const service = mappingOf(doc, services.get(name)?.value ?? null);
+  if (!service || depth > 16) return service;
+  const ext = service.get('extends')?.value ?? null;
+  let base: string | undefined;
+  if (isScalar(ext) && typeof ext.value === 'string') base = ext.value;
+  else {
+    const m = mappingOf(doc, ext);
+    // A base in another file is not visible here; the service's own keys are all we know.
+    if (m && !m.get('file')) base = scalarText(m.get('service')?.value ?? null);
+  }
+  if (!base || base === name || !services.has(base)) return service;
+  const inherited = effectiveService(doc, services, base, depth + 1);
+  if (!inherited) return service;
+  const out = new Map(inherited);
+  for (const [k, entry] of service) out.set(k, entry);
+  return out;
+}
+
+function scalarText(node: Node | null): string | undefined {
+  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+}
+
+/** Where a scalar's value is written: inside quotes, or the content line of a block scalar. */
+function valueSpan(lines: LineIndex, node: Scalar<string>): { start: number; end: number; written: string } {
+  const [start, end] = node.range!;
+  if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') {
+    // The header (`>-`, `|`) is not the value; a one-line value is its content line.
+    const body = lines.text.slice(start, end);
+    const headerEnd = body.search(/\r?\n|\r/);
+    if (headerEnd >= 0) {
+      const content = body.slice(headerEnd).replace(/^(?:\r?\n|\r)/, '');
+      const contentStart = start + (body.length - content.length);
+      const lead = /^[ \t]*/.exec(content)![0].length;
+      const lineEnd = content.search(/\r?\n|\r/);
+      const first = (lineEnd < 0 ? content : content.slice(0, lineEnd)).trimEnd();
+      const s = contentStart + lead;
+      return { start: s, end: s + Math.max(0, first.length - lead), written: first.slice(lead) };
+    }
+  }
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  const innerStart = quoted ? start + 1 : start;
+  // An unterminated quote has no closing character to leave out.
+  const closed = quoted && end - start >= 2 && lines.text[end - 1] === lines.text[start];
+  const innerEnd = Math.max(innerStart, closed ? end - 1 : end);
+  return { start: innerStart, end: innerEnd, written: lines.text.slice(innerStart, innerEnd) };
 }
 
 function makeOccurrence(
@@ -65,15 +193,12 @@ function makeOccurrence(
   env: Environment,
   problems: DocumentProblem[],
 ): ImageOccurrence {
-  const [start, end] = node.range!;
-  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
-  const innerStart = quoted ? start + 1 : start;
-  // An unterminated quote has no closing character to leave out.
-  const closed = quoted && end - start >= 2 && lines.text[end - 1] === lines.text[start];
-  const innerEnd = Math.max(innerStart, closed ? end - 1 : end);
-  const written = lines.text.slice(innerStart, innerEnd);
-  const value = node.value;
-  const range = lines.range(innerStart, innerEnd);
+  const span = valueSpan(lines, node);
+  const written = span.written;
+  // A block scalar's final line break (clip chomping) is not part of the name.
+  const value =
+    node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL' ? node.value.replace(/\n$/, '') : node.value;
+  const range = lines.range(span.start, span.end);
   const occurrence: ImageOccurrence = {
     text: written,
     range,
@@ -89,7 +214,7 @@ function makeOccurrence(
     occurrence.unresolvedVariables = [...new Set(result.unresolved)];
     problems.push({
       code: 'unresolved-variable',
-      severity: 'info',
+      severity: documentSeverity(unresolvedVariable),
       range,
       reference: written,
       message: result.requiredMessage
@@ -97,22 +222,22 @@ function makeOccurrence(
         : `The image cannot be checked: ${occurrence.unresolvedVariables.map((v) => `\${${v}}`).join(', ')} is not set in the environment or the .env file beside this compose file.`,
     });
   }
-  if (result.uses.length === 0 || occurrence.editBlockedReason) return occurrence;
-  const only =
-    result.uses.length === 1 && result.uses[0].start === 0 && result.uses[0].end === value.length
-      ? result.uses[0]
-      : undefined;
-  const usedDefault = only && (only.operator === ':-' || only.operator === '-') && env(only.name) === undefined;
-  if (only && usedDefault && only.wordStart !== undefined && only.wordEnd !== undefined) {
-    occurrence.editTarget = {
-      range: lines.range(innerStart + only.wordStart, innerStart + only.wordEnd),
-      text: value.slice(only.wordStart, only.wordEnd),
-    };
-  } else if (only) {
-    occurrence.editBlockedReason = `the image comes from \${${only.name}}, set outside this file; pin it where ${only.name} is set`;
-  } else {
-    occurrence.editBlockedReason = 'the image is built from variables and text; pin the variables it uses instead';
-  }
+  if (occurrence.editBlockedReason) return occurrence;
+  Object.assign(
+    occurrence,
+    decideFixTarget({
+      written: value,
+      uses: result.uses,
+      // Spec "Interpolation": `:-` uses the default when the variable is unset or empty, `-` only
+      // when it is unset.
+      defaultWordUsed: (use) => (use.operator === ':-' ? !env(use.name) : env(use.name) === undefined),
+      targetAt: (s, e) => ({ range: lines.range(span.start + s, span.start + e), text: value.slice(s, e) }),
+      variableSite: (name) => ({
+        blocked: `the image comes from \${${name}}, set outside this file; pin it where ${name} is set`,
+      }),
+      piecesReason: 'the image is built from variables and text; pin the variables it uses instead',
+    }),
+  );
   return occurrence;
 }
 

@@ -125,6 +125,8 @@ export interface EolInfo {
 export interface ImageFacts {
   /** The digest the tag points to now (index digest for multi-platform images). */
   currentDigest?: Answer<string>;
+  /** For `name:tag@digest`: whether the registry has the pinned digest (what the pull fetches). */
+  pinnedDigest?: Answer<string>;
   /** All tags of the repository. */
   tags?: Answer<string[]>;
   /** Digests of candidate tags, for "latest is 1.27.3 today" and pinned version fixes. */

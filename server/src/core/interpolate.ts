@@ -139,25 +139,101 @@ function findClosingBrace(text: string, from: number): number {
   return -1;
 }
 
-/** Parses a `.env` file the way compose does: `KEY=value`, quotes, `export`, comments. */
-export function parseDotEnv(text: string): Map<string, string> {
+/**
+ * Parses a `.env` file as Compose does (spec "Interpolation" and the `.env` file format of
+ * https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file):
+ * `KEY=value`, `export`, comments, `KEY` alone (taken from the environment). Unquoted and
+ * double-quoted values are interpolated with the environment first, then the values above them;
+ * double-quoted values also take `\n`-style escapes and may span lines; single-quoted values are
+ * literal. A value that uses a variable set nowhere is left out (unknown), never guessed.
+ */
+export function parseDotEnv(
+  text: string,
+  lookup: (name: string) => string | undefined = () => undefined,
+): Map<string, string> {
   const env = new Map<string, string>();
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2];
-    if (value.startsWith('"')) {
-      const end = value.indexOf('"', 1);
-      value = (end > 0 ? value.slice(1, end) : value.slice(1)).replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    } else if (value.startsWith("'")) {
-      const end = value.indexOf("'", 1);
-      value = end > 0 ? value.slice(1, end) : value.slice(1);
-    } else {
-      value = value.replace(/\s+#.*$/, '').trim();
+  const get = (name: string) => lookup(name) ?? env.get(name);
+  const source = text.replace(/\r\n?/g, '\n');
+  let pos = 0;
+  while (pos < source.length) {
+    const lineEnd = source.indexOf('\n', pos) < 0 ? source.length : source.indexOf('\n', pos);
+    const line = source.slice(pos, lineEnd);
+    const m = /^\s*(?:export\s+)?([A-Za-z0-9_.\-[\]]+)\s*([=:])?[ \t]*/.exec(line);
+    if (!line.trim() || line.trim().startsWith('#') || !m) {
+      pos = lineEnd + 1;
+      continue;
     }
-    env.set(m[1], value);
+    const key = m[1];
+    if (!m[2]) {
+      // `KEY` alone inherits the environment's value; anything else on the line is not valid.
+      if (line.trim() === key && lookup(key) !== undefined) env.set(key, lookup(key)!);
+      pos = lineEnd + 1;
+      continue;
+    }
+    const valueStart = pos + m[0].length;
+    const quote = source[valueStart];
+    if (quote === '"' || quote === "'") {
+      let chars = '';
+      let escaped = false;
+      let end = -1;
+      for (let i = valueStart + 1; i < source.length; i++) {
+        const ch = source[i];
+        if (ch !== quote) {
+          if (!escaped && ch === '\\') {
+            escaped = true;
+            continue;
+          }
+          if (escaped) chars += '\\';
+          escaped = false;
+          chars += ch;
+          continue;
+        }
+        if (escaped) {
+          escaped = false;
+          chars += ch;
+          continue;
+        }
+        end = i;
+        break;
+      }
+      if (end < 0) {
+        // An unterminated quote: Compose refuses the file; take nothing from this line on.
+        break;
+      }
+      if (quote === "'") env.set(key, chars);
+      else {
+        const result = interpolate(expandEscapes(chars), get, { dollarEscape: true });
+        if (result.value !== undefined) env.set(key, result.value);
+      }
+      const after = source.indexOf('\n', end);
+      pos = after < 0 ? source.length : after + 1;
+      continue;
+    }
+    let value = source.slice(valueStart, lineEnd);
+    const comment = value.indexOf(' #');
+    if (comment >= 0) value = value.slice(0, comment);
+    value = value.trimEnd();
+    const result = interpolate(value, get, { dollarEscape: true });
+    if (result.value !== undefined) env.set(key, result.value);
+    pos = lineEnd + 1;
   }
   return env;
+}
+
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
+
+/** Shell-style escapes of a double-quoted `.env` value; `\$` is a literal dollar (`$$`). */
+function expandEscapes(value: string): string {
+  return value.replace(/\\([ntrabfv\\"'$])/g, (_, c: string) => (c === '$' ? '$$' : ESCAPES[c]));
 }

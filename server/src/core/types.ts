@@ -22,6 +22,7 @@ export const RULE_IDS = [
   'unresolved-variable',
   'invalid-document',
   'invalid-policy',
+  'mismatched-tag',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -80,6 +81,12 @@ export interface ImageOccurrence {
   editBlockedReason?: string;
   /** `--platform` value when given. */
   platform?: string;
+  /** Named by an ONBUILD trigger: pulled by the builds that use this image as their base. */
+  onbuild?: boolean;
+  /** Variables that expand to an empty string (undeclared before the first FROM). */
+  emptyVariables?: string[];
+  /** Why the text cannot be expanded at all (the build fails with this). */
+  expansionError?: string;
   /** Rules silenced by an `# image-trust-ignore=` comment above. */
   suppressed: ReadonlySet<string>;
 }

@@ -22,19 +22,39 @@ export interface PinPlan {
   alreadyPinned: number;
   /** References that need pinning (the count `pin --check` reports). */
   unpinned: number;
+  /** References that need pinning, where they are (what `pin --check` lists). */
+  unpinnedAt: Array<{ reference: string; range: Range }>;
+  /** Unpinned references whose `image-trust-ignore=unpinned-digest` comment leaves them as they are. */
+  suppressed: number;
+}
+
+/** True when `# image-trust-ignore=unpinned-digest` (or `all`) above the reference says not to pin it. */
+export function pinSuppressed(analyzed: AnalyzedReference): boolean {
+  const s = analyzed.occurrence.suppressed;
+  return s.has('unpinned-digest') || s.has('all');
 }
 
 export function planPins(
   analysis: DocumentAnalysis,
   factsFor: (ref: AnalyzedReference) => ImageFacts | undefined,
 ): PinPlan {
-  const plan: PinPlan = { edits: [], failed: [], alreadyPinned: 0, unpinned: 0 };
+  const plan: PinPlan = { edits: [], failed: [], alreadyPinned: 0, unpinned: 0, unpinnedAt: [], suppressed: 0 };
   const seen = new Set<string>();
   for (const analyzed of analysis.references) {
     const { occurrence, reference } = analyzed;
+    if (reference?.digest) {
+      plan.alreadyPinned++;
+      continue;
+    }
+    // The same suppression comment that silences lint's unpinned-digest leaves pin alone too.
+    if ((reference || occurrence.unresolvedVariables?.length) && pinSuppressed(analyzed)) {
+      plan.suppressed++;
+      continue;
+    }
     if (!reference) {
       if (analyzed.parseError === undefined && occurrence.unresolvedVariables?.length) {
         plan.unpinned++;
+        plan.unpinnedAt.push({ reference: occurrence.text, range: occurrence.range });
         plan.failed.push({
           reference: occurrence.text,
           range: occurrence.range,
@@ -43,11 +63,8 @@ export function planPins(
       }
       continue;
     }
-    if (reference.digest) {
-      plan.alreadyPinned++;
-      continue;
-    }
     plan.unpinned++;
+    plan.unpinnedAt.push({ reference: occurrence.text, range: occurrence.range });
     const facts = factsFor(analyzed);
     const answer = facts?.currentDigest;
     if (answer?.state !== 'known') {

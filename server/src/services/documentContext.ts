@@ -42,7 +42,7 @@ export function composeEnvironment(
   let dotEnv = new Map<string, string>();
   const envPath = join(dirname(composePath), '.env');
   try {
-    if (isFile(envPath)) dotEnv = parseDotEnv(readFileSync(envPath, 'utf8'));
+    if (isFile(envPath)) dotEnv = parseDotEnv(readFileSync(envPath, 'utf8'), (name) => processEnv[name]);
   } catch {
     // An unreadable .env is treated as absent; unresolved variables are then reported per image.
   }

@@ -218,9 +218,17 @@ export class ImageFactsService {
     const tagsTask = wanted.versions ? registry.listTags(repo, signal) : undefined;
     const publisherTask = wanted.publisher ? this.publisher(ref, signal) : undefined;
 
+    // `name:tag@digest` pulls by digest alone (the tag is not checked), so whether the build works
+    // depends on the digest existing, not the tag: ask for both.
+    const pinnedTask =
+      digestTask && ref.tag && ref.digest ? registry.resolveDigest(repo, ref.digest, signal) : undefined;
     if (digestTask) {
       const head = await digestTask;
       facts.currentDigest = toAnswer<{ digest: string }, string>(head, (v) => v.digest, 'tag');
+    }
+    if (pinnedTask) {
+      const pinned = await pinnedTask;
+      facts.pinnedDigest = toAnswer<{ digest: string }, string>(pinned, (v) => v.digest, 'tag');
     }
     if (tagsTask) {
       const tags = await tagsTask;

@@ -2,6 +2,7 @@ import { invalidDocument, invalidPolicy, unresolvedVariable } from './documentPr
 import { eolVersion } from './eolVersion';
 import { invalidReference } from './invalidReference';
 import { latestTag } from './latestTag';
+import { mismatchedTag } from './mismatchedTag';
 import { missingTag } from './missingTag';
 import { outdatedVersion } from './outdatedVersion';
 import type { Rule } from './rule';
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   staleDigest,
   unknownImage,
   unknownTag,
+  mismatchedTag,
   staleImage,
   unsignedImage,
   untrustedSignature,

@@ -9,6 +9,12 @@ export const latestTag: Rule = {
   needsNetwork: false,
   check({ occurrence, reference, facts }) {
     if (reference.tag !== 'latest') return undefined;
+    if (reference.digest) {
+      // Pinned: the digest makes the build repeatable; what stays untrue is what the tag tells.
+      return {
+        message: `${reference.familiarName}:latest is pinned to a digest, so builds are repeatable, but the tag tells readers nothing about which version runs. Write the version tag of that digest instead of latest.`,
+      };
+    }
     const resolved = facts.latestResolvesTo;
     const message = resolved
       ? `${reference.familiarName}:latest points to ${resolved} today, but it will move on the next release. Use a version tag such as ${resolved} so builds are repeatable.`

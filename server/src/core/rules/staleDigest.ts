@@ -9,6 +9,8 @@ export const staleDigest: Rule = {
   needsNetwork: true,
   check({ occurrence, reference, facts }) {
     if (!reference.digest || !reference.tag || facts.currentDigest?.state !== 'known') return undefined;
+    // A pinned digest the registry does not have fails the pull: that is unknown-tag, not a re-push.
+    if (facts.pinnedDigest?.state === 'notFound') return undefined;
     const current = facts.currentDigest.value;
     if (current === reference.digest) return undefined;
     return {

@@ -9,8 +9,14 @@ export const untrustedRegistry: Rule = {
   needsNetwork: false,
   check({ reference, policy }) {
     if (isRegistryTrusted(reference, policy)) return undefined;
+    const trusted = policy.trustedRegistries ?? [];
+    if (trusted.length === 0) {
+      return {
+        message: `${reference.registry}/${reference.repository} is not from a trusted registry: the policy trusts no registry (trustedRegistries is empty). Add the registries images may come from to trustedRegistries in .image-trust.yaml.`,
+      };
+    }
     return {
-      message: `${reference.registry}/${reference.repository} is not from a trusted registry. The policy allows only ${policy.trustedRegistries!.join(', ')}. Use an image from one of those, or add this registry to trustedRegistries in .image-trust.yaml.`,
+      message: `${reference.registry}/${reference.repository} is not from a trusted registry. The policy allows only ${trusted.join(', ')}. Use an image from one of those, or add this registry to trustedRegistries in .image-trust.yaml.`,
     };
   },
 };
