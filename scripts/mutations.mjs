@@ -30,6 +30,32 @@ export const MUTATIONS = [
     build: true,
   },
   {
+    id: 'credentials-to-foreign-realm',
+    behaviour: 'a token realm on another host (not the same registrable domain, not allowed) gets no credentials',
+    file: 'server/src/registry/httpRegistryClient.ts',
+    edits: [{ from: 'if (!scope.send) {', to: 'if (!scope.send && false) {' }],
+    tests: ['test/registry/auth.test.ts'],
+  },
+  {
+    id: 'tag-list-uncapped',
+    behaviour: 'tag lists are capped across pages (tags and bytes) and a cut list says so',
+    file: 'server/src/registry/pagination.ts',
+    edits: [{ from: 'if (items.length >= limits.maxItems)', to: 'if (items.length >= limits.maxItems && false)' }],
+    tests: ['test/registry/caps.test.ts'],
+  },
+  {
+    id: 'no-overall-deadline',
+    behaviour: 'every request has an overall deadline, not only an idle timeout (a slow drip ends)',
+    file: 'server/src/net/httpClient.ts',
+    edits: [
+      {
+        from: 'const timer = setTimeout(() => combined.abort(new DeadlinePassed(deadlineMs)), deadlineMs);',
+        to: 'const timer = setTimeout(() => undefined, deadlineMs);',
+      },
+    ],
+    tests: ['test/net'],
+  },
+  {
     id: 'plain-http-anywhere',
     behaviour: 'plain http only to loopback or to hosts the user marked insecure',
     file: 'server/src/net/plainHttp.ts',
@@ -42,7 +68,13 @@ export const MUTATIONS = [
     behaviour: 'every response body is size-capped',
     file: 'server/src/net/httpClient.ts',
     edits: [{ from: 'if (total > maxBytes) {', to: 'if (total > maxBytes && maxBytes < 0) {' }],
-    tests: ['test/net', 'test/registry/faults.test.ts', 'test/hub', 'test/services/eolRefresh.test.ts'],
+    tests: [
+      'test/net',
+      'test/registry/caps.test.ts',
+      'test/registry/faults.test.ts',
+      'test/hub',
+      'test/services/eolRefresh.test.ts',
+    ],
   },
   {
     id: 'machine-settings-from-workspace',

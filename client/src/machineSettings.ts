@@ -9,6 +9,12 @@ export const MACHINE_SETTING_KEYS = [
   'hubUrl',
   'insecureRegistries',
   'eolUrl',
+  'connectionsPerRegistry',
+  'requestTimeoutSeconds',
+  'networkBudgetSeconds',
+  'trustedTokenRealms',
+  'osvUrl',
+  'vulnDb',
   'sigstoreTrustedRoot',
 ] as const;
 
@@ -34,11 +40,23 @@ export function readMachineSettings(configuration: Inspectable): MachineSettings
   if (typeof hubUrl === 'string' && hubUrl.trim()) settings.hubUrl = hubUrl.trim();
   const eolUrl = userValue<unknown>(configuration, 'eolUrl');
   if (typeof eolUrl === 'string' && eolUrl.trim()) settings.eolUrl = eolUrl.trim();
+  const osvUrl = userValue<unknown>(configuration, 'osvUrl');
+  if (typeof osvUrl === 'string' && osvUrl.trim()) settings.osvUrl = osvUrl.trim();
+  const vulnDb = userValue<unknown>(configuration, 'vulnDb');
+  if (typeof vulnDb === 'string' && vulnDb.trim()) settings.vulnDb = vulnDb.trim();
   const trustedRoot = userValue<unknown>(configuration, 'sigstoreTrustedRoot');
   if (typeof trustedRoot === 'string' && trustedRoot.trim()) settings.sigstoreTrustedRoot = trustedRoot.trim();
   const insecure = userValue<unknown>(configuration, 'insecureRegistries');
   if (Array.isArray(insecure))
     settings.insecureRegistries = insecure.filter((host): host is string => typeof host === 'string');
+  // Only values the user set (not the defaults): the server has the same defaults.
+  for (const key of ['connectionsPerRegistry', 'requestTimeoutSeconds', 'networkBudgetSeconds'] as const) {
+    const value = configuration.inspect<unknown>(key)?.globalValue;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) settings[key] = value;
+  }
+  const realms = userValue<unknown>(configuration, 'trustedTokenRealms');
+  if (Array.isArray(realms) && realms.length)
+    settings.trustedTokenRealms = realms.filter((realm): realm is string => typeof realm === 'string');
   return settings;
 }
 

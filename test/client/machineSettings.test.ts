@@ -64,3 +64,23 @@ test('which configuration changes concern the machine settings', () => {
   assert.equal(affectsMachineSettings(event('imageTrust.offline')), false);
   assert.equal(affectsMachineSettings(event('editor.fontSize')), false);
 });
+
+test('network limits and token realms: only the user value counts, and the server maps them', async () => {
+  const { networkSettings, readMachineSettings: readOnServer } = await import('../../server/src/lsp/settings');
+  const fromClient = readMachineSettings(
+    configuration({
+      connectionsPerRegistry: { defaultValue: 12, globalValue: 4, workspaceValue: 200 },
+      requestTimeoutSeconds: { defaultValue: 30, workspaceValue: 1 },
+      networkBudgetSeconds: { defaultValue: 60, globalValue: 90 },
+      trustedTokenRealms: { defaultValue: [], globalValue: ['auth.partner.net'], workspaceValue: ['evil.example'] },
+    }),
+  );
+  assert.equal(fromClient.connectionsPerRegistry, 4);
+  assert.equal(fromClient.requestTimeoutSeconds, undefined, 'a workspace value is ignored');
+  assert.deepEqual(fromClient.trustedTokenRealms, ['auth.partner.net']);
+  const settings = networkSettings({}, readOnServer(fromClient), { workspaceTrusted: true });
+  assert.equal(settings.connectionsPerRegistry, 4);
+  assert.equal(settings.runBudgetMs, 90_000);
+  assert.equal(settings.requestDeadlineMs, undefined);
+  assert.deepEqual(settings.trustedTokenRealms, ['auth.partner.net']);
+});

@@ -74,7 +74,7 @@ test('random edit sequences: every incremental analysis equals a full one', () =
       }
       reused += analyzer.reused;
     }),
-    { numRuns: 600 },
+    { numRuns: 600, seed: 20261129 },
   );
   // The property means something only if the shortcut was taken along the way.
   assert.ok(reused > 100, `reused ${reused} times`);
@@ -164,7 +164,9 @@ test('compose: random edit sequences, every incremental analysis equals a full o
       }
       reused += analyzer.reused;
     }),
-    { numRuns: 500 },
+    // A fixed seed keeps CI repeatable; this one found `interval: 30s` → `interval: -` (a sequence
+    // indicator, not a plain value). Change it to explore further.
+    { numRuns: 500, seed: 295702780 },
   );
   assert.ok(reused > 100, `reused ${reused} times`);
 });
@@ -178,6 +180,8 @@ test('compose: a keystroke in a restart value reuses; in an image, a platform, o
   assert.equal(analyzer.analyze(base.replace('always', 'alwaysx'), 'compose', env, identity), first);
   assert.equal(analyzer.reused, 1);
   for (const [changed, id] of [
+    [base.replace('always', '-'), identity],
+    [base.replace('always', '&a x'), identity],
     [base.replace('nginx:1.27', 'nginx:1.28'), identity],
     [base.replace('linux/amd64', 'linux/arm64'), identity],
     [base.replace('always', 'alwayz'), {}],

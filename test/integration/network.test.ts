@@ -230,10 +230,17 @@ describe('language server against the real registry', () => {
     >('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.pinImages'] },
+    });
+    assert.equal(fixAll[0].kind, 'source.pinImages.imageTrust');
+    assert.equal(fixAll[0].edit.changes[uri].length, 2);
+    // What editors run on save must never pin (it asks registries and rewrites every reference).
+    const onSave = await client.request<unknown[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll'] },
     });
-    assert.equal(fixAll[0].kind, 'source.fixAll.imageTrust');
-    assert.equal(fixAll[0].edit.changes[uri].length, 2);
+    assert.deepEqual(onSave, []);
     assert.equal(other.requestCount(), 0, 'the workspace-configured mirror was never asked');
   });
 

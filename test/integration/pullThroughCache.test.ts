@@ -28,7 +28,9 @@ before(async () => {
   let day = 1;
   const seed = async (repo: string, tag: string, extra: string[] = []) => {
     const created = `2026-10-${String(day++).padStart(2, '0')}T00:00:00Z`;
-    const pushed = await pushImage(upstream, repo, tag, { created });
+    // The same goes for layers (vulnerable-image reads them when an image has no SBOM): a salt
+    // gives each image a layer of its own.
+    const pushed = await pushImage(upstream, repo, tag, { created, salt: `${repo}:${tag}` });
     if (extra.length) await tagExisting(upstream, repo, extra, pushed.digest);
     digests[`${repo}:${tag}`] = pushed.digest;
   };

@@ -290,3 +290,130 @@ describe('Docker Hub answers 401 for what it does not have', () => {
     }
   });
 });
+
+describe('token realms on another host', () => {
+  // A registry on 127.0.0.1 whose challenge names a realm on 127.0.0.2: another host, and no
+  // registrable domain in common (addresses have none).
+  let registry: TestRegistry;
+  before(async () => {
+    registry = await startRegistry({ auth: 'token', anonymousPull: true, realmHost: '127.0.0.2' });
+    await pushImage(registry, 'org/app', '1.0');
+  });
+  after(async () => {
+    await registry?.stop();
+  });
+  const basic = () => `Basic ${basicAuth(registry.username, registry.password)}`;
+
+  test('get no credentials: an anonymous token is asked for', async () => {
+    const configDir = dockerConfig({
+      auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } },
+    });
+    const { handle } = clientWith(configDir);
+    const before = registry.tokenServer!.log.length;
+    const head = await handle.resolveDigest({ registry: registry.host, repository: 'org/app' }, '1.0');
+    assert.ok(head.ok, JSON.stringify(head));
+    const asked = registry.tokenServer!.log.slice(before);
+    assert.ok(asked.length >= 1);
+    assert.ok(
+      asked.every((r) => r.authorization === undefined),
+      'the realm on another host saw credentials',
+    );
+    await handle.dispose();
+  });
+
+  test('a machine setting allows the realm: the credentials go there', async () => {
+    const configDir = dockerConfig({
+      auths: { [registry.host]: { auth: basicAuth(registry.username, registry.password) } },
+    });
+    const realmHost = new URL(registry.tokenServer!.realm).host;
+    const handle = createRegistryClient(
+      { ...defaultNetworkSettings(), cacheDir: '', dockerConfigDir: configDir, trustedTokenRealms: [realmHost] },
+      { retryBaseDelayMs: 10 },
+    );
+    const before = registry.tokenServer!.log.length;
+    assert.ok((await handle.resolveDigest({ registry: registry.host, repository: 'org/app' }, '1.0')).ok);
+    assert.deepEqual(
+      registry.tokenServer!.log.slice(before).map((r) => r.authorization),
+      [basic()],
+    );
+    await handle.dispose();
+  });
+
+  test('a private repository behind it: the refusal says why no credentials were sent', async () => {
+    const closed = await startRegistry({ auth: 'token', anonymousPull: false, realmHost: '127.0.0.2' });
+    try {
+      await pushImage(closed, 'org/secret', '1.0');
+      const configDir = dockerConfig({
+        auths: { [closed.host]: { auth: basicAuth(closed.username, closed.password) } },
+      });
+      const { handle } = clientWith(configDir);
+      const head = await handle.resolveDigest({ registry: closed.host, repository: 'org/secret' }, '1.0');
+      assert.ok(!head.ok);
+      assert.equal(head.error.kind, 'unauthorized');
+      assert.match(head.error.message, /another host .* no credentials were sent there/);
+      assert.ok(closed.tokenServer!.log.every((r) => r.authorization === undefined));
+      await handle.dispose();
+    } finally {
+      await closed.stop();
+    }
+  });
+});
+
+test('realm scope: own host, registrable domain, Docker Hub pair, machine setting; strangers get nothing', async () => {
+  const { realmScope } = await import('../../server/src/registry/tokenRealmScope');
+  const send = (registry: string, realm: string, trusted: string[] = []) =>
+    realmScope(registry, new URL(realm), trusted).send;
+  assert.equal(send('ghcr.io', 'https://ghcr.io/token'), true);
+  assert.equal(send('127.0.0.1:5000', 'http://127.0.0.1:5001/token'), true, 'same host, another port');
+  assert.equal(send('registry.gitlab.com', 'https://gitlab.com/jwt/auth'), true);
+  assert.equal(send('registry.example.co.uk', 'https://auth.example.co.uk/token'), true);
+  assert.equal(send('registry-1.docker.io', 'https://auth.docker.io/token'), true);
+  assert.equal(send('a.github.io', 'https://b.github.io/token'), false, 'a public suffix is no common domain');
+  assert.equal(send('registry.example.com', 'https://evil.example.net/token'), false);
+  assert.equal(send('registry.example.com', 'https://auth.partner.net/token', ['auth.partner.net']), true);
+  assert.equal(
+    send('registry.example.com', 'https://auth.partner.net/v2/token', ['https://auth.partner.net/v2/']),
+    true,
+  );
+  assert.equal(send('registry.example.com', 'https://auth.partner.net/other', ['https://auth.partner.net/v2/']), false);
+});
+
+describe('credentials belong to the host that answers', () => {
+  test('Hub credentials configured, docker.io mirrored: the mirror sees no Authorization header', async () => {
+    // The mirror asks for credentials (basic auth), so a client that looked them up by the
+    // image's registry (docker.io) instead of the answering host would send Docker Hub's there.
+    const mirror = await startRegistry({ auth: 'basic' });
+    try {
+      await pushImage(mirror, 'library/alpine', '3.20');
+      const hubSecret = basicAuth('hub-user', 'hub-password-5d1e');
+      const configDir = dockerConfig({
+        auths: {
+          'https://index.docker.io/v1/': { auth: hubSecret },
+          'docker.io': { auth: hubSecret },
+          'registry-1.docker.io': { auth: hubSecret },
+        },
+      });
+      const handle = createRegistryClient(
+        {
+          ...defaultNetworkSettings(),
+          cacheDir: '',
+          dockerConfigDir: configDir,
+          registryMirrors: { 'docker.io': mirror.url },
+        },
+        { retryBaseDelayMs: 10 },
+      );
+      mirror.resetLog();
+      const repo = { registry: 'docker.io', repository: 'library/alpine' };
+      const results = [await handle.resolveDigest(repo, '3.20'), await handle.listTags(repo)];
+      assert.ok(mirror.log.length >= 2, 'the mirror was asked');
+      assert.deepEqual(
+        mirror.log.map((r) => r.authorization),
+        mirror.log.map(() => undefined),
+      );
+      for (const r of results) assert.equal(!r.ok && r.error.kind, 'unauthorized');
+      await handle.dispose();
+    } finally {
+      await mirror.stop();
+    }
+  });
+});

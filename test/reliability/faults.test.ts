@@ -230,7 +230,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
       const fixAll = await client.request<Action[]>('textDocument/codeAction', {
         textDocument: { uri },
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        context: { diagnostics: [], only: ['source.fixAll'] },
+        context: { diagnostics: [], only: ['source.pinImages'] },
       });
       const offered = offeredTexts([...actions, ...fixAll]);
       // A digest is offered only if it is the one the registry really serves.
@@ -264,7 +264,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
+      context: { diagnostics: [], only: ['source.pinImages'] },
     });
     assert.deepEqual(offeredTexts(fixAll), [`${ref}@${truth.app}`]);
     assert.deepEqual(crashReports(client), []);
@@ -296,7 +296,7 @@ describe('registry faults over LSP', { concurrency: true }, () => {
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
+      context: { diagnostics: [], only: ['source.pinImages'] },
     });
     const offered = offeredTexts([...quick, ...fixAll]);
     assert.ok(

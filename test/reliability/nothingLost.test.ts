@@ -253,7 +253,7 @@ describe('code actions', () => {
     const fixAll = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
+      context: { diagnostics: [], only: ['source.pinImages'] },
     });
     assert.equal(fixAll.length, 1, JSON.stringify(fixAll));
     assert.equal(applyEdits(text, editsOf(fixAll[0], uri)), pinnedDockerfile().slice(1));

@@ -41,6 +41,11 @@ export interface StartRegistryOptions {
   /** Page tags/list at the proxy (see CountingProxyOptions.paginateTags); 2.8 itself ignores `n`. */
   paginateTags?: 'link' | 'lastOnly';
   /**
+   * Token mode: serve the realm from the token server itself on this loopback address (e.g.
+   * 127.0.0.2, "another host") instead of through the proxy on the registry's own host.
+   */
+  realmHost?: string;
+  /**
    * Runs the registry as Docker's pull-through cache of this upstream (`proxy.remoteurl`,
    * https://distribution.github.io/distribution/recipes/mirror/): read-only, it fetches what it
    * lacks from the upstream and keeps blobs and manifests by digest. The upstream must be serving.
@@ -208,11 +213,12 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     tokenServer = await startTokenServer({
       users: { [username]: password },
       anonymous: options.anonymousPull ? 'pull' : 'none',
+      host: options.realmHost,
     });
     authBlock = [
       'auth:',
       '  token:',
-      `    realm: ${JSON.stringify(`${proxy.url}/token`)}`,
+      `    realm: ${JSON.stringify(options.realmHost ? tokenServer.realm : `${proxy.url}/token`)}`,
       `    service: ${JSON.stringify(tokenServer.service)}`,
       `    issuer: ${JSON.stringify(tokenServer.issuer)}`,
       `    rootcertbundle: ${JSON.stringify(tokenServer.certificatePath)}`,

@@ -30,6 +30,8 @@ export interface TokenServerOptions {
   omitIssuedAt?: boolean;
   /** The path the realm is served under. */
   path?: string;
+  /** Loopback address to listen on (default 127.0.0.1; 127.0.0.2 plays "another host"). */
+  host?: string;
 }
 
 export interface TokenServer {
@@ -194,10 +196,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   return {
     url,
     realm: `${url}${path}`,

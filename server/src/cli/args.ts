@@ -5,7 +5,7 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type FailOn = Severity | 'never';
 
 export interface CliOptions {
-  command: 'lint' | 'pin';
+  command: 'lint' | 'pin' | 'vulndb-update';
   paths: string[];
   format: OutputFormat;
   offline: boolean;
@@ -13,6 +13,11 @@ export interface CliOptions {
   insecureRegistries: string[];
   hubUrl?: string;
   eolUrl?: string;
+  osvUrl?: string;
+  vulnDb?: string;
+  /** Base of OSV's exports for `vulndb update` (default https://osv-vulnerabilities.storage.googleapis.com). */
+  osvDataUrl?: string;
+  platform?: string;
   /** A Sigstore trusted_root.json replacing the shipped public-good root. */
   sigstoreTrustedRoot?: string;
   config?: string;
@@ -20,6 +25,16 @@ export interface CliOptions {
   dryRun: boolean;
   check: boolean;
   color?: boolean;
+  /** Exit 3 when a lookup failed and its findings are missing. */
+  requireNetwork: boolean;
+  /** Requests in flight per registry origin. */
+  connections?: number;
+  /** Overall deadline of one request, ms. */
+  requestTimeoutMs?: number;
+  /** Network time of the whole run, ms. */
+  networkBudgetMs?: number;
+  /** Token endpoints (host or https URL prefix) that may receive a registry's credentials from another host. */
+  trustedTokenRealms: string[];
 }
 
 export type ParsedArgs =
@@ -31,6 +46,9 @@ Commands:
   lint [PATH...]     check Dockerfiles and compose files (files or folders, searched
                      recursively; .git and node_modules skipped); default .
   pin  [PATH...]     rewrite image references to tag@sha256:digest in place
+  vulndb update [ECOSYSTEM...]
+                     download OSV's exports (default Debian, Alpine, Ubuntu) into
+                     --vuln-db DIR (default: the cache folder's osv-exports)
 
 Options:
   --format text|json|sarif        lint output (default text, coloured on a terminal)
@@ -39,9 +57,21 @@ Options:
   --insecure-registry HOST        repeatable: allow plain http to HOST (not only loopback)
   --hub-url URL                   Docker Hub web API base (default https://hub.docker.com)
   --eol-url URL                   refresh end-of-life data from this endoflife.date API base
+                                  (e.g. https://endoflife.date/api); default: the shipped snapshot
+  --connections N                 requests in flight per registry (default 12)
+  --request-timeout SECONDS       overall deadline of one request, retries included (default 30)
+  --network-budget SECONDS        network time of the whole run (default 60); what is
+                                  still missing then is reported per registry
+  --trust-token-realm HOST        repeatable: a token endpoint on another host that may
+                                  receive a registry's credentials (see docs/network.md)
+  --require-network               lint: exit 3 when a registry, Docker Hub or end-of-life
+                                  lookup failed and its findings are missing
+  --osv-url URL                   OSV API base (default https://api.osv.dev)
+  --vuln-db DIR                   use downloaded OSV exports in DIR, no request to OSV
+  --platform OS/ARCH              platform to inspect when FROM --platform and the policy
+                                  say nothing (default linux/amd64)
   --sigstore-trusted-root FILE    verify keyless signatures against this Sigstore trusted_root.json
                                   (default: the public-good root shipped with image-trust)
-                                  (e.g. https://endoflife.date/api); default: the shipped snapshot
   --config FILE                   policy file (default: .image-trust.yaml found upward)
   --fail-on error|warning|info|never   lint exit threshold (default warning)
   --dry-run                       pin: print a unified diff, write nothing
@@ -51,7 +81,8 @@ Options:
   -v, --version                   the version
 
 Exit codes: 0 nothing at or above the threshold; 1 findings at or above it (pin --check:
-something unpinned); 2 usage, configuration or I/O error.`;
+something unpinned); 2 usage, configuration or I/O error; 3 (with --require-network)
+lookups failed and their findings are missing (said per registry on stderr; wins over 1).`;
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const options: CliOptions = {
@@ -64,6 +95,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     failOn: 'warning',
     dryRun: false,
     check: false,
+    requireNetwork: false,
+    trustedTokenRealms: [],
   };
   let commandSeen = false;
   for (let i = 0; i < argv.length; i++) {
@@ -128,6 +161,27 @@ export function parseArgs(argv: string[]): ParsedArgs {
         options.eolUrl = v;
         break;
       }
+      case '--osv-url':
+      case '--osv-data-url': {
+        const v = value();
+        if (!v || !/^https?:\/\/[^/]+/.test(v)) return { kind: 'error', message: `${flag} takes an http(s) URL` };
+        if (flag === '--osv-url') options.osvUrl = v.replace(/\/+$/, '');
+        else options.osvDataUrl = v.replace(/\/+$/, '');
+        break;
+      }
+      case '--vuln-db': {
+        const v = value();
+        if (!v) return { kind: 'error', message: '--vuln-db takes a DIR' };
+        options.vulnDb = v;
+        break;
+      }
+      case '--platform': {
+        const v = value();
+        if (!v || !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(v))
+          return { kind: 'error', message: '--platform takes OS/ARCH[/VARIANT], e.g. linux/arm64' };
+        options.platform = v;
+        break;
+      }
       case '--sigstore-trusted-root': {
         const v = value();
         if (!v)
@@ -149,6 +203,36 @@ export function parseArgs(argv: string[]): ParsedArgs {
             message: `--fail-on must be error, warning, info or never${v ? `, not "${v}"` : ''}`,
           };
         options.failOn = v;
+        break;
+      }
+      case '--require-network': {
+        const on = flagOn();
+        if (typeof on !== 'boolean') return on;
+        options.requireNetwork = on;
+        break;
+      }
+      case '--connections': {
+        const v = value();
+        const n = Number(v);
+        if (!v || !Number.isInteger(n) || n < 1 || n > 256)
+          return { kind: 'error', message: '--connections takes a whole number from 1 to 256' };
+        options.connections = n;
+        break;
+      }
+      case '--request-timeout':
+      case '--network-budget': {
+        const v = value();
+        const seconds = Number(v);
+        if (!v || !Number.isFinite(seconds) || seconds <= 0)
+          return { kind: 'error', message: `${flag} takes a number of seconds greater than 0` };
+        if (flag === '--request-timeout') options.requestTimeoutMs = seconds * 1000;
+        else options.networkBudgetMs = seconds * 1000;
+        break;
+      }
+      case '--trust-token-realm': {
+        const v = value();
+        if (!v) return { kind: 'error', message: '--trust-token-realm takes a HOST or an https URL' };
+        options.trustedTokenRealms.push(v);
         break;
       }
       case '--dry-run': {
@@ -176,8 +260,16 @@ export function parseArgs(argv: string[]): ParsedArgs {
         if (!commandSeen && (arg === 'lint' || arg === 'pin')) {
           options.command = arg;
           commandSeen = true;
+        } else if (!commandSeen && arg === 'vulndb') {
+          if (argv[i + 1] !== 'update') return { kind: 'error', message: 'vulndb takes the subcommand update' };
+          i++;
+          options.command = 'vulndb-update';
+          commandSeen = true;
         } else if (!commandSeen) {
-          return { kind: 'error', message: `unknown command "${arg}": use lint or pin (see image-trust --help)` };
+          return {
+            kind: 'error',
+            message: `unknown command "${arg}": use lint, pin or vulndb (see image-trust --help)`,
+          };
         } else options.paths.push(arg);
     }
   }
@@ -185,6 +277,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (options.command === 'lint' && (options.dryRun || options.check))
     return { kind: 'error', message: '--dry-run and --check belong to pin' };
   if (options.dryRun && options.check) return { kind: 'error', message: 'use either --dry-run or --check, not both' };
-  if (options.paths.length === 0) options.paths.push('.');
+  if (options.paths.length === 0 && options.command !== 'vulndb-update') options.paths.push('.');
   return { kind: 'run', options };
 }

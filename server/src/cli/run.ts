@@ -1,5 +1,8 @@
 // `image-trust lint` and `image-trust pin`: the same core and facts service as the editor.
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { defaultCacheDir, HttpClient } from '../net';
+import { DEFAULT_EXPORT_ECOSYSTEMS, downloadExport } from '../vuln/exportDownload';
+import { platformFor } from '../core/platform';
 import { statSync } from 'node:fs';
 import { analyzeDocument, evaluateRules, SEVERITY_RANK, type DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
@@ -8,7 +11,7 @@ import type { ImageReference } from '../core/types';
 import { planPins } from '../features/pin';
 import { writeFileAtomically } from '../services/atomicWrite';
 import { composeEnvironment, findPolicyFile, loadPolicyFile } from '../services/documentContext';
-import { factsWantedFor, type FactsWanted } from '../services/imageFacts';
+import { factsWantedFor, withPlatforms, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
 import { trustedRootFromFile } from '../signatures/trustedRoot';
 import type { CliOptions } from './args';
@@ -32,7 +35,10 @@ export interface CliIo {
 const LOOKUP_CONCURRENCY = 16;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
+  if (options.command === 'vulndb-update') return updateVulnDb(options, io);
   const policy = loadPolicy(options, io);
+  // --platform stands in only where the policy says nothing (FROM --platform wins over both).
+  if (options.platform && !policy.platform) policy.platform = options.platform;
   if (options.sigstoreTrustedRoot) {
     // A root that cannot be used is a configuration error, not a reason to trust another root.
     const root = trustedRootFromFile(options.sigstoreTrustedRoot);
@@ -41,6 +47,8 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
   const warn = (message: string) => io.stderr(`image-trust: ${message}\n`);
   const files = collectFiles(options.paths, warn);
   const network = createNetwork(networkSettings(options, io.env));
+  // One budget for the run: a registry that drips its answer cannot hold the run up past it.
+  const budget = network.startRun();
   try {
     const analyzed: AnalyzedFile[] = [];
     for (const file of files) {
@@ -53,9 +61,10 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
         warn(`${error.message}; skipped`);
       }
     }
-    if (options.command === 'lint') return await lint(options, io, policy, analyzed, network);
-    return await pin(options, io, analyzed, network);
+    if (options.command === 'lint') return await lint(options, io, policy, analyzed, network, budget.signal);
+    return await pin(options, io, analyzed, network, budget.signal);
   } finally {
+    budget.dispose();
     await network.dispose();
   }
 }
@@ -69,9 +78,32 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     insecureRegistries: options.insecureRegistries,
     hubUrl: options.hubUrl ?? defaults.hubUrl,
     eolApiUrl: options.eolUrl,
+    osvUrl: options.osvUrl,
+    vulnDbDir: options.vulnDb,
     sigstoreTrustedRoot: options.sigstoreTrustedRoot,
     cacheDir: env.IMAGE_TRUST_CACHE_DIR,
+    connectionsPerRegistry: options.connections,
+    requestDeadlineMs: options.requestTimeoutMs,
+    runBudgetMs: options.networkBudgetMs,
+    trustedTokenRealms: options.trustedTokenRealms,
   };
+}
+
+async function updateVulnDb(options: CliOptions, io: CliIo): Promise<number> {
+  const dir = options.vulnDb ?? join(io.env.IMAGE_TRUST_CACHE_DIR || defaultCacheDir(io.env), 'osv-exports');
+  const ecosystems = options.paths.length ? options.paths : DEFAULT_EXPORT_ECOSYSTEMS;
+  let failed = 0;
+  const http = new HttpClient({});
+  for (const ecosystem of ecosystems) {
+    const result = await downloadExport(http, { baseUrl: options.osvDataUrl, dir, ecosystem });
+    if (result.ok) io.stderr(`${ecosystem}: ${result.bytes} bytes → ${result.path}\n`);
+    else {
+      failed++;
+      io.stderr(`image-trust: ${ecosystem}: ${result.message}\n`);
+    }
+  }
+  await http.close();
+  return failed ? 2 : 0;
 }
 
 function loadPolicy(options: CliOptions, io: CliIo): Policy {
@@ -119,16 +151,30 @@ async function gatherAll(
   network: Network,
   files: AnalyzedFile[],
   wanted: FactsWanted,
+  policy?: Policy,
+  signal?: AbortSignal,
 ): Promise<Map<string, ImageFacts>> {
   const refs = new Map<string, ImageReference>();
-  for (const f of files) for (const r of f.analysis.references) if (r.reference) refs.set(r.reference.raw, r.reference);
+  const platforms = new Map<string, Set<string>>();
+  for (const f of files)
+    for (const r of f.analysis.references) {
+      if (!r.reference) continue;
+      refs.set(r.reference.raw, r.reference);
+      if (policy) {
+        const set = platforms.get(r.reference.raw) ?? new Set<string>();
+        set.add(platformFor(r.occurrence, policy));
+        platforms.set(r.reference.raw, set);
+      }
+    }
   const facts = new Map<string, ImageFacts>();
   const queue = [...refs.values()];
   const worker = async () => {
     for (let ref = queue.shift(); ref; ref = queue.shift()) {
       facts.set(
         ref.raw,
-        network.settings.offline ? network.facts.offlineFacts(ref) : await network.facts.gather(ref, wanted),
+        network.settings.offline
+          ? network.facts.offlineFacts(ref)
+          : await network.facts.gather(ref, withPlatforms(wanted, platforms.get(ref.raw) ?? []), signal),
       );
     }
   };
@@ -142,8 +188,9 @@ async function lint(
   policy: Policy,
   files: AnalyzedFile[],
   network: Network,
+  signal: AbortSignal,
 ): Promise<number> {
-  const facts = await gatherAll(network, files, factsWantedFor(policy));
+  const facts = await gatherAll(network, files, factsWantedFor(policy), policy, signal);
   const report: LintReport = { files: [], notes: [] };
   for (const f of files) {
     const findings = evaluateRules(f.analysis, policy, {
@@ -152,18 +199,41 @@ async function lint(
     });
     report.files.push({ path: f.file.path, findings: sortFindings(findings) });
   }
-  const unreachable = network.health().unreachable;
-  for (const u of unreachable)
-    io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
+  const lost = reportLosses(network, io);
   if (options.format === 'json') io.stdout(toJson(report));
   else if (options.format === 'sarif') io.stdout(toSarif(report, io.version));
   else io.stdout(toText(report, options.color ?? (io.isTty && !io.env.NO_COLOR)));
+  if (options.requireNetwork && lost > 0) return EXIT_NETWORK_MISSING;
   if (options.failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[options.failOn];
   return report.files.some((f) => f.findings.some((x) => SEVERITY_RANK[x.severity] >= threshold)) ? 1 : 0;
 }
 
-async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], network: Network): Promise<number> {
+/** `lint --require-network`: lookups failed and their findings are missing. */
+export const EXIT_NETWORK_MISSING = 3;
+
+/** Says once per service which lookups failed (never silent); returns how many services lost some. */
+function reportLosses(network: Network, io: CliIo): number {
+  const lost = network.losses.all();
+  for (const l of lost) {
+    const count = l.count === 1 ? 'a lookup' : `${l.count} lookups`;
+    io.stderr(`image-trust: ${l.service}: ${count} failed, the findings that need them are missing: ${l.message}\n`);
+  }
+  // What the health knows beyond the recorded losses: the advisory source (OSV) failing.
+  const said = new Set(lost.map((l) => l.service));
+  const others = network.health().unreachable.filter((u) => !said.has(u.registry));
+  for (const u of others)
+    io.stderr(`image-trust: ${u.registry} could not be reached (${u.message}); its network findings are missing.\n`);
+  return lost.length + others.length;
+}
+
+async function pin(
+  options: CliOptions,
+  io: CliIo,
+  files: AnalyzedFile[],
+  network: Network,
+  signal: AbortSignal,
+): Promise<number> {
   if (options.check) {
     let unpinned = 0;
     for (const f of files) {
@@ -181,7 +251,7 @@ async function pin(options: CliOptions, io: CliIo, files: AnalyzedFile[], networ
     return unpinned ? 1 : 0;
   }
   if (network.settings.offline) throw new CliError('pin needs the registry to resolve digests; remove --offline');
-  const facts = await gatherAll(network, files, { digest: true });
+  const facts = await gatherAll(network, files, { digest: true }, undefined, signal);
   let pinned = 0;
   let failedCount = 0;
   let writeFailed = false;

@@ -149,6 +149,7 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
         range: occurrence.range,
         reference: occurrence.text,
         fixes: result.fixes ?? [],
+        ...(result.vulnerabilityIds ? { vulnerabilityIds: result.vulnerabilityIds } : {}),
       });
     }
   }

@@ -1,4 +1,7 @@
 // Answers from the network that rules may use. Rules never fetch: they receive these.
+import type { BaseImage, ProvenanceInfo } from './provenance/provenance';
+import type { VulnerabilityReport } from './vuln/vulnerabilityReport';
+
 export type Answer<T> =
   | { state: 'known'; value: T; fetchedAt?: number; fromCache?: boolean }
   | { state: 'notFound'; missing: 'repository' | 'tag' }
@@ -140,4 +143,29 @@ export interface ImageFacts {
   /** For latest/untagged: the most specific version tag sharing the current digest. */
   latestResolvesTo?: string;
   eol?: EolInfo;
+  /** Known vulnerabilities of the image for each platform asked (`linux/amd64`). */
+  vulnerabilities?: Record<string, Answer<VulnerabilityReport>>;
+  /** For each platform: the nearest tag of the same variant that fixes the reported vulnerabilities. */
+  vulnerabilityFix?: Record<string, VulnerabilityFixTarget>;
+  /** Who built the image for each platform, and whether its bases have moved since. */
+  provenance?: Record<string, Answer<ImageProvenance>>;
+}
+
+export interface VulnerabilityFixTarget {
+  /** The nearest newer tag of the same variant with none of the reported vulnerabilities. */
+  tag?: string;
+  digest?: string;
+  /** Tags checked, nearest first. */
+  checked: string[];
+  /** Why no tag is offered. */
+  none?: string;
+}
+
+export interface BaseImageStatus extends BaseImage {
+  /** What the base's tag points to today (index digest, and the platform's manifest digest). */
+  currentDigests?: string[];
+}
+
+export interface ImageProvenance extends ProvenanceInfo {
+  bases: BaseImageStatus[];
 }

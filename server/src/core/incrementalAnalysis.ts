@@ -116,7 +116,9 @@ function editKeepsBlanking(edit: LineEdit): boolean {
 
 /** Keys whose values can name or place an image (or read another file) in a compose file. */
 const COMPOSE_IMAGE_KEYS = /image|build|platform|pull|extends|context|dockerfile|file|include|service|path|<<|^name$/i;
-const PLAIN_KEY_VALUE = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*):[ \t]+([A-Za-z0-9_./+-][A-Za-z0-9_./+ -]*)$/;
+// A value that stays a plain scalar whatever is typed inside it: no indicator first (`-` would start
+// a sequence, `&` an anchor, `*` an alias, quotes a quoted scalar) and none of `: `, ` #` inside.
+const PLAIN_KEY_VALUE = /^(\s*)([A-Za-z_][A-Za-z0-9_.-]*):[ \t]+([A-Za-z0-9_./+][A-Za-z0-9_./+ -]*)$/;
 
 function rangeTouchesLine(range: Range | undefined, line: number): boolean {
   return range !== undefined && range.start.line <= line && range.end.line >= line;

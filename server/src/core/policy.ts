@@ -12,6 +12,7 @@ import {
   type SignatureRequirement,
 } from './settings';
 import { isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
+import type { MinSeverity, VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
 const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
 
@@ -36,6 +37,9 @@ export interface PolicyKeyDefinition {
 }
 
 const NON_EMPTY_STRING: JsonSchema = { type: 'string', pattern: '\\S' };
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+const MIN_SEVERITIES: MinSeverity[] = ['critical', 'high', 'medium', 'low'];
+const VULNERABILITY_KEYS = ['minSeverity', 'fixableOnly', 'ignore'];
 
 const IMAGE_GLOB_SCHEMA: JsonSchema = { type: 'string', pattern: '^[a-zA-Z0-9\\-_:/*.@]+$' };
 const IDENTITY_SCHEMA: JsonSchema = {
@@ -165,6 +169,48 @@ export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
       }
     },
   },
+  platform: {
+    schema: {
+      description:
+        'Platform whose image is inspected for vulnerabilities and provenance when FROM --platform says nothing. Default linux/amd64.',
+      type: 'string',
+      pattern: PLATFORM.source,
+      examples: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+    },
+    read(value, policy, report, keyNode) {
+      const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+      if (!text || !PLATFORM.test(text))
+        report(value ?? keyNode, 'platform must be OS/ARCH or OS/ARCH/VARIANT in lower case, e.g. linux/arm64.');
+      else policy.platform = text;
+    },
+  },
+  vulnerabilities: {
+    schema: {
+      description: 'Which known vulnerabilities vulnerable-image reports.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        minSeverity: {
+          description: 'The lowest severity reported (an unknown severity counts only at low). Default high.',
+          enum: MIN_SEVERITIES,
+        },
+        fixableOnly: { description: 'Only vulnerabilities with a fixed version. Default true.', type: 'boolean' },
+        ignore: {
+          description: 'Advisories not to report (by id or alias), each with the reason.',
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'reason'],
+            properties: { id: NON_EMPTY_STRING, reason: NON_EMPTY_STRING },
+          },
+        },
+      },
+    },
+    read(value, policy, report, keyNode) {
+      readVulnerabilityPolicy(value ?? keyNode, policy.vulnerabilities, report);
+    },
+  },
   signatures: {
     schema: {
       description:
@@ -194,6 +240,63 @@ export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
     },
   },
 };
+
+function readVulnerabilityPolicy(value: Node, into: VulnerabilityPolicy, report: ReportProblem): void {
+  if (!isMap(value)) {
+    report(value, 'vulnerabilities must be a mapping: { minSeverity, fixableOnly, ignore }.');
+    return;
+  }
+  for (const pair of value.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const v = pair.value as Node | null;
+    const at = v ?? (pair.key as Node);
+    if (key === 'minSeverity') {
+      const text = isScalar(v) ? String(v.value) : '';
+      if (!MIN_SEVERITIES.includes(text as MinSeverity))
+        report(
+          at,
+          `vulnerabilities.minSeverity must be one of ${MIN_SEVERITIES.join(', ')}${text ? `, not "${text}"` : ''}.`,
+        );
+      else into.minSeverity = text as MinSeverity;
+    } else if (key === 'fixableOnly') {
+      if (!isScalar(v) || typeof v.value !== 'boolean')
+        report(at, 'vulnerabilities.fixableOnly must be true or false.');
+      else into.fixableOnly = v.value;
+    } else if (key === 'ignore') {
+      if (!isSeq(v)) {
+        report(at, 'vulnerabilities.ignore must be a list of { id, reason }.');
+        continue;
+      }
+      for (const [i, item] of v.items.entries()) {
+        const node = item as Node;
+        if (!isMap(node)) {
+          report(node, `vulnerabilities.ignore[${i}] must be { id: CVE-..., reason: "why it does not apply" }.`);
+          continue;
+        }
+        let unknown = false;
+        for (const p of node.items) {
+          const k = isScalar(p.key) ? String(p.key.value) : '';
+          if (k !== 'id' && k !== 'reason') {
+            unknown = true;
+            report(p.key as Node, `Unknown key "${k}" in vulnerabilities.ignore[${i}]: it takes id and reason.`);
+          }
+        }
+        const id = node.get('id');
+        const reason = node.get('reason');
+        if (typeof id !== 'string' || !id.trim())
+          report(node, `vulnerabilities.ignore[${i}] needs an id, e.g. CVE-2025-1234.`);
+        else if (typeof reason !== 'string' || !reason.trim())
+          report(node, `vulnerabilities.ignore[${i}] (${id}) needs a reason: say why it does not apply.`);
+        else if (!unknown) into.ignore.push({ id: id.trim(), reason: reason.trim() });
+      }
+    } else {
+      report(
+        pair.key as Node,
+        `Unknown key "${key}" in vulnerabilities. It understands ${VULNERABILITY_KEYS.join(', ')}.`,
+      );
+    }
+  }
+}
 
 export interface PolicyParseResult {
   policy: Policy;

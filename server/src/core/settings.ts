@@ -1,6 +1,7 @@
 // The one settings object every feature reads: policy file + editor settings + machine settings,
 // merged and validated in one place (see mergeSettings in policy.ts).
 import type { RuleId, SeveritySetting } from './types';
+import { defaultVulnerabilityPolicy, type VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
 /** What `.image-trust.yaml` and the workspace-scoped editor settings may say. */
 export interface Policy {
@@ -12,6 +13,10 @@ export interface Policy {
   maxImageAgeDays: number;
   /** PEM public keys whose cosign signatures count as verified. */
   signatureKeys: string[];
+  /** Platform whose image is inspected when `FROM --platform` says nothing, e.g. `linux/arm64`. */
+  platform?: string;
+  /** Which known vulnerabilities `vulnerable-image` reports. */
+  vulnerabilities: VulnerabilityPolicy;
   /** Who must have signed which images (`signatures:`); several matching entries must all pass. */
   signatures: SignatureRequirement[];
   /** Signed attestations images must carry (`attestations:`), e.g. SLSA provenance. */
@@ -66,6 +71,10 @@ export interface NetworkSettings {
   cacheDir?: string;
   /** endoflife.date API base (e.g. https://endoflife.date/api) to refresh the shipped snapshot; unset: no refresh. */
   eolApiUrl?: string;
+  /** OSV API base (default https://api.osv.dev). */
+  osvUrl?: string;
+  /** Folder of downloaded OSV exports (`<Ecosystem>/all.zip`): used instead of the OSV API. */
+  vulnDbDir?: string;
   /** A Sigstore trusted_root.json that replaces the shipped public-good root (private deployments, tests). */
   sigstoreTrustedRoot?: string;
   /** Requests in flight per registry origin (default 12). */
@@ -87,6 +96,7 @@ export interface Settings {
 }
 
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+export const DEFAULT_OSV_URL = 'https://api.osv.dev';
 export const DEFAULT_EOL_API_URL = 'https://endoflife.date/api';
 
 export function defaultPolicy(): Policy {
@@ -95,6 +105,7 @@ export function defaultPolicy(): Policy {
     rules: {},
     maxImageAgeDays: 365,
     signatureKeys: [],
+    vulnerabilities: defaultVulnerabilityPolicy(),
     signatures: [],
     attestations: [],
   };

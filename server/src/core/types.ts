@@ -17,6 +17,8 @@ export const RULE_IDS = [
   'unknown-tag',
   'stale-image',
   'unsigned-image',
+  'vulnerable-image',
+  'stale-base',
   'untrusted-signature',
   // Added beyond the contract's table: problems of the document rather than of an image.
   'unresolved-variable',
@@ -130,4 +132,6 @@ export interface Finding {
   /** The reference text as written in the file. */
   reference: string;
   fixes: Fix[];
+  /** Advisory ids the finding is about (`vulnerable-image`), for SARIF and JSON. */
+  vulnerabilityIds?: string[];
 }

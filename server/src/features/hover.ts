@@ -10,6 +10,9 @@ import { humanizeCount, hubPageUrl } from '../hub/display';
 import type { Policy } from '../core/settings';
 import { isNamespaceTrusted, isRegistryTrusted } from '../core/trust';
 import type { Finding, ImageReference, Position } from '../core/types';
+import { platformFor } from '../core/platform';
+import { SEVERITY_ORDER } from '../core/vuln/osvRecord';
+import { countBySeverity, displayId } from '../core/vuln/vulnerabilityReport';
 
 const TIER_LABEL: Record<PublisherTier, string> = {
   official: 'Docker Official Image',
@@ -283,9 +286,107 @@ export const HOVER_SECTIONS: HoverSection[] = [
   digestSection,
   versionsSection,
   signatureSection,
+  vulnerabilitySection,
+  provenanceSection,
   actionsSection,
   freshnessSection,
 ];
+
+const TOP_VULNERABILITIES = 5;
+
+/** "Vulnerabilities": counts by severity, fixable vs unfixed, the worst five, where the data came from. */
+export function renderVulnerabilitySection(facts: ImageFacts, platform: string): string[] {
+  const answer = facts.vulnerabilities?.[platform];
+  if (!answer) return [];
+  if (answer.state !== 'known')
+    return [
+      `**Vulnerabilities** (${platform}): not checked: ${escapeMd(answer.state === 'notFound' ? `no such ${answer.missing}` : answer.reason)}`,
+    ];
+  const report = answer.value;
+  const list = report.vulnerabilities;
+  const lines = [`**Vulnerabilities** (${platform})`, ''];
+  if (!list.length) lines.push('No known vulnerabilities.');
+  else {
+    const counts = countBySeverity(list);
+    const fixable = list.filter((v) => v.fixedIn).length;
+    lines.push(
+      `${SEVERITY_ORDER.map((s) => `${counts[s]} ${s}`).join(' · ')} · ${fixable} with a fix, ${list.length - fixable} without`,
+    );
+    lines.push('', '| Id | Package | Installed | Fixed in | Severity |', '|---|---|---|---|---|');
+    for (const v of list.slice(0, TOP_VULNERABILITIES)) {
+      const cells = [
+        `[${escapeMd(displayId(v))}](${v.url})`,
+        escapeMd(v.sourceName),
+        `\`${v.installedVersion}\``,
+        v.fixedIn ? `\`${v.fixedIn}\`` : 'no fix yet',
+        `${v.severity}${v.score !== undefined ? ` ${v.score.toFixed(1)}` : ''}`,
+      ];
+      lines.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+    }
+  }
+  const target = facts.vulnerabilityFix?.[platform];
+  if (target?.tag) lines.push('', `\`${target.tag}\` fixes the ones your policy reports.`);
+  else if (target?.none) lines.push('', `No fix by moving tag: ${escapeMd(target.none)}.`);
+  const inv = report.inventory;
+  const from = inv.source === 'sbom' ? 'the SBOM attestation' : "the package database read from the image's layers";
+  lines.push(
+    '',
+    `_${inv.packageCount} packages${inv.distro ? ` (${escapeMd(inv.distro)})` : ''} from ${from}; advisories from ${escapeMd(report.database)} as of ${new Date(report.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC._`,
+  );
+  for (const note of inv.notes) lines.push('', `_${escapeMd(note)}._`);
+  return lines;
+}
+
+/** "Provenance": source repository and commit, builder, Dockerfile, and the bases it was built on. */
+export function renderProvenanceSection(facts: ImageFacts, platform: string): string[] {
+  const answer = facts.provenance?.[platform];
+  if (!answer) return [];
+  if (answer.state !== 'known')
+    return [
+      '',
+      `**Provenance**: not checked: ${escapeMd(answer.state === 'notFound' ? 'no such image' : answer.reason)}`,
+    ];
+  const p = answer.value;
+  if (p.from === 'none')
+    return ['', '**Provenance**: none published (no SLSA provenance attestation, no OCI source annotations).'];
+  const label = {
+    'slsa-v1': 'SLSA provenance v1',
+    'slsa-v0.2': 'SLSA provenance v0.2',
+    annotations: 'OCI annotations',
+  }[p.from];
+  const rows: Array<[string, string]> = [];
+  if (p.sourceRepository)
+    rows.push([
+      'Source',
+      `${escapeMd(p.sourceRepository)}${p.revision ? ` @ \`${p.revision.slice(0, 12)}\`` : ''}${p.vcsHintOnly ? ' (unverified hint)' : ''}`,
+    ]);
+  else if (p.revision) rows.push(['Revision', `\`${p.revision.slice(0, 12)}\``]);
+  if (p.builder) rows.push(['Builder', escapeMd(p.builder)]);
+  if (p.dockerfile) rows.push(['Dockerfile', escapeMd(p.dockerfile)]);
+  for (const base of p.bases) {
+    const moved = base.digest && base.currentDigests?.length && !base.currentDigests.includes(base.digest);
+    rows.push([
+      'Built on',
+      `${escapeMd(base.reference)}${base.digest ? ` \`${base.digest.slice(0, 19)}…\`` : ''}${moved ? ` (the tag has moved since: now \`${base.currentDigests![0].slice(0, 19)}…\`)` : ''}`,
+    ]);
+  }
+  const lines = [`**Provenance** (${label})`];
+  if (rows.length) {
+    lines.push('', '| | |', '|---|---|');
+    for (const [k, v] of rows) lines.push(`| ${k} | ${v.replace(/\|/g, '\\|')} |`);
+  }
+  return lines;
+}
+
+/** The "Vulnerabilities" section for the platform the reference resolves to. */
+export function vulnerabilitySection({ analyzed, policy, facts }: HoverContext): string[] {
+  return renderVulnerabilitySection(facts, platformFor(analyzed.occurrence, policy));
+}
+
+/** The "Provenance" section for the platform the reference resolves to. */
+export function provenanceSection({ analyzed, policy, facts }: HoverContext): string[] {
+  return renderProvenanceSection(facts, platformFor(analyzed.occurrence, policy));
+}
 
 function commandLink(label: string, command: string, args: unknown): string {
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`;

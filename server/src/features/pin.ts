@@ -1,6 +1,6 @@
 // Plans "pin to digest" for a whole document: one edit per place where reference text lives,
-// each changing only the reference. Used by `image-trust pin`, the fixAll action and the
-// workspace command. No LSP or file-system imports: text in, edits out.
+// each changing only the reference. Used by `image-trust pin`, the "Pin all images in this file"
+// source action and the workspace command. No LSP or file-system imports: text in, edits out.
 import type { AnalyzedReference, DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
 import { referenceFix } from '../core/rules/fixes';

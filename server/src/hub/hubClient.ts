@@ -3,6 +3,7 @@
 // day (hubCache.ts); offline nothing is requested and cached answers of any age are served.
 import type { PublisherTier } from '../core/facts';
 import { HttpClient } from '../net/httpClient';
+import { BudgetExhausted, formatSeconds } from '../net/runBudget';
 import type { RegistryError } from '../registry/types';
 import { HubCache, hubCacheDir, type CacheEntry } from './hubCache';
 import { HubHttp } from './hubHttp';
@@ -233,13 +234,21 @@ function raceAbort<T>(
   registry: string,
 ): Promise<HubResult<T>> {
   if (!signal) return work;
-  const cancelled: HubResult<T> = {
-    ok: false,
-    error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true },
+  const cancelled = (): HubResult<T> => {
+    const reason: unknown = signal.reason;
+    // The run's budget ran out: Docker Hub failed to answer in time, which is a fact to report.
+    if (reason instanceof BudgetExhausted) {
+      const message = `Docker Hub (${registry}) had not answered when the network time budget (${formatSeconds(reason.budgetMs)}) ran out.`;
+      return { ok: false, error: { kind: 'unreachable', message, registry } };
+    }
+    return {
+      ok: false,
+      error: { kind: 'unreachable', message: 'The Docker Hub request was cancelled.', registry, cancelled: true },
+    };
   };
-  if (signal.aborted) return Promise.resolve(cancelled);
+  if (signal.aborted) return Promise.resolve(cancelled());
   return new Promise((resolve) => {
-    const onAbort = () => resolve(cancelled);
+    const onAbort = () => resolve(cancelled());
     signal.addEventListener('abort', onAbort, { once: true });
     void work.then((result) => {
       signal.removeEventListener('abort', onAbort);

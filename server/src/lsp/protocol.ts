@@ -18,6 +18,18 @@ export interface MachineSettingsParams {
   insecureRegistries?: string[];
   /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
   eolUrl?: string;
+  /** Requests in flight per registry origin. */
+  connectionsPerRegistry?: number;
+  /** Overall deadline of one request, seconds. */
+  requestTimeoutSeconds?: number;
+  /** Network time of one document's lookups, seconds. */
+  networkBudgetSeconds?: number;
+  /** Token endpoints on another host that may receive a registry's credentials. */
+  trustedTokenRealms?: string[];
+  /** OSV API base (default https://api.osv.dev). */
+  osvUrl?: string;
+  /** Folder of downloaded OSV exports used instead of the OSV API. */
+  vulnDb?: string;
   /** A Sigstore trusted_root.json (file path) replacing the shipped public-good root. */
   sigstoreTrustedRoot?: string;
 }

@@ -29,6 +29,7 @@ import {
   type DocumentAnalysis,
 } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
+import { IncrementalAnalyzer } from '../core/incrementalAnalysis';
 import { mergePolicy, POLICY_FILE_NAME } from '../core/policy';
 import { helpUri } from '../core/rules/rule';
 import { ruleById } from '../core/rules';
@@ -37,8 +38,10 @@ import type { Finding, Fix, ImageReference, Position, Range, Severity } from '..
 import { renderHover } from '../features/hover';
 import { planPins, type PinPlan } from '../features/pin';
 import { composeEnvironment, findPolicyFile, loadPolicyFile, type LoadedPolicy } from '../services/documentContext';
-import { ALL_FACTS, factsWantedFor, signatureWanted, type FactsWanted } from '../services/imageFacts';
-import { createNetwork, type Network } from '../services/network';
+import { ALL_FACTS, factsWantedFor, signatureWanted, withPlatforms, type FactsWanted } from '../services/imageFacts';
+import { platformFor } from '../core/platform';
+import { budgetedSignal } from '../net/runBudget';
+import { createNetwork, DEFAULT_RUN_BUDGET_MS, type Network } from '../services/network';
 import {
   MachineSettingsNotification,
   PinFilesRequest,
@@ -52,7 +55,9 @@ import { networkSettings, readEditorSettings, readMachineSettings, type EditorSe
 
 const NETWORK_DEBOUNCE_MS = 350;
 const CODE_ACTION_NETWORK_TIMEOUT_MS = 8_000;
-const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.imageTrust`;
+// Pinning asks registries and rewrites every reference: never a `source.fixAll` action, which
+// editors run on save ("editor.codeActionsOnSave": {"source.fixAll": "explicit"} is common).
+const PIN_IMAGES_KIND = `${CodeActionKind.Source}.pinImages.imageTrust`;
 
 interface DocumentState {
   version: number;
@@ -66,6 +71,8 @@ interface DocumentState {
 export class ImageTrustServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly states = new Map<string, DocumentState>();
+  /** Per open document: answers keystrokes that change no image from the last analysis. */
+  private readonly analyzers = new Map<string, IncrementalAnalyzer>();
   private readonly policyCache = new Map<string, LoadedPolicy | undefined>();
   /** Last facts known per reference text, so network squiggles stay put while typing. */
   private readonly knownFacts = new Map<string, ImageFacts>();
@@ -110,6 +117,7 @@ export class ImageTrustServer {
       if (state?.networkTimer) clearTimeout(state.networkTimer);
       state?.networkAbort?.abort();
       this.states.delete(e.document.uri);
+      this.analyzers.delete(e.document.uri);
       if (e.document.uri.endsWith(POLICY_FILE_NAME)) this.policyCache.clear();
       void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
@@ -130,7 +138,7 @@ export class ImageTrustServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: {
-          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND],
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, PIN_IMAGES_KIND],
           resolveProvider: false,
         },
       },
@@ -294,7 +302,11 @@ export class ImageTrustServer {
     if (!kind) return;
     const env =
       kind === 'compose' && path.startsWith('/') ? composeEnvironment(path) : (name: string) => process.env[name];
-    const analysis = analyzeDocument(document.getText(), kind, env);
+    let analyzer = this.analyzers.get(document.uri);
+    if (!analyzer) this.analyzers.set(document.uri, (analyzer = new IncrementalAnalyzer()));
+    // Compose variables are read from `.env` on each check here, so compose has no identity to
+    // reuse against and is analyzed in full; Dockerfiles reuse.
+    const analysis = analyzer.analyze(document.getText(), kind, env);
     const { policy } = this.policyFor(document.uri);
     const previous = this.states.get(document.uri);
     if (previous?.networkTimer) clearTimeout(previous.networkTimer);
@@ -328,12 +340,19 @@ export class ImageTrustServer {
     state.networkAbort = abort;
     const wanted = factsWantedFor(state.policy);
     const refs = uniqueReferences(state.analysis);
+    // The pass has a budget: what a stalling registry has not answered by then is reported missing.
+    const budget = budgetedSignal(abort.signal, this.network.settings.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS);
     await Promise.all(
       refs.map(async (ref) => {
-        const facts = await this.network.facts.gather(ref, wanted, abort.signal);
+        const facts = await this.network.facts.gather(
+          ref,
+          withPlatforms(wanted, platformsOf(state.analysis, ref, state.policy)),
+          budget.signal,
+        );
         if (!abort.signal.aborted) this.knownFacts.set(ref.raw, facts);
       }),
     );
+    budget.dispose();
     this.asked = true;
     if (abort.signal.aborted || this.states.get(uri) !== state) {
       this.sendStatus();
@@ -371,9 +390,9 @@ export class ImageTrustServer {
     const state = this.states.get(params.textDocument.uri);
     if (!document || !state || state.version !== document.version) return [];
     const only = params.context.only;
-    const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source);
+    const wantsPinAll = only?.some((k) => PIN_IMAGES_KIND.startsWith(k) || k === CodeActionKind.Source);
     const actions: CodeAction[] = [];
-    if (wantsFixAll) {
+    if (wantsPinAll) {
       const action = await this.pinAllAction(document, state);
       if (action) actions.push(action);
       if (only?.every((k) => k.startsWith(CodeActionKind.Source))) return actions;
@@ -388,11 +407,13 @@ export class ImageTrustServer {
         facts.set(
           r.reference.raw,
           online
-            ? await this.gatherWithTimeout(r.reference, {
-                ...factsWantedFor(state.policy),
-                digest: true,
-                versions: true,
-              })
+            ? await this.gatherWithTimeout(
+                r.reference,
+                withPlatforms(
+                  { ...factsWantedFor(state.policy), digest: true, versions: true },
+                  platformsOf(state.analysis, r.reference, state.policy),
+                ),
+              )
             : this.network.facts.offlineFacts(r.reference),
         );
       }),
@@ -477,7 +498,7 @@ export class ImageTrustServer {
     if (plan.edits.length === 0 || this.states.get(document.uri) !== state) return undefined;
     return {
       title: `Pin all images in this file (${plan.edits.length})`,
-      kind: FIX_ALL_KIND,
+      kind: PIN_IMAGES_KIND,
       edit: { changes: { [document.uri]: plan.edits.map((e): TextEdit => ({ range: e.range, newText: e.newText })) } },
     };
   }
@@ -567,7 +588,14 @@ export class ImageTrustServer {
     let facts: ImageFacts = {};
     if (analyzed.reference) {
       facts = online
-        ? await this.gatherWithTimeout(analyzed.reference, { ...ALL_FACTS, ...signatureWanted(state.policy) })
+        ? await this.gatherWithTimeout(
+            analyzed.reference,
+            withPlatforms(
+              // The hover always verifies who signed, whatever the policy asks.
+              { ...factsWantedFor(state.policy), ...ALL_FACTS, ...signatureWanted(state.policy) },
+              platformsOf(state.analysis, analyzed.reference, state.policy),
+            ),
+          )
         : this.network.facts.offlineFacts(analyzed.reference);
     }
     const findings = this.evaluate(
@@ -613,6 +641,11 @@ function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined 
   if (languageId === 'dockerfile') return 'dockerfile';
   if (languageId === 'dockercompose') return 'compose';
   return undefined;
+}
+
+/** The platforms a reference is used with in a document (`FROM --platform`, else the policy's). */
+function platformsOf(analysis: DocumentAnalysis, ref: ImageReference, policy: Policy): string[] {
+  return analysis.references.filter((r) => r.reference?.raw === ref.raw).map((r) => platformFor(r.occurrence, policy));
 }
 
 function uniqueReferences(analysis: DocumentAnalysis): ImageReference[] {

@@ -1,5 +1,5 @@
 // Turns what the editor sends into the server's settings. Settings that decide where requests go
-// (mirrors, Hub URL, insecure registries) are taken only from the machine: initializationOptions
+// (mirrors, Hub URL, insecure registries, token realms, connection limits) are taken only from the machine: initializationOptions
 // and the client's imageTrust/machineSettings notification, never from workspace/configuration,
 // which a workspace's .vscode/settings.json can fill.
 import type { EditorPolicySettings } from '../core/policy';
@@ -35,10 +35,19 @@ export function readMachineSettings(value: unknown): MachineSettingsParams {
   }
   if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
   if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
+  if (typeof v.osvUrl === 'string' && /^https?:\/\//.test(v.osvUrl)) out.osvUrl = v.osvUrl;
+  if (typeof v.vulnDb === 'string' && v.vulnDb) out.vulnDb = v.vulnDb;
   if (typeof v.sigstoreTrustedRoot === 'string' && v.sigstoreTrustedRoot.trim())
     out.sigstoreTrustedRoot = v.sigstoreTrustedRoot.trim();
   if (Array.isArray(v.insecureRegistries))
     out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
+  const positive = (x: unknown, max: number) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= max;
+  if (positive(v.connectionsPerRegistry, 256))
+    out.connectionsPerRegistry = Math.floor(v.connectionsPerRegistry as number);
+  if (positive(v.requestTimeoutSeconds, 3600)) out.requestTimeoutSeconds = v.requestTimeoutSeconds as number;
+  if (positive(v.networkBudgetSeconds, 3600)) out.networkBudgetSeconds = v.networkBudgetSeconds as number;
+  if (Array.isArray(v.trustedTokenRealms))
+    out.trustedTokenRealms = v.trustedTokenRealms.filter((s): s is string => typeof s === 'string' && s.trim() !== '');
   return out;
 }
 
@@ -56,6 +65,12 @@ export function networkSettings(
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
     eolApiUrl: machine.eolUrl,
+    connectionsPerRegistry: machine.connectionsPerRegistry,
+    requestDeadlineMs: machine.requestTimeoutSeconds !== undefined ? machine.requestTimeoutSeconds * 1000 : undefined,
+    runBudgetMs: machine.networkBudgetSeconds !== undefined ? machine.networkBudgetSeconds * 1000 : undefined,
+    trustedTokenRealms: machine.trustedTokenRealms,
+    osvUrl: machine.osvUrl,
+    vulnDbDir: machine.vulnDb,
     sigstoreTrustedRoot: machine.sigstoreTrustedRoot,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,

@@ -10,7 +10,7 @@ import { ConcurrencyLimit } from './concurrencyLimit';
 import { isTransportAllowed } from './plainHttp';
 import { USER_AGENT } from './productVersion';
 import { retryWaitMs } from './retryAfter';
-import { BudgetExhausted, DeadlinePassed, formatSeconds } from './runBudget';
+import { BudgetExhausted, DeadlinePassed, formatSeconds, type RunBudget } from './runBudget';
 import { undici } from './undici';
 
 export interface HttpClientOptions {
@@ -197,6 +197,7 @@ export class HttpClient {
   private readonly counts: RequestCounts = { total: 0, byService: {}, byPurpose: {} };
   private readonly settings: Required<Omit<HttpClientOptions, 'onRequest' | 'now'>>;
   private readonly now: () => number;
+  private runSignal: AbortSignal | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.settings = {
@@ -217,6 +218,14 @@ export class HttpClient {
 
   get connectionsPerOrigin(): number {
     return this.settings.connectionsPerOrigin;
+  }
+
+  /**
+   * From now on every request also ends when the budget runs out (a CLI run: one budget for the
+   * whole run, so requests shared between callers end too). Undefined: no run budget.
+   */
+  useRunBudget(budget: RunBudget | undefined): void {
+    this.runSignal = budget?.signal;
   }
 
   /** Whether `url` may be requested under the plain-http rule. */
@@ -290,7 +299,9 @@ export class HttpClient {
     const combined = new AbortController();
     const timer = setTimeout(() => combined.abort(new DeadlinePassed(deadlineMs)), deadlineMs);
     timer.unref?.();
-    const sources = req.signal ? [this.lifetime.signal, req.signal] : [this.lifetime.signal];
+    const sources = [this.lifetime.signal];
+    if (this.runSignal) sources.push(this.runSignal);
+    if (req.signal) sources.push(req.signal);
     const forward = (event: Event) => combined.abort((event.target as AbortSignal).reason);
     for (const source of sources) {
       if (source.aborted) combined.abort(source.reason);

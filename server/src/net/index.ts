@@ -15,4 +15,4 @@ export { DiskCache, defaultCacheDir, type KeyedRecord } from './diskCache';
 export { isPlainHttpAllowed, isTransportAllowed, normalizeHostEntry } from './plainHttp';
 export { PRODUCT_VERSION, USER_AGENT } from './productVersion';
 export { parseRetryAfter, retryWaitMs } from './retryAfter';
-export { BudgetExhausted, DeadlinePassed, RunBudget, formatSeconds } from './runBudget';
+export { BudgetExhausted, DeadlinePassed, RunBudget, budgetedSignal, formatSeconds } from './runBudget';

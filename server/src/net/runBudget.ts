@@ -49,3 +49,25 @@ export class RunBudget {
     if (this.timer) clearTimeout(this.timer);
   }
 }
+
+/**
+ * A signal that aborts with the caller's reason, or with BudgetExhausted after `budgetMs`: the
+ * budget of one run that a caller's own cancellation may also end (the editor's network pass).
+ */
+export function budgetedSignal(signal: AbortSignal, budgetMs: number): { signal: AbortSignal; dispose(): void } {
+  const budget = new RunBudget(budgetMs);
+  const combined = new AbortController();
+  const forward = (event: Event) => combined.abort((event.target as AbortSignal).reason);
+  for (const source of [signal, budget.signal]) {
+    if (source.aborted) combined.abort(source.reason);
+    else source.addEventListener('abort', forward, { once: true });
+  }
+  return {
+    signal: combined.signal,
+    dispose() {
+      budget.dispose();
+      signal.removeEventListener('abort', forward);
+      budget.signal.removeEventListener('abort', forward);
+    },
+  };
+}

@@ -4,6 +4,7 @@
 // calls share one promise, so ten hovers over `nginx:1.27` make one request.
 import { join } from 'node:path';
 import { DiskCache } from '../net/diskCache';
+import { BudgetExhausted, formatSeconds } from '../net/runBudget';
 import { isDigest } from './mediaTypes';
 import type { Descriptor, Manifest, ManifestHead, RegistryClient, RegistryResult, RepositoryName } from './types';
 
@@ -56,7 +57,18 @@ interface MemoryEntry {
   result: RegistryResult<unknown>;
 }
 
-function cancelled(registry: string): RegistryResult<never> {
+function cancelled(registry: string, signal: AbortSignal | undefined): RegistryResult<never> {
+  // The run's budget ran out: the registry failed to answer in time, which is a fact to report.
+  const reason: unknown = signal?.reason;
+  if (reason instanceof BudgetExhausted)
+    return {
+      ok: false,
+      error: {
+        kind: 'unreachable',
+        registry,
+        message: `${registry} had not answered when the network time budget (${formatSeconds(reason.budgetMs)}) ran out.`,
+      },
+    };
   return {
     ok: false,
     error: { kind: 'unreachable', registry, message: 'The request was cancelled.', cancelled: true },
@@ -163,6 +175,20 @@ export class CachedRegistryClient implements RegistryClient {
     );
   }
 
+  getLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Uint8Array>> {
+    if (this.options.offline)
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
+      });
+    return this.inner.getLayer(repo, digest, maxBytes, signal);
+  }
+
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {
     return this.cached(
       repo,
@@ -206,7 +232,7 @@ export class CachedRegistryClient implements RegistryClient {
         ok: false,
         error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
       };
-    if (signal?.aborted) return cancelled(repo.registry);
+    if (signal?.aborted) return cancelled(repo.registry, signal);
     const fromMemory = this.fromMemory<T>(cacheKey);
     if (fromMemory) return fromMemory;
     let shared = this.inFlight.get(cacheKey) as Promise<RegistryResult<T>> | undefined;
@@ -225,7 +251,7 @@ export class CachedRegistryClient implements RegistryClient {
     }
     if (!signal) return shared;
     return new Promise((resolve) => {
-      const onAbort = () => resolve(cancelled(repo.registry));
+      const onAbort = () => resolve(cancelled(repo.registry, signal));
       signal.addEventListener('abort', onAbort, { once: true });
       shared.then((result) => {
         signal.removeEventListener('abort', onAbort);
@@ -277,7 +303,7 @@ export class CachedRegistryClient implements RegistryClient {
     const storedAt = this.now();
     const expiresAt = life === null ? null : storedAt + life;
     const plain: RegistryResult<unknown> = result.ok
-      ? { ok: true, value: result.value }
+      ? { ok: true, value: result.value, ...(result.notice ? { notice: result.notice } : {}) }
       : { ok: false, error: result.error };
     this.remember(cacheKey, { storedAt, expiresAt, result: plain });
     if (!this.disk) return;
@@ -290,5 +316,5 @@ export class CachedRegistryClient implements RegistryClient {
 }
 
 function withCacheMark<T>(result: RegistryResult<T>, storedAt: number): RegistryResult<T> {
-  return result.ok ? { ok: true, value: result.value, fromCache: true, fetchedAt: storedAt } : result;
+  return result.ok ? { ...result, fromCache: true, fetchedAt: storedAt } : result;
 }

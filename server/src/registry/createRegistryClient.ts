@@ -121,6 +121,7 @@ export function createRegistryClient(
     getManifest: (repo, ref, signal) => cached.getManifest(repo, ref, signal),
     listTags: (repo, signal) => cached.listTags(repo, signal),
     getBlob: (repo, digest, signal) => cached.getBlob(repo, digest, signal),
+    getLayer: (repo, digest, maxBytes, signal) => cached.getLayer(repo, digest, maxBytes, signal),
     listReferrers: (repo, digest, signal) => cached.listReferrers(repo, digest, signal),
     client: cached,
     health: () => health.snapshot(),

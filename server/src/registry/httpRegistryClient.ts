@@ -6,7 +6,6 @@ import type { DockerCredentialStore, RegistryCredentials } from './credentials';
 import { digestOf, matchesDigest } from './digests';
 import { DOCKER_HUB, isTransportAllowed, resolveEndpoint, type RegistryEndpoint } from './endpoints';
 import type { RegistryHealthTracker } from './health';
-import { nextLink } from './links';
 import {
   DIGEST_PATTERN,
   MANIFEST_ACCEPT,
@@ -16,6 +15,7 @@ import {
   isDigest,
 } from './mediaTypes';
 import { parseRateLimit, parseRetryAfter } from './rateLimit';
+import { walkPages } from './pagination';
 import type { TokenCache } from './tokens';
 import type { HttpExchange, RegistryTransport } from './transport';
 import type {
@@ -29,6 +29,7 @@ import type {
   RegistryResult,
   RepositoryName,
 } from './types';
+import { realmScope } from './tokenRealmScope';
 import { parseWwwAuthenticate, pickChallenge } from './wwwAuthenticate';
 import { isLoopbackHost } from '../core/reference';
 
@@ -40,20 +41,37 @@ export interface HttpRegistryClientOptions {
   health: RegistryHealthTracker;
   /** `n` for tags/list pages (default 1000: ECR refuses more). */
   tagPageSize?: number;
+  /** Tags kept per repository across pages (default 10 000); the list is cut beyond and says so. */
+  maxTags?: number;
+  /** Tag-list bytes read per repository across pages (default 8 MiB). */
+  maxTagListBytes?: number;
   now?: () => number;
 }
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // the spec lets registries refuse bigger manifests
 const MAX_BLOB_BYTES = 16 * 1024 * 1024; // image configs; layers are never fetched
-const MAX_TAG_PAGE_BYTES = 16 * 1024 * 1024;
+/** One tags/list page: 1000 tags of the longest legal length are about 130 KiB. */
+export const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
+/** Tags kept per repository, all pages together: the version model needs the versions, not every nightly. */
+export const DEFAULT_MAX_TAGS = 10_000;
+/** Tag-list bytes read per repository, all pages together. */
+export const DEFAULT_MAX_TAG_LIST_BYTES = 8 * 1024 * 1024;
+const MAX_REFERRERS = 1000;
+const MAX_REFERRERS_BYTES = 8 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
-const MAX_TAG_PAGES = 1000;
+const MAX_PAGES = 100;
+/** Statuses by which a registry without the referrers API answers ([DS] referrers, "if the registry does not support"). */
+const NO_REFERRERS_API = new Set([404, 400, 405, 406, 501]);
+/** A tag as the distribution reference grammar defines it. */
+const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 interface Outcome {
   response: HttpExchange;
   /** A 401 came back although the request carried a token fetched for this very request. */
   refusedFreshAuthorization: boolean;
+  /** Why credentials that exist were not sent to the token endpoint (another host). */
+  withheld?: string;
   credentials?: RegistryCredentials;
 }
 
@@ -107,6 +125,40 @@ function toManifestJson(parsed: Record<string, unknown>): ManifestJson {
   return json;
 }
 
+/**
+ * One tags/list page ([DS] "Listing Tags"): `{"name": …, "tags": [...]}`. `"tags": null` is how
+ * distribution answers for a repository whose tags were all deleted. Anything else (another
+ * shape, entries that are not tags) is unusable: the caller reports it instead of seeing no tags.
+ */
+export function parseTagPage(body: Buffer, label: string): { items: string[] } | { unusable: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { unusable: `${label} is not JSON.` };
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !('tags' in parsed))
+    return { unusable: `${label} is not a tag list (no "tags").` };
+  const tags = (parsed as { tags: unknown }).tags;
+  if (tags === null) return { items: [] };
+  if (!Array.isArray(tags)) return { unusable: `${label} is not a tag list ("tags" is not a list).` };
+  const bad = tags.find((t) => typeof t !== 'string' || !TAG_PATTERN.test(t));
+  if (bad !== undefined)
+    return { unusable: `${label} holds entries that are not tags (${JSON.stringify(bad).slice(0, 40)}).` };
+  return { items: tags as string[] };
+}
+
+function parseReferrersPage(body: Buffer, label: string): { items: Descriptor[] } | { unusable: string } {
+  let manifests: unknown;
+  try {
+    manifests = (JSON.parse(body.toString('utf8')) as { manifests?: unknown } | null)?.manifests;
+  } catch {
+    return { unusable: `${label} is not JSON.` };
+  }
+  if (!Array.isArray(manifests)) return { unusable: `${label} is not an image index.` };
+  return { items: manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined) };
+}
+
 export class HttpRegistryClient implements RegistryClient {
   private readonly network: NetworkSettings;
   private readonly transport: RegistryTransport;
@@ -114,6 +166,8 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly tokens: TokenCache;
   private readonly health: RegistryHealthTracker;
   private readonly tagPageSize: number;
+  private readonly maxTags: number;
+  private readonly maxTagListBytes: number;
   private readonly now: () => number;
   /** `origin repository` → Authorization value that worked (or was issued) last. */
   private readonly authorizations = new Map<string, string>();
@@ -127,6 +181,8 @@ export class HttpRegistryClient implements RegistryClient {
     this.tokens = options.tokens;
     this.health = options.health;
     this.tagPageSize = Math.max(1, options.tagPageSize ?? 1000);
+    this.maxTags = Math.max(1, options.maxTags ?? DEFAULT_MAX_TAGS);
+    this.maxTagListBytes = Math.max(1024, options.maxTagListBytes ?? DEFAULT_MAX_TAG_LIST_BYTES);
     this.now = options.now ?? Date.now;
   }
 
@@ -241,77 +297,58 @@ export class HttpRegistryClient implements RegistryClient {
     if (!endpoint.ok) return endpoint;
     const first = new URL(`${endpoint.value.baseUrl}/v2/${repo.repository}/tags/list`);
     first.searchParams.set('n', String(this.tagPageSize));
-    const tags: string[] = [];
-    const seen = new Set<string>();
-    let url: URL | undefined = first;
-    for (let page = 0; url && page < MAX_TAG_PAGES; page++) {
-      const sent = await this.exchange(
-        repo,
-        endpoint.value,
-        'GET',
-        url.href,
-        'application/json',
-        MAX_TAG_PAGE_BYTES,
-        signal,
-      );
-      if (!sent.ok) return sent;
-      const { response } = sent.value;
-      if (response.status !== 200)
-        return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'tags', signal) };
-      let pageTags: unknown;
-      try {
-        pageTags = (JSON.parse(response.body.toString('utf8')) as { tags?: unknown }).tags;
-      } catch {
-        return {
-          ok: false,
-          error: {
-            kind: 'protocol',
-            registry: repo.registry,
-            message: `The tag list of ${repoLabel(repo)} is not JSON.`,
-          },
-        };
-      }
-      // `"tags": null` is how distribution answers for a repository whose tags were all deleted.
-      const list = Array.isArray(pageTags) ? pageTags.filter((t): t is string => typeof t === 'string') : [];
-      let added = 0;
-      for (const tag of list) {
-        if (!seen.has(tag)) {
-          seen.add(tag);
-          tags.push(tag);
-          added++;
-        }
-      }
-      const link = nextLink(response.headers.link, response.url);
-      if (list.length > this.tagPageSize && !link) {
+    const label = `The tag list of ${repoLabel(repo)}`;
+    const walked = await walkPages<string>({
+      first,
+      registry: repo.registry,
+      label,
+      limits: {
+        maxPages: MAX_PAGES,
+        maxItems: this.maxTags,
+        maxBytes: this.maxTagListBytes,
+        maxPageBytes: MAX_TAG_PAGE_BYTES,
+      },
+      fetchPage: async (url, maxBodyBytes) => {
+        const sent = await this.exchange(
+          repo,
+          endpoint.value,
+          'GET',
+          url.href,
+          'application/json',
+          maxBodyBytes,
+          signal,
+        );
+        if (!sent.ok) return sent;
+        if (sent.value.response.status !== 200)
+          return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'tags', signal) };
+        return { ok: true, value: sent.value.response };
+      },
+      parsePage: (body) => parseTagPage(body, label),
+      keyOf: (tag) => tag,
+      continueWithout: ({ url, items, added }) => {
         // More than asked for and no next page: the registry ignores `n` (distribution 2.x) and sent everything.
-        url = undefined;
-      } else if (link) {
-        // A next page elsewhere would be a request the user never configured ([REN], [GGCR] SSRF guard).
-        if (link.origin !== new URL(response.url).origin) {
-          return {
-            ok: false,
-            error: {
-              kind: 'protocol',
-              registry: repo.registry,
-              message: `The tag list of ${repoLabel(repo)} points its next page at another host; not following it.`,
-            },
-          };
-        }
-        url = link;
-      } else if (list.length >= this.tagPageSize && added > 0) {
+        if (items.length > this.tagPageSize) return undefined;
         // A full page and no Link: older registries expect the client to continue after the last tag.
-        const next: URL = new URL(first.href);
-        next.searchParams.set('last', list[list.length - 1]);
-        url = next;
-      } else {
-        url = undefined;
-      }
-      if (added === 0 && list.length > 0) url = undefined; // a page of repeats: the registry loops
-    }
-    return { ok: true, value: tags };
+        if (items.length < this.tagPageSize || added === 0) return undefined;
+        const next = new URL(first.href);
+        next.searchParams.set('last', items[items.length - 1]);
+        return next.href === url.href ? undefined : next;
+      },
+    });
+    if (!walked.ok) return { ok: false, error: walked.error };
+    return walked.cut ? { ok: true, value: walked.items, notice: walked.cut } : { ok: true, value: walked.items };
   }
 
-  async getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
+  getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>> {
+    return this.getLayer(repo, digest, MAX_BLOB_BYTES, signal);
+  }
+
+  async getLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Uint8Array>> {
     const offline = this.offline(repo);
     if (offline) return offline;
     if (!isDigest(digest))
@@ -319,7 +356,7 @@ export class HttpRegistryClient implements RegistryClient {
     const endpoint = resolveEndpoint(repo.registry, this.network);
     if (!endpoint.ok) return endpoint;
     const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/blobs/${digest}`;
-    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', MAX_BLOB_BYTES, signal);
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', maxBytes, signal);
     if (!sent.ok) return sent;
     const { response } = sent.value;
     if (response.status !== 200)
@@ -340,51 +377,42 @@ export class HttpRegistryClient implements RegistryClient {
       return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
     const endpoint = resolveEndpoint(repo.registry, this.network);
     if (!endpoint.ok) return endpoint;
-    let url: string | undefined = `${endpoint.value.baseUrl}/v2/${repo.repository}/referrers/${digest}`;
-    const found: Descriptor[] = [];
+    const label = `The referrers of ${repoLabel(repo)}@${digest}`;
     // The referrers index may come in pages linked with `Link: <...>; rel="next"` ([DS] referrers).
-    for (let page = 0; url && page < MAX_TAG_PAGES; page++) {
-      const sent = await this.exchange(repo, endpoint.value, 'GET', url, OCI_INDEX, MAX_MANIFEST_BYTES, signal);
-      if (!sent.ok) return sent;
-      const { response } = sent.value;
-      if (response.status === 200) {
-        let manifests: unknown;
-        try {
-          manifests = (JSON.parse(response.body.toString('utf8')) as { manifests?: unknown }).manifests;
-        } catch {
-          manifests = undefined;
-        }
-        if (Array.isArray(manifests)) {
-          found.push(...manifests.map(toDescriptor).filter((d): d is Descriptor => d !== undefined));
-          const link = nextLink(response.headers.link, response.url);
-          if (link && link.origin !== new URL(response.url).origin) {
-            return {
-              ok: false,
-              error: {
-                kind: 'protocol',
-                registry: repo.registry,
-                message: `The referrers of ${repoLabel(repo)} point their next page at another host; not following it.`,
-              },
-            };
-          }
-          url = link?.href;
-          if (!url) return { ok: true, value: found };
-          continue;
-        }
-        if (page > 0)
+    const walked = await walkPages<Descriptor>({
+      first: new URL(`${endpoint.value.baseUrl}/v2/${repo.repository}/referrers/${digest}`),
+      registry: repo.registry,
+      label,
+      limits: {
+        maxPages: MAX_PAGES,
+        maxItems: MAX_REFERRERS,
+        maxBytes: MAX_REFERRERS_BYTES,
+        maxPageBytes: MAX_MANIFEST_BYTES,
+      },
+      fetchPage: async (url, maxBodyBytes) => {
+        const sent = await this.exchange(repo, endpoint.value, 'GET', url.href, OCI_INDEX, maxBodyBytes, signal);
+        if (!sent.ok) return sent;
+        const { response } = sent.value;
+        if (response.status === 200) return { ok: true, value: response };
+        // Kept as a bare status for the fallback below; other answers are the registry's failure.
+        if (NO_REFERRERS_API.has(response.status))
           return {
             ok: false,
-            error: {
-              kind: 'protocol',
-              registry: repo.registry,
-              message: `A page of the referrers of ${repoLabel(repo)} is not an index.`,
-            },
+            error: { kind: 'notFound', registry: repo.registry, status: response.status, message: '' },
           };
-        // not an index: treat like a registry without the API
-      } else if (page > 0 || ![404, 400, 405, 406, 501].includes(response.status)) {
         return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'referrers', signal) };
-      }
-      break;
+      },
+      parsePage: (body) => parseReferrersPage(body, label),
+      keyOf: (d) => `${d.digest} ${d.artifactType ?? ''}`,
+    });
+    if (walked.ok) return { ok: true, value: walked.items };
+    // A first answer that is no index, or a status that means "no such API": the registry has none.
+    const noApi =
+      walked.page === 0 && (walked.unusable === true || (walked.error.kind === 'notFound' && !walked.error.message));
+    if (!noApi) {
+      if (walked.error.message) return { ok: false, error: walked.error };
+      const message = `${label}: a later page answered HTTP ${walked.error.status}.`;
+      return { ok: false, error: { ...walked.error, kind: 'protocol', message } };
     }
     // No referrers API: the OCI 1.1 fallback is an index tagged `sha256-<hex>` ([DS] referrers tag schema).
     const fallback = await this.getManifest(repo, digest.replace(':', '-'), signal);
@@ -435,6 +463,7 @@ export class HttpRegistryClient implements RegistryClient {
     const challenged = new Set<string>();
     let freshAuthorization: string | undefined;
     let credentials: RegistryCredentials | undefined;
+    let withheld: string | undefined;
     // A registry that challenged once will challenge for this repository too: fetch its token
     // before the first request instead of after a 401 (one round trip less per repository).
     const knownChallenge = this.originChallenges.get(endpoint.origin);
@@ -450,6 +479,7 @@ export class HttpRegistryClient implements RegistryClient {
       // Not marked fresh: if the registry refuses it, the usual challenge path asks again.
       if (early.ok && early.value.authorization) {
         if (early.value.credentials) credentials = early.value.credentials;
+        withheld = early.value.withheld;
         this.authorizations.set(registryKey, early.value.authorization);
       }
     }
@@ -515,10 +545,10 @@ export class HttpRegistryClient implements RegistryClient {
 
       if (response.status === 401) {
         if (authorization && authorization === freshAuthorization) {
-          return { ok: true, value: { response, refusedFreshAuthorization: true, credentials } };
+          return { ok: true, value: { response, refusedFreshAuthorization: true, credentials, withheld } };
         }
         if (challenged.has(current.origin))
-          return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+          return { ok: true, value: { response, refusedFreshAuthorization: false, credentials, withheld } };
         challenged.add(current.origin);
         if (authorization) {
           // A cached token the registry no longer takes: forget it and ask again.
@@ -531,14 +561,15 @@ export class HttpRegistryClient implements RegistryClient {
         const answered = await this.answerChallenge(repo, endpoint, current, response, atRegistry, signal);
         if (!answered.ok) return answered;
         if (answered.value.credentials) credentials = answered.value.credentials;
+        if (answered.value.withheld) withheld = answered.value.withheld;
         if (!answered.value.authorization)
-          return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+          return { ok: true, value: { response, refusedFreshAuthorization: false, credentials, withheld } };
         freshAuthorization = answered.value.authorization;
         if (atRegistry) this.authorizations.set(registryKey, freshAuthorization);
         else hopAuthorizations.set(current.origin, freshAuthorization);
         continue;
       }
-      return { ok: true, value: { response, refusedFreshAuthorization: false, credentials } };
+      return { ok: true, value: { response, refusedFreshAuthorization: false, credentials, withheld } };
     }
   }
 
@@ -549,7 +580,7 @@ export class HttpRegistryClient implements RegistryClient {
     response: HttpExchange,
     atRegistry: boolean,
     signal?: AbortSignal,
-  ): Promise<RegistryResult<{ authorization?: string; credentials?: RegistryCredentials }>> {
+  ): Promise<RegistryResult<{ authorization?: string; credentials?: RegistryCredentials; withheld?: string }>> {
     const challenge = pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate']));
     if (!challenge) return { ok: true, value: {} };
     let credentials: RegistryCredentials | undefined;
@@ -596,8 +627,16 @@ export class HttpRegistryClient implements RegistryClient {
         };
       }
       // Never send a password in clear text across a network: plain-http realms get none unless loopback.
-      const sendable =
+      let sendable =
         credentials && (realm.protocol === 'https:' || isLoopbackHost(realm.host)) ? credentials : undefined;
+      let withheld: string | undefined;
+      if (sendable) {
+        const scope = realmScope(endpoint.host, realm, this.network.trustedTokenRealms);
+        if (!scope.send) {
+          sendable = undefined;
+          withheld = scope.why;
+        }
+      }
       const token = await this.tokens.token(
         {
           realm: realm.href,
@@ -613,7 +652,7 @@ export class HttpRegistryClient implements RegistryClient {
           this.health.failed(repo.registry, token.error.message);
         return token;
       }
-      return { ok: true, value: { authorization: `Bearer ${token.value}`, credentials: sendable } };
+      return { ok: true, value: { authorization: `Bearer ${token.value}`, credentials: sendable, withheld } };
     }
     if (challenge.scheme === 'basic' && credentials?.username !== undefined) {
       const basic = Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64');
@@ -669,12 +708,14 @@ export class HttpRegistryClient implements RegistryClient {
           registry: repo.registry,
           status,
           missing: 'repository',
-          message: `${who} refused ${repo.repository}: it does not exist, or it is private and ${outcome.credentials ? `the credentials from ${outcome.credentials.source} do not give access` : `no credentials were found for ${endpoint.host}`}.`,
+          message: `${who} refused ${repo.repository}: it does not exist, or it is private and ${outcome.credentials ? `the credentials from ${outcome.credentials.source} do not give access` : outcome.withheld ? `no credentials were sent: ${outcome.withheld}` : `no credentials were found for ${endpoint.host}`}.`,
         };
       }
       const withWhat = outcome.credentials
         ? `with the credentials from ${outcome.credentials.source}`
-        : 'without credentials (none found for this registry)';
+        : outcome.withheld
+          ? `without credentials: ${outcome.withheld}`
+          : 'without credentials (none found for this registry)';
       return {
         kind: 'unauthorized',
         registry: repo.registry,

@@ -23,6 +23,7 @@ export function registryErrorOf(failure: NetFailure, registry: string): Registry
     case 'cancelled':
       return { kind: 'unreachable', registry, message: failure.message, cancelled: true };
     case 'tooLarge':
+      return { kind: 'protocol', registry, message: failure.message, tooLarge: true };
     case 'invalidUrl':
       return { kind: 'protocol', registry, message: failure.message };
     case 'insecureRefused':

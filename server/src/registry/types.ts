@@ -30,10 +30,20 @@ export interface RegistryError {
   status?: number;
   /** The caller aborted (AbortSignal): not a fact about the registry, so never cached nor shown as health. */
   cancelled?: boolean;
+  /** The answer was longer than the cap for its kind and was not read. */
+  tooLarge?: boolean;
 }
 
 export type RegistryResult<T> =
-  { ok: true; value: T; fromCache?: boolean; fetchedAt?: number } | { ok: false; error: RegistryError };
+  | {
+      ok: true;
+      value: T;
+      fromCache?: boolean;
+      fetchedAt?: number;
+      /** The answer is usable but incomplete, and why (a tag list cut at its cap). */
+      notice?: string;
+    }
+  | { ok: false; error: RegistryError };
 
 export interface ManifestHead {
   digest: string;
@@ -94,6 +104,16 @@ export interface RegistryClient {
   listTags(repo: RepositoryName, signal?: AbortSignal): Promise<RegistryResult<string[]>>;
   /** A blob (image config), verified against its digest. */
   getBlob(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Uint8Array>>;
+  /**
+   * A layer blob, verified against its digest, refused beyond `maxBytes`. Never cached here: layers
+   * are large, and callers cache what they read from them by the (immutable) layer digest.
+   */
+  getLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<Uint8Array>>;
   /** Referrers of a digest: the referrers API, or the `sha256-<hex>` fallback tag index. */
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>>;
 }

@@ -22,6 +22,8 @@ export interface EolRefreshOptions {
   http?: HttpClient;
   /** Overall deadline of one refresh request, ms (default 10 000). */
   deadlineMs?: number;
+  /** Told about every failed refresh (said once per service) and every success. */
+  losses?: { record(service: string, message: string): void; succeeded(service: string): void };
   now?: () => number;
 }
 
@@ -58,14 +60,21 @@ export class EolRefresher {
   private readonly disk: DiskCache<StoredCycles> | undefined;
   private readonly http: HttpClient;
   private readonly ownHttp: HttpClient | undefined;
-  /** Why the last refresh failed, for the status and stderr; cleared by a success. */
+  /** Why the last refresh failed; cleared by a success. */
   lastFailure: string | undefined;
+  private readonly service: string;
 
   constructor(private readonly options: EolRefreshOptions) {
     this.now = options.now ?? Date.now;
     this.disk = options.cacheDir ? new DiskCache<StoredCycles>(join(options.cacheDir, 'eol')) : undefined;
     this.ownHttp = options.http ? undefined : new HttpClient({ now: this.now });
     this.http = options.http ?? (this.ownHttp as HttpClient);
+    this.service = hostOf(options.baseUrl);
+  }
+
+  private failed(message: string): void {
+    this.lastFailure = `end-of-life refresh (the shipped data is used): ${message}`;
+    this.options.losses?.record(this.service, this.lastFailure);
   }
 
   /** Refreshed cycles of the product an image maps to, if a refresh has succeeded. */
@@ -112,19 +121,18 @@ export class EolRefresher {
       method: 'GET',
       url,
       headers: { accept: 'application/json' },
-      service: hostOf(this.options.baseUrl),
+      service: this.service,
       purpose: 'eol',
       maxBodyBytes: MAX_EOL_BODY_BYTES,
       deadlineMs: this.options.deadlineMs ?? DEADLINE_MS,
     });
     if (!sent.ok) {
-      if (sent.error.kind !== 'cancelled') this.lastFailure = `end-of-life refresh: ${sent.error.message}`;
+      if (sent.error.kind !== 'cancelled') this.failed(sent.error.message);
       return;
     }
     if (sent.value.status !== 200) {
       // 404: a product the API does not know; the snapshot stays without a word.
-      if (sent.value.status !== 404)
-        this.lastFailure = `end-of-life refresh: ${hostOf(url)} answered HTTP ${sent.value.status}.`;
+      if (sent.value.status !== 404) this.failed(`${this.service} answered HTTP ${sent.value.status}.`);
       return;
     }
     let cycles: EolCycle[] | undefined;
@@ -134,10 +142,11 @@ export class EolRefresher {
       cycles = undefined;
     }
     if (!cycles) {
-      this.lastFailure = `end-of-life refresh: ${hostOf(url)} sent something that is not a list of release cycles for ${product}.`;
+      this.failed(`${this.service} sent something that is not a list of release cycles for ${product}.`);
       return;
     }
     this.lastFailure = undefined;
+    this.options.losses?.succeeded(this.service);
     const entry: StoredCycles = { key: product, at: this.now(), cycles };
     this.fresh.set(product, entry);
     await this.disk?.write(entry);

@@ -2,7 +2,23 @@
 // ImageFacts for the rules, hover and fixes. Every answer is optional: a failure becomes
 // `unavailable` with a reason, never an exception, and never blocks the rules that need none.
 import { lookupEol } from '../core/eol/eol';
-import type { Answer, EolInfo, ImageFacts, PublisherInfo, SignatureStatus, TagDetails } from '../core/facts';
+import type {
+  Answer,
+  EolInfo,
+  ImageFacts,
+  ImageProvenance,
+  PublisherInfo,
+  SignatureStatus,
+  TagDetails,
+  VulnerabilityFixTarget,
+} from '../core/facts';
+import { DEFAULT_PLATFORM } from '../core/platform';
+import { nearestNewerTags } from '../core/versions/nearestNewerTags';
+import {
+  reportableVulnerabilities,
+  type VulnerabilityPolicy,
+  type VulnerabilityReport,
+} from '../core/vuln/vulnerabilityReport';
 import { hubNamespace, isOfficialImage } from '../core/reference';
 import { ruleById } from '../core/rules';
 import { policyKeys } from '../core/signaturePolicy';
@@ -39,8 +55,30 @@ export interface SignatureLookup {
   ): Promise<Answer<SignatureStatus>>;
 }
 
+/** Known vulnerabilities of one platform's image (server/src/vuln). */
+export interface VulnerabilityLookup {
+  scan(
+    repo: RepositoryName,
+    tagOrDigest: string,
+    platform: string,
+    signal?: AbortSignal,
+  ): Promise<Answer<VulnerabilityReport>>;
+}
+
+/** Provenance of one platform's image (server/src/provenance). */
+export interface ProvenanceSource {
+  provenance(
+    repo: RepositoryName,
+    tagOrDigest: string,
+    platform: string,
+    signal?: AbortSignal,
+  ): Promise<Answer<ImageProvenance>>;
+}
+
 export interface FactsSources {
   registry: RegistryClient;
+  vulnerabilities?: VulnerabilityLookup;
+  provenance?: ProvenanceSource;
   /** Newer end-of-life data than the shipped snapshot, when online. */
   eol?: EolRefresher;
   publishers?: PublisherLookup;
@@ -68,7 +106,16 @@ export interface FactsWanted {
   policyKeys?: string[];
   /** Verify keyless signatures and attestations (who signed), not only find them. */
   verifySignatures?: boolean;
+  vulnerabilities?: boolean;
+  provenance?: boolean;
+  /** Platforms whose image the vulnerabilities and provenance are read for (default linux/amd64). */
+  platforms?: string[];
+  /** With it, the nearest tag of the same variant that fixes what it reports is looked for. */
+  vulnerabilityPolicy?: VulnerabilityPolicy;
 }
+
+/** Candidate tags checked for the vulnerability fix, nearest first. */
+const FIX_CANDIDATES = 3;
 
 /** The answers the enabled rules need: each costs requests, so rules that are off cost none. */
 export function factsWantedFor(policy: Policy): FactsWanted {
@@ -82,6 +129,10 @@ export function factsWantedFor(policy: Policy): FactsWanted {
     tagDetails: on('stale-image'),
     signature: on('unsigned-image') || signaturePolicy,
     ...signatureWanted(policy, signaturePolicy),
+    vulnerabilities: on('vulnerable-image'),
+    provenance: on('stale-base'),
+    platforms: [policy.platform ?? DEFAULT_PLATFORM],
+    vulnerabilityPolicy: on('vulnerable-image') ? policy.vulnerabilities : undefined,
   };
 }
 
@@ -93,12 +144,20 @@ export function signatureWanted(
   return { signatureKeys: policy.signatureKeys, policyKeys: policyKeys(policy), verifySignatures: verify };
 }
 
+/** `wanted` for a reference used with these platforms (its `FROM --platform` values, or the default). */
+export function withPlatforms(wanted: FactsWanted, platforms: Iterable<string>): FactsWanted {
+  const list = [...new Set(platforms)].sort();
+  return list.length ? { ...wanted, platforms: list } : wanted;
+}
+
 export const ALL_FACTS: FactsWanted = {
   digest: true,
   versions: true,
   publisher: true,
   tagDetails: true,
   signature: true,
+  vulnerabilities: true,
+  provenance: true,
 };
 
 /** Distinct references whose offline facts are remembered (a bound, not a cache policy). */
@@ -154,7 +213,8 @@ export class ImageFactsService {
 
   gather(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
     const keys = [...(wanted.signatureKeys ?? []), ...(wanted.policyKeys ?? [])];
-    const key = `${ref.raw}${keys.length ? `|${keys.join('|')}` : ''}${wanted.verifySignatures ? '|verify' : ''}`;
+    let key = `${ref.raw}${keys.length ? `|${keys.join('|')}` : ''}${wanted.verifySignatures ? '|verify' : ''}`;
+    if (wanted.platforms?.length) key += `|${wanted.platforms.join(',')}`;
     const entry = this.memo.get(key);
     if (entry && Date.now() - entry.at < this.memoMs && covers(entry.wanted, wanted)) return entry.facts;
     const merged = entry && Date.now() - entry.at < this.memoMs ? { ...entry.wanted, ...wanted } : wanted;
@@ -257,7 +317,77 @@ export class ImageFactsService {
         signal,
       );
     }
+    const image = ref.digest ?? tag;
+    const platforms = wanted.platforms?.length ? wanted.platforms : [DEFAULT_PLATFORM];
+    // A registry that could not say what the tag is now gets no more requests for this image.
+    const reachable = facts.currentDigest === undefined || facts.currentDigest.state === 'known';
+    if (wanted.vulnerabilities && this.sources.vulnerabilities && image && reachable) {
+      facts.vulnerabilities = {};
+      for (const platform of platforms) {
+        const report = await this.sources.vulnerabilities.scan(repo, image, platform, signal);
+        facts.vulnerabilities[platform] = report;
+        if (report.state === 'known' && wanted.vulnerabilityPolicy) {
+          const target = await this.vulnerabilityFix(
+            ref,
+            repo,
+            platform,
+            report.value,
+            wanted.vulnerabilityPolicy,
+            facts,
+            signal,
+          );
+          if (target) (facts.vulnerabilityFix ??= {})[platform] = target;
+        }
+      }
+    }
+    if (wanted.provenance && this.sources.provenance && image && reachable) {
+      facts.provenance = {};
+      for (const platform of platforms)
+        facts.provenance[platform] = await this.sources.provenance.provenance(repo, image, platform, signal);
+    }
     return facts;
+  }
+
+  /**
+   * The nearest newer tag of the same variant whose image has none of the vulnerabilities the
+   * policy reports here (same version model as outdated-version, nearest first, a few at most).
+   */
+  private async vulnerabilityFix(
+    ref: ImageReference,
+    repo: RepositoryName,
+    platform: string,
+    report: VulnerabilityReport,
+    policy: VulnerabilityPolicy,
+    facts: ImageFacts,
+    signal?: AbortSignal,
+  ): Promise<VulnerabilityFixTarget | undefined> {
+    const reported = reportableVulnerabilities(report, policy);
+    if (!reported.length || !this.sources.vulnerabilities) return undefined;
+    if (!ref.tag) return { checked: [], none: 'the reference has no tag to move from' };
+    let tags = facts.tags?.state === 'known' ? facts.tags.value : undefined;
+    if (!tags) {
+      const listed = await this.sources.registry.listTags(repo, signal);
+      if (!listed.ok) return { checked: [], none: `the tags could not be listed (${listed.error.message})` };
+      tags = listed.value;
+    }
+    const candidates = nearestNewerTags(ref.tag, tags).slice(0, FIX_CANDIDATES);
+    if (!candidates.length) return { checked: [], none: 'no newer tag of the same variant exists yet' };
+    const wanted = new Set(reported.map((v) => `${v.id}\u0000${v.sourceName}`));
+    const checked: string[] = [];
+    for (const candidate of candidates) {
+      checked.push(candidate);
+      const other = await this.sources.vulnerabilities.scan(repo, candidate, platform, signal);
+      if (other.state !== 'known') continue;
+      const remaining = other.value.vulnerabilities.filter((v) => wanted.has(`${v.id}\u0000${v.sourceName}`));
+      if (remaining.length) continue;
+      const target: VulnerabilityFixTarget = { tag: candidate, checked };
+      if (ref.digest) {
+        const head = await this.sources.registry.resolveDigest(repo, candidate, signal);
+        if (head.ok) target.digest = head.value.digest;
+      }
+      return target;
+    }
+    return { checked, none: `none of the nearest newer tags (${checked.join(', ')}) fixes them yet` };
   }
 
   private async versionFacts(
@@ -325,12 +455,19 @@ export class ImageFactsService {
       ref.tag,
       signal,
     );
+    // Only an answer decides: a registry that failed says nothing about the tag.
+    if (!head.ok && head.error.kind !== 'notFound') return undefined;
     return { name, tagExists: head.ok };
   }
 }
 
 function covers(have: FactsWanted, want: FactsWanted): boolean {
-  return (['digest', 'versions', 'publisher', 'tagDetails', 'signature'] as const).every((k) => !want[k] || have[k]);
+  return (
+    (['digest', 'versions', 'publisher', 'tagDetails', 'signature', 'vulnerabilities', 'provenance'] as const).every(
+      (k) => !want[k] || have[k],
+    ) &&
+    (!want.vulnerabilityPolicy || have.vulnerabilityPolicy === want.vulnerabilityPolicy)
+  );
 }
 
 function toAnswer<T, V>(

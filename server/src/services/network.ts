@@ -1,9 +1,14 @@
 // Everything that talks to the network, built from NetworkSettings: one network door
 // (net/httpClient.ts) that every client sends through, the registry client (with its cache), the
 // Docker Hub client, the end-of-life refresh, signature lookups, and the facts service over them.
-import type { NetworkSettings } from '../core/settings';
+import { DEFAULT_OSV_URL, type NetworkSettings } from '../core/settings';
+import { ProvenanceLookup } from '../provenance/provenanceLookup';
+import { createAdvisorySource } from '../vuln/advisorySources';
+import { ImageInventoryReader } from '../vuln/imageInventory';
+import { OsvHttp } from '../vuln/osvHttp';
+import { VulnerabilityScanner } from '../vuln/vulnerabilityScanner';
 import { createHubClient } from '../hub';
-import { HttpClient, type RequestCounts, type RequestInfo } from '../net';
+import { HttpClient, RunBudget, type RequestCounts, type RequestInfo } from '../net';
 import { createRegistryClient } from '../registry';
 import type { RegistryHealth } from '../registry/types';
 import { findSignatures } from '../signatures';
@@ -11,17 +16,30 @@ import { trustedRootFromFile, type TrustedRootResult } from '../signatures/trust
 import { TrustedRootRefresher } from '../signatures/trustedRootRefresh';
 import { EolRefresher } from './eolRefresh';
 import { errorAnswer, ImageFactsService } from './imageFacts';
+import { recordHubLosses, recordRegistryLosses } from './lossRecording';
+import { LookupLossLog } from './lookupLosses';
 import { createPublisherLookup } from './publisherLookup';
+
+/** Default network time of one run (a CLI lint or pin, the editor's network pass for one document). */
+export const DEFAULT_RUN_BUDGET_MS = 60_000;
 
 export interface Network {
   readonly settings: NetworkSettings;
   readonly facts: ImageFactsService;
   /** The door every request goes through; new API clients (OSV …) are adapters over it. */
   readonly http: HttpClient;
+  /** Registries and services failing now (unreachable, or lookups lost), and Docker Hub's quota. */
   health(): RegistryHealth;
   onHealthChange(listener: () => void): void;
   /** Requests sent so far (each retry counts), in total, per service and per purpose. */
   requestCounts(): RequestCounts;
+  /** Lookups that failed and took findings with them, per service (said once each; never silent). */
+  readonly losses: LookupLossLog;
+  /**
+   * Starts the time budget of a run that owns this network (the CLI): every request, shared ones
+   * included, ends when it runs out. The editor passes a budget's signal per document instead.
+   */
+  startRun(budgetMs?: number): RunBudget;
   /** Forgets every cached answer (memory and disk) of the registry and Docker Hub. */
   clearCache(): Promise<void>;
   /** Waits for pending disk-cache writes, ends what is still running and closes every connection. */
@@ -41,9 +59,12 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     insecureHosts: settings.insecureRegistries,
     onRequest: options.onRequest,
   });
+  const losses = new LookupLossLog();
   const registry = createRegistryClient(settings, { http, env: options.env });
+  const registryClient = recordRegistryLosses(registry.client, losses);
   const cacheRoot = settings.cacheDir === '' ? '' : (settings.cacheDir ?? registry.cacheDir);
-  const hub = createHubClient({ hubUrl: settings.hubUrl, offline: settings.offline, cacheDir: cacheRoot, http });
+  const hubClient = createHubClient({ hubUrl: settings.hubUrl, offline: settings.offline, cacheDir: cacheRoot, http });
+  const hub = recordHubLosses(hubClient, losses, hostOf(settings.hubUrl));
   // The end-of-life refresh is opt-in: the shipped snapshot needs no request.
   const eol = settings.eolApiUrl
     ? new EolRefresher({
@@ -51,6 +72,7 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         offline: settings.offline,
         cacheDir: cacheRoot || undefined,
         http,
+        losses,
       })
     : undefined;
   // The user's trusted root replaces the shipped public-good one (read once; a bad file is said
@@ -64,16 +86,29 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings.sigstoreTrustedRoot
       ? (userRoot ??= trustedRootFromFile(settings.sigstoreTrustedRoot))
       : tuf!.trustedRoot();
+  const vulnerabilities = new VulnerabilityScanner(
+    new ImageInventoryReader({ registry: registry.client, cacheDir: cacheRoot || undefined }),
+    createAdvisorySource({
+      osvUrl: settings.osvUrl ?? DEFAULT_OSV_URL,
+      vulnDbDir: settings.vulnDbDir,
+      cacheDir: cacheRoot || undefined,
+      http: new OsvHttp(http),
+    }),
+  );
+  const healthListeners: Array<() => void> = [];
+  vulnerabilities.onFailureChange(() => healthListeners.forEach((l) => l()));
   const facts = new ImageFactsService({
-    registry: registry.client,
+    registry: registryClient,
     eol,
+    vulnerabilities,
+    provenance: new ProvenanceLookup(registry.client),
     offline: settings.offline,
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
-    publishers: createPublisherLookup(hub, registry.client),
+    publishers: createPublisherLookup(hub, registryClient),
     signatures: {
       async check(repo, digest, request, signal) {
         const result = await findSignatures(
-          registry.client,
+          registryClient,
           repo,
           digest,
           // The root is loaded (and refreshed) only when a keyless signature is met.
@@ -91,11 +126,34 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings,
     facts,
     http,
-    health: () => registry.health(),
-    onHealthChange: (listener) => void registry.onHealthChange(listener),
+    // The status lists every service whose lookups are failing now: unreachable registries, lookups
+    // lost otherwise (refused for lack of credentials, unusable answers, the budget), and an
+    // advisory source that failed.
+    health: () => {
+      const health = registry.health();
+      const listed = new Set(health.unreachable.map((u) => u.registry));
+      for (const lost of losses.current())
+        if (!listed.has(lost.service)) health.unreachable.push({ registry: lost.service, message: lost.message });
+      const osv = vulnerabilities.lastFailure();
+      if (osv) health.unreachable.push({ registry: osv.service, message: osv.message });
+      return health;
+    },
+    onHealthChange: (listener) => {
+      healthListeners.push(listener);
+      registry.onHealthChange(listener);
+      losses.onChange(listener);
+    },
     requestCounts: () => http.requestCounts(),
+    losses,
+    startRun: (budgetMs) => {
+      const budget = new RunBudget(budgetMs ?? settings.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS);
+      http.useRunBudget(budget);
+      return budget;
+    },
     clearCache: async () => {
       facts.clear();
+      losses.clear();
+      vulnerabilities.clear();
       await Promise.all([registry.clearCache(), hub.clearCache()]);
     },
     dispose: () =>
@@ -106,4 +164,12 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         await eol?.dispose();
       })()),
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

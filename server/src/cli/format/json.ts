@@ -27,6 +27,7 @@ function jsonFinding(f: Finding) {
     message: f.message,
     reference: f.reference,
     fixes: f.fixes.filter((x) => !x.disabledReason).map(jsonFix),
+    ...(f.vulnerabilityIds?.length ? { vulnerabilities: f.vulnerabilityIds } : {}),
   };
 }
 

@@ -94,5 +94,7 @@ function sarifResult(f: Finding, uri: string, ruleIndex: number) {
     locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region } }],
     partialFingerprints: { imageReference: `${f.rule}:${f.reference}` },
     ...(fixes.length ? { fixes } : {}),
+    // SARIF 2.1.0 §3.8 property bags: the advisory ids, so code scanning can list and match them.
+    ...(f.vulnerabilityIds?.length ? { properties: { vulnerabilityIds: f.vulnerabilityIds } } : {}),
   };
 }

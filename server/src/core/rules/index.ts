@@ -14,6 +14,8 @@ import { unofficialImage } from './unofficialImage';
 import { unpinnedDigest } from './unpinnedDigest';
 import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
+import { staleBase } from './staleBase';
+import { vulnerableImage } from './vulnerableImage';
 import { untrustedSignature } from './untrustedSignature';
 
 /** Every rule, in the order of the contract's table. */
@@ -32,6 +34,8 @@ export const RULES: readonly Rule[] = [
   mismatchedTag,
   staleImage,
   unsignedImage,
+  vulnerableImage,
+  staleBase,
   untrustedSignature,
   unresolvedVariable,
   invalidDocument,

@@ -16,6 +16,7 @@ export interface RuleInput {
 export interface RuleResult {
   message: string;
   fixes?: Fix[];
+  vulnerabilityIds?: string[];
   /** The finding's own severity (e.g. from a policy entry's mode); a severity set in `rules:` still wins. */
   severity?: Severity;
 }
