@@ -1,10 +1,7 @@
-// Starts dist/server.js over IPC and carries the custom messages of server/src/lsp/protocol.ts.
+// Starts dist/server.js over IPC and carries the custom messages of protocol/messages.ts.
 import * as vscode from 'vscode';
 import {
   LanguageClient,
-  NotificationType,
-  RequestType,
-  RequestType0,
   ResponseError,
   RevealOutputChannelOn,
   CancellationToken,
@@ -17,22 +14,16 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type {
-  MachineSettingsParams,
-  PinFilesParams,
-  PinFilesResult,
-  StatusParams,
-} from '../../server/src/lsp/protocol';
+import {
+  PIN_FILES_EDIT_LABEL,
+  type MachineSettingsParams,
+  type PinFilesResult,
+  type StatusParams,
+} from '../../protocol/messages';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
+import { MachineSettingsNotification, PinFilesRequest, RefreshRequest, StatusNotification } from './protocol';
 import type { TrustStatus } from './trustStatus';
-
-// Method names and shapes are the server's (server/src/lsp/protocol.ts); only the types are
-// imported so the client bundle does not pull in vscode-languageserver.
-const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
-const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
-const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
-const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
 
 /** `<id>.trace.server` is the setting vscode-languageclient reads for protocol tracing. */
 const CLIENT_ID = 'imageTrust';
@@ -40,9 +31,6 @@ const DEBUG_PORT = 6009;
 
 // The editor-level settings the server reads; the machine-scoped ones travel separately.
 const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
-
-/** The label of the edit the server sends for imageTrust/pinFiles (server/src/lsp). */
-const PIN_FILES_EDIT_LABEL = 'Pin images to digests';
 
 /** Edits of imageTrust/pinFiles batches, kept back so the user sees them all in one preview. */
 export interface CollectedEdits {

@@ -1,6 +1,6 @@
 // Adds up the answers of the imageTrust/pinFiles batches and words the summary the user sees.
 // Free of the vscode module so it can be tested with plain node.
-import type { PinFilesResult } from '../../server/src/lsp/protocol';
+import type { PinFilesResult } from '../../protocol/messages';
 import { english, type Translate } from './translate';
 
 export interface PinTotals extends PinFilesResult {

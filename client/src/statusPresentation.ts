@@ -1,6 +1,6 @@
 // What the status bar item and the language status item say for each state the server reports
 // (imageTrust/status). Kept free of the vscode module so it can be tested with plain node.
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../protocol/messages';
 import { english, type Translate } from './translate';
 
 export type StatusTone = 'normal' | 'warning' | 'error';

@@ -3,7 +3,7 @@
 // Both start at "not asked yet" and offer the actions Refresh, Toggle Offline, Open Settings and
 // Show Log.
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../protocol/messages';
 import {
   presentStarting,
   presentStatus,

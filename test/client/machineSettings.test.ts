@@ -66,7 +66,8 @@ test('which configuration changes concern the machine settings', () => {
 });
 
 test('network limits and token realms: only the user value counts, and the server maps them', async () => {
-  const { networkSettings, readMachineSettings: readOnServer } = await import('../../server/src/lsp/settings');
+  const { networkSettings } = await import('../../server/src/lsp/settings');
+  const { validateMachineSettings: readOnServer } = await import('../../protocol/machineSettings');
   const fromClient = readMachineSettings(
     configuration({
       connectionsPerRegistry: { defaultValue: 12, globalValue: 4, workspaceValue: 200 },

@@ -225,22 +225,26 @@ describe('language server against the real registry', () => {
     });
     assert.match(community.contents.value.split('\n')[0], /Community publisher/);
 
-    const fixAll = await client.request<
-      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
-    >('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.pinImages'] },
-    });
-    assert.equal(fixAll[0].kind, 'source.pinImages.imageTrust');
-    assert.equal(fixAll[0].edit.changes[uri].length, 2);
-    // What editors run on save must never pin (it asks registries and rewrites every reference).
-    const onSave = await client.request<unknown[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.fixAll'] },
-    });
-    assert.deepEqual(onSave, []);
+    const sourceActions = (only: string[]) =>
+      client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>>(
+        'textDocument/codeAction',
+        {
+          textDocument: { uri },
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          context: { diagnostics: [], only },
+        },
+      );
+    // Pinning needs the network and changes what is built: never part of "fix all" on save.
+    assert.deepEqual(await sourceActions(['source.fixAll']), []);
+    for (const only of [['source'], ['source.pinImages'], ['source.pinImages.imageTrust']]) {
+      const pinAll = await sourceActions(only);
+      assert.deepEqual(
+        pinAll.map((a) => [a.title, a.kind]),
+        [['Pin all images in this file (2)', 'source.pinImages.imageTrust']],
+        `only ${only}`,
+      );
+      assert.equal(pinAll[0].edit.changes[uri].length, 2);
+    }
     assert.equal(other.requestCount(), 0, 'the workspace-configured mirror was never asked');
   });
 
@@ -261,6 +265,46 @@ describe('language server against the real registry', () => {
       actions.map((a) => [a.title, a.kind]),
       [['Pin bitnami/redis:7.2 to digest', 'refactor.rewrite']],
     );
+  });
+
+  test('imageTrust/updateOptions: newer tags of the same variant, grouped, with the edit and end of life', async () => {
+    const uri = pathToFileURL(join(dir, 'update.Dockerfile')).toString();
+    client.open(uri, 'dockerfile', `FROM nginx:1.26.3\nFROM nginx:1.25.5@${digests['library/nginx:1.25']}\n`);
+    await client.diagnosticsFor(uri);
+    const result = await client.request<{
+      reference: string;
+      currentTag: string;
+      candidates: Array<{
+        tag: string;
+        level: string;
+        pushedAt?: string;
+        endOfLife?: { cycle: string; isEol: boolean };
+        digest?: string;
+        edit?: { newText: string; range: unknown };
+      }>;
+    }>('imageTrust/updateOptions', { textDocument: { uri }, position: { line: 0, character: 8 } });
+    assert.equal(result.reference, 'nginx:1.26.3');
+    assert.deepEqual(
+      result.candidates.map((c) => [c.level, c.tag, c.edit?.newText]),
+      [
+        ['minor', '1.27.3', 'nginx:1.27.3'],
+        ['minor', '1.27.2', 'nginx:1.27.2'],
+      ],
+    );
+    assert.deepEqual(result.candidates[0].edit!.range, {
+      start: { line: 0, character: 5 },
+      end: { line: 0, character: 17 },
+    });
+    assert.equal(result.candidates[0].endOfLife?.cycle, '1.27');
+    assert.equal(result.candidates[0].pushedAt, '2026-10-01T00:00:00Z');
+
+    // A pinned reference stays pinned: each candidate comes with its own digest.
+    const pinned = await client.request<{
+      candidates: Array<{ tag: string; digest?: string; edit?: { newText: string } }>;
+    }>('imageTrust/updateOptions', { textDocument: { uri }, position: { line: 1, character: 8 } });
+    const to = pinned.candidates.find((c) => c.tag === '1.27.3')!;
+    assert.equal(to.digest, digests['library/nginx:1.27.3']);
+    assert.equal(to.edit!.newText, `nginx:1.27.3@${digests['library/nginx:1.27.3']}`);
   });
 
   test('imageTrust/pinFiles pins whole files through workspace/applyEdit', async () => {

@@ -29,6 +29,8 @@ export interface StartOptions {
   configuration?: unknown;
   env?: NodeJS.ProcessEnv;
   rootPath?: string;
+  /** Workspace edits with documentChanges and file creation, as VS Code offers them. */
+  resourceOperations?: boolean;
 }
 
 export class LspTestClient {
@@ -82,7 +84,14 @@ export class LspTestClient {
       rootUri: root,
       workspaceFolders: root ? [{ uri: root, name: 'test' }] : null,
       capabilities: {
-        workspace: { configuration: true, applyEdit: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: {
+          configuration: true,
+          applyEdit: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          ...(options.resourceOperations
+            ? { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } }
+            : {}),
+        },
         textDocument: {
           publishDiagnostics: { versionSupport: true },
           codeAction: {

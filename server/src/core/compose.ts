@@ -204,6 +204,7 @@ function makeOccurrence(
     range,
     source: 'compose-image',
     suppressed: suppressedRulesAbove(lines, keyLine),
+    constructLine: keyLine,
   };
   if (written !== value) {
     occurrence.editBlockedReason = 'the value is written with escapes or over several lines; edit it by hand';

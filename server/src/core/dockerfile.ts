@@ -356,6 +356,7 @@ function makeOccurrence(
     range: word.range,
     source,
     suppressed: suppressedRulesAbove(lines, instruction.getRange().start.line),
+    constructLine: instruction.getRange().start.line,
   };
   if (onbuild) occurrence.onbuild = true;
   occurrence.resolved = expanded.value;

@@ -1,4 +1,4 @@
-// Image reference grammar and Docker's normalization (registry-facts §1, distribution/reference).
+// Image reference grammar and Docker's normalization (docs/registries.md §1, distribution/reference).
 import type { ImageReference } from './types';
 
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
@@ -116,7 +116,7 @@ function splitRegistry(name: string): { registry: string; path: string; hostWasG
   if (!isHost) return { registry: DOCKER_HUB, path: name, hostWasGiven: false };
   let registry = first;
   // index.docker.io is canonicalized by distribution/reference; registry-1.docker.io is not, but
-  // it is Docker Hub's API host and means the same repository (registry-facts §1.2 note).
+  // it is Docker Hub's API host and means the same repository (docs/registries.md §1.2 note).
   if (first === 'index.docker.io' || first === 'registry-1.docker.io') registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && !rest.includes('/')) rest = `library/${rest}`;
   return { registry, path: rest, hostWasGiven: registry !== DOCKER_HUB };

@@ -1,5 +1,6 @@
-// The one settings object every feature reads: policy file + editor settings + machine settings,
-// merged and validated in one place (see mergeSettings in policy.ts).
+// What the checks are configured with: the Policy (from `.image-trust.yaml`, merged with the
+// workspace-scoped editor settings by mergePolicy in policy.ts) and the NetworkSettings (from the
+// machine only).
 import type { RuleId, SeveritySetting } from './types';
 import { defaultVulnerabilityPolicy, type VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
@@ -90,14 +91,8 @@ export interface NetworkSettings {
   trustedTokenRealms?: string[];
 }
 
-export interface Settings {
-  policy: Policy;
-  network: NetworkSettings;
-}
-
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 export const DEFAULT_OSV_URL = 'https://api.osv.dev';
-export const DEFAULT_EOL_API_URL = 'https://endoflife.date/api';
 
 export function defaultPolicy(): Policy {
   return {

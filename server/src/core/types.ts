@@ -91,6 +91,11 @@ export interface ImageOccurrence {
   expansionError?: string;
   /** Rules silenced by an `# image-trust-ignore=` comment above. */
   suppressed: ReadonlySet<string>;
+  /**
+   * First line of the instruction or `image:` key the reference belongs to: the line that
+   * `# image-trust-ignore=` comments sit directly above. Absent: the reference's own line.
+   */
+  constructLine?: number;
 }
 
 export type DocumentKind = 'dockerfile' | 'compose' | 'policy';

@@ -23,7 +23,7 @@ export function humanizeCount(n: number): string {
   return String(whole);
 }
 
-/** The public page of a repository. Official Images live under `/_/` (registry-facts §5.2). */
+/** The public page of a repository. Official Images live under `/_/` (docs/registries.md §5.2). */
 export function hubPageUrl(namespace: string, name: string): string {
   return namespace === 'library'
     ? `https://hub.docker.com/_/${encodeURIComponent(name)}`

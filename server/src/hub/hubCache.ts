@@ -1,5 +1,5 @@
 // A day of Docker Hub answers in memory and on disk. Hub metadata changes slowly (stars, pulls,
-// publisher badges) and the Hub rate-limits its web API per IP (registry-facts §4.3), so an
+// publisher badges) and the Hub rate-limits its web API per IP (docs/registries.md §4.3), so an
 // editor that hovers the same images all day should ask once. Entries keep when they were fetched:
 // the hover says "as of" that time, and when Hub cannot be reached an older entry is still
 // better than nothing (offline, the hover says when the data was last fetched).

@@ -14,12 +14,12 @@ import type { HubRepository, HubResult, HubTag } from './types';
 export type HubPublisherTier = Extract<PublisherTier, 'official' | 'verified' | 'sponsored-oss' | 'community'>;
 
 export interface HubClient {
-  /** `GET {hubUrl}/v2/namespaces/{ns}/repositories/{name}` (registry-facts §5.1). */
+  /** `GET {hubUrl}/v2/namespaces/{ns}/repositories/{name}` (docs/registries.md §5.1). */
   getRepository(namespace: string, name: string, signal?: AbortSignal): Promise<HubResult<HubRepository>>;
-  /** `GET .../repositories/{name}/tags/{tag}` (registry-facts §4.3); `unknown/unknown` images dropped. */
+  /** `GET .../repositories/{name}/tags/{tag}` (docs/registries.md §4.3); `unknown/unknown` images dropped. */
   getTag(namespace: string, name: string, tag: string, signal?: AbortSignal): Promise<HubResult<HubTag>>;
   /**
-   * `library` is Official without asking (exact, registry-facts §5.2 option 1); any other namespace
+   * `library` is Official without asking (exact, docs/registries.md §5.2 option 1); any other namespace
    * by the search v4 `badge` of the result named exactly `namespace/name` (option 2). `notFound`
    * when search does not list the repository: the caller should say "could not be verified".
    */

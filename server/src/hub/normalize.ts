@@ -1,5 +1,5 @@
 // Hub JSON → typed values. The Hub's payloads disagree with its own OpenAPI (`v2` is a boolean,
-// `images` an array, `tag_status` not `status`; registry-facts §4.3) and fields come and go, so
+// `images` an array, `tag_status` not `status`; docs/registries.md §4.3) and fields come and go, so
 // every field is read defensively: a wrong type is treated as absent, never as an error. Only a
 // body that is not an object at all is a protocol error (the caller decides).
 import type { PublisherTier } from '../core/facts';
@@ -24,7 +24,7 @@ function count(v: unknown): number | undefined {
 
 function flag(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
-  // OpenAPI says `v2` is a string; real payloads send `true` (registry-facts §4.3). Take both.
+  // OpenAPI says `v2` is a string; real payloads send `true` (docs/registries.md §4.3). Take both.
   if (v === 'true') return true;
   if (v === 'false') return false;
   return undefined;
@@ -91,7 +91,7 @@ function parseTagImage(entry: unknown): HubTagImage[] {
   const architecture = text(entry.architecture);
   if (!os || !architecture) return [];
   // Build attestations sit in the index as `unknown/unknown` entries: not a platform
-  // (registry-facts §6.5; whether Hub lists them is unverified, §4.3, so drop them here).
+  // (docs/registries.md §6.5; whether Hub lists them is unverified, §4.3, so drop them here).
   if (os === 'unknown' || architecture === 'unknown') return [];
   const image: HubTagImage = { os, architecture };
   put(image, 'variant', text(entry.variant));
@@ -118,7 +118,7 @@ export type SearchMatch =
   { found: true; tier: Exclude<PublisherTier, 'other-registry' | 'unverified'> } | { found: false };
 
 /**
- * The tier of `namespace/name` from a search v4 answer (registry-facts §5.2, option 2): only a
+ * The tier of `namespace/name` from a search v4 answer (docs/registries.md §5.2, option 2): only a
  * result whose `name` or `slug` is exactly the repository counts, since search is fuzzy and
  * `someuser/nginx` must not inherit the badge of `nginx`. Undefined when the body is no search answer.
  */

@@ -1,12 +1,12 @@
 // What image-trust reads from Docker Hub's web API (not the registry): repository details, one
 // tag's details, and the publisher tier. Field names follow the payloads Hub really sends, which
-// differ from its OpenAPI in places (registry-facts §4.3); every field the Hub may omit is optional.
+// differ from its OpenAPI in places (docs/registries.md §4.3); every field the Hub may omit is optional.
 import type { RegistryResult } from '../registry/types';
 
 /** Same shape as registry answers: `fetchedAt`/`fromCache` say how old the data is ("as of"). */
 export type HubResult<T> = RegistryResult<T>;
 
-/** `GET /v2/namespaces/{ns}/repositories/{name}` (registry-facts §5.1). */
+/** `GET /v2/namespaces/{ns}/repositories/{name}` (docs/registries.md §5.1). */
 export interface HubRepository {
   namespace: string;
   name: string;
@@ -40,7 +40,7 @@ export interface HubTagImage {
   lastPulled?: string;
 }
 
-/** `GET /v2/namespaces/{ns}/repositories/{name}/tags/{tag}` (registry-facts §4.3). */
+/** `GET /v2/namespaces/{ns}/repositories/{name}/tags/{tag}` (docs/registries.md §4.3). */
 export interface HubTag {
   name: string;
   /** What the tag points to: the index digest for multi-platform tags. */

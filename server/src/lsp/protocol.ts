@@ -1,51 +1,19 @@
-// Custom messages between the image-trust client and server (see client/src).
+// The custom messages of protocol/messages.ts as vscode-languageserver's typed messages.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
+import * as messages from '../../../protocol/messages';
 
-export interface StatusParams {
-  state: 'online' | 'offline' | 'degraded' | 'busy';
-  text: string;
-  tooltip: string;
-  unreachable: Array<{ registry: string; message: string }>;
-  rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
-  /** False until a registry or Docker Hub has answered (or failed to); the client says "not asked yet". */
-  asked?: boolean;
+function notification<P>(message: messages.NotificationMessage<P>): NotificationType<P> {
+  return new NotificationType<P>(message.method);
 }
-export const StatusNotification = new NotificationType<StatusParams>('imageTrust/status');
+function request<P, R>(message: messages.RequestMessage<P, R>): RequestType<P, R, void> {
+  return new RequestType<P, R, void>(message.method);
+}
+function request0<R>(message: messages.RequestMessage<void, R>): RequestType0<R, void> {
+  return new RequestType0<R, void>(message.method);
+}
 
-export interface MachineSettingsParams {
-  registryMirrors?: Record<string, string>;
-  hubUrl?: string;
-  insecureRegistries?: string[];
-  /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
-  eolUrl?: string;
-  /** Requests in flight per registry origin. */
-  connectionsPerRegistry?: number;
-  /** Overall deadline of one request, seconds. */
-  requestTimeoutSeconds?: number;
-  /** Network time of one document's lookups, seconds. */
-  networkBudgetSeconds?: number;
-  /** Token endpoints on another host that may receive a registry's credentials. */
-  trustedTokenRealms?: string[];
-  /** OSV API base (default https://api.osv.dev). */
-  osvUrl?: string;
-  /** Folder of downloaded OSV exports used instead of the OSV API. */
-  vulnDb?: string;
-  /** A Sigstore trusted_root.json (file path) replacing the shipped public-good root. */
-  sigstoreTrustedRoot?: string;
-}
-export const MachineSettingsNotification = new NotificationType<MachineSettingsParams>('imageTrust/machineSettings');
-
-export interface PinFilesParams {
-  uris: string[];
-}
-export interface PinFilesResult {
-  files: number;
-  changedFiles: number;
-  pinned: number;
-  failed: Array<{ uri: string; reference: string; reason: string }>;
-}
-export const PinFilesRequest = new RequestType<PinFilesParams, PinFilesResult, void>('imageTrust/pinFiles');
-export const RefreshRequest = new RequestType0<void, void>('imageTrust/refresh');
-
-/** Command ids the server executes (workspace/executeCommand). */
-export const PIN_DOCUMENT_COMMAND = 'imageTrust.server.pinDocument';
+export const StatusNotification = notification(messages.StatusNotification);
+export const MachineSettingsNotification = notification(messages.MachineSettingsNotification);
+export const PinFilesRequest = request(messages.PinFilesRequest);
+export const RefreshRequest = request0(messages.RefreshRequest);
+export const UpdateOptionsRequest = request(messages.UpdateOptionsRequest);

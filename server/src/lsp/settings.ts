@@ -4,7 +4,7 @@
 // which a workspace's .vscode/settings.json can fill.
 import type { EditorPolicySettings } from '../core/policy';
 import { defaultNetworkSettings, type NetworkSettings } from '../core/settings';
-import type { MachineSettingsParams } from './protocol';
+import type { MachineSettingsParams } from '../../../protocol/machineSettings';
 
 export interface EditorSettings extends EditorPolicySettings {
   offline?: boolean;
@@ -20,35 +20,6 @@ export function readEditorSettings(value: unknown): EditorSettings {
     trustedRegistries: v.trustedRegistries,
     maxImageAgeDays: v.maxImageAgeDays,
   };
-}
-
-export function readMachineSettings(value: unknown): MachineSettingsParams {
-  if (!value || typeof value !== 'object') return {};
-  const v = value as Record<string, unknown>;
-  const out: MachineSettingsParams = {};
-  if (v.registryMirrors && typeof v.registryMirrors === 'object' && !Array.isArray(v.registryMirrors)) {
-    out.registryMirrors = Object.fromEntries(
-      Object.entries(v.registryMirrors as Record<string, unknown>).filter(
-        (e): e is [string, string] => typeof e[1] === 'string',
-      ),
-    );
-  }
-  if (typeof v.hubUrl === 'string' && v.hubUrl) out.hubUrl = v.hubUrl;
-  if (typeof v.eolUrl === 'string' && /^https?:\/\//.test(v.eolUrl)) out.eolUrl = v.eolUrl;
-  if (typeof v.osvUrl === 'string' && /^https?:\/\//.test(v.osvUrl)) out.osvUrl = v.osvUrl;
-  if (typeof v.vulnDb === 'string' && v.vulnDb) out.vulnDb = v.vulnDb;
-  if (typeof v.sigstoreTrustedRoot === 'string' && v.sigstoreTrustedRoot.trim())
-    out.sigstoreTrustedRoot = v.sigstoreTrustedRoot.trim();
-  if (Array.isArray(v.insecureRegistries))
-    out.insecureRegistries = v.insecureRegistries.filter((s): s is string => typeof s === 'string');
-  const positive = (x: unknown, max: number) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= max;
-  if (positive(v.connectionsPerRegistry, 256))
-    out.connectionsPerRegistry = Math.floor(v.connectionsPerRegistry as number);
-  if (positive(v.requestTimeoutSeconds, 3600)) out.requestTimeoutSeconds = v.requestTimeoutSeconds as number;
-  if (positive(v.networkBudgetSeconds, 3600)) out.networkBudgetSeconds = v.networkBudgetSeconds as number;
-  if (Array.isArray(v.trustedTokenRealms))
-    out.trustedTokenRealms = v.trustedTokenRealms.filter((s): s is string => typeof s === 'string' && s.trim() !== '');
-  return out;
 }
 
 export function networkSettings(

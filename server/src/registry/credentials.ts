@@ -1,4 +1,4 @@
-// Credentials the way the docker CLI finds them ([CLI] configfile/file.go, registry-facts §2.8):
+// Credentials the way the docker CLI finds them ([CLI] configfile/file.go, docs/registries.md §2.8):
 // `$DOCKER_CONFIG/config.json` (or NetworkSettings.dockerConfigDir), credHelpers for the host, then
 // credsStore, then the plain `auths` entry. Helpers run without a shell, get the server URL on
 // stdin, and are killed after a timeout. Secrets never appear in any message this file builds.

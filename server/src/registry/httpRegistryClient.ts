@@ -1,4 +1,4 @@
-// The RegistryClient that talks to registries over HTTP (OCI distribution spec, registry-facts §2-4).
+// The RegistryClient that talks to registries over HTTP (OCI distribution spec, docs/registries.md §2-4).
 // Authentication follows the registry's challenge; redirects are followed here so credentials never
 // leave the registry's origin; every failure comes back as a RegistryError value.
 import type { NetworkSettings } from '../core/settings';
@@ -699,7 +699,7 @@ export class HttpRegistryClient implements RegistryClient {
     }
     if (status === 401 || status === 403) {
       // Docker Hub issues anonymous tokens for any name and then refuses them: for a repository
-      // that does not exist as well as for a private one (registry-facts §3.6).
+      // that does not exist as well as for a private one (docs/registries.md §3.6).
       // Mirrors of Docker Hub behave the same way when they front it with token auth.
       if (repo.registry === DOCKER_HUB && outcome.refusedFreshAuthorization) {
         const who = endpoint.mirror ? `The Docker Hub mirror ${endpoint.host}` : 'Docker Hub';

@@ -1,4 +1,4 @@
-// Manifest media types ([DS-CN], registry-facts §3.2). Without the index types a registry answers a
+// Manifest media types ([DS-CN], docs/registries.md §3.2). Without the index types a registry answers a
 // multi-platform tag with one platform's manifest, and the digest would not be what `docker pull` pins.
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';

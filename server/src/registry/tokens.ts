@@ -1,4 +1,4 @@
-// The bearer-token flow of distribution's token spec ([DIST] auth/token.md, registry-facts §2.3-2.5):
+// The bearer-token flow of distribution's token spec ([DIST] auth/token.md, docs/registries.md §2.3-2.5):
 // GET <realm>?service=..&scope=repository:<path>:pull, Basic credentials only to the realm host,
 // OAuth2 POST with a refresh (identity) token, tokens cached until issued_at + expires_in.
 import type { NetworkSettings } from '../core/settings';

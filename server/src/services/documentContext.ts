@@ -39,13 +39,25 @@ export function composeEnvironment(
   composePath: string,
   processEnv: NodeJS.ProcessEnv = process.env,
 ): (name: string) => string | undefined {
-  let dotEnv = new Map<string, string>();
-  const envPath = join(dirname(composePath), '.env');
+  return environmentWith(readDotEnv(dirname(composePath), processEnv), processEnv);
+}
+
+/** The variables of the `.env` file in `dir`; empty when there is none or it cannot be read. */
+export function readDotEnv(dir: string, processEnv: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  const envPath = join(dir, '.env');
   try {
-    if (isFile(envPath)) dotEnv = parseDotEnv(readFileSync(envPath, 'utf8'), (name) => processEnv[name]);
+    if (isFile(envPath)) return parseDotEnv(readFileSync(envPath, 'utf8'), (name) => processEnv[name]);
   } catch {
     // An unreadable .env is treated as absent; unresolved variables are then reported per image.
   }
+  return new Map();
+}
+
+/** Compose's precedence: the process environment, then `.env`. */
+export function environmentWith(
+  dotEnv: ReadonlyMap<string, string>,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): (name: string) => string | undefined {
   return (name) => processEnv[name] ?? dotEnv.get(name);
 }
 

@@ -201,12 +201,6 @@ export class ImageFactsService {
 
   private readonly offlineMemo = new Map<string, { day: string; cycles: unknown; eol: EolInfo | undefined }>();
 
-  /** The last gathered facts for a reference, if any (for code actions that must answer fast). */
-  peek(ref: ImageReference): Promise<ImageFacts> | undefined {
-    const entry = this.memo.get(ref.raw);
-    return entry && Date.now() - entry.at < this.memoMs ? entry.facts : undefined;
-  }
-
   clear(): void {
     this.memo.clear();
   }

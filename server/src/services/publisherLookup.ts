@@ -83,7 +83,7 @@ export async function registryTagDetails(
   let manifestDigest: string | undefined = top.value.digest;
   if (INDEX_TYPES.has(top.value.mediaType) || Array.isArray(json.manifests)) {
     const entries = json.manifests ?? [];
-    // Attestation manifests (unknown/unknown) are neither platforms nor images (registry-facts §6.5).
+    // Attestation manifests (unknown/unknown) are neither platforms nor images (docs/registries.md §6.5).
     const runnable = entries.filter(
       (m) => m.platform && m.platform.os !== 'unknown' && m.platform.architecture !== 'unknown',
     );

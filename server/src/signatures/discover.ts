@@ -1,5 +1,5 @@
 // Finding the signatures attached to a digest, everywhere cosign and Notation put them today
-// (registry-facts §6): OCI referrers (the referrers API, or the `sha256-<hex>` fallback tag index;
+// (docs/registries.md §6): OCI referrers (the referrers API, or the `sha256-<hex>` fallback tag index;
 // the registry client decides which, §6.3), which hold cosign 3's Sigstore bundles (§6.2) and
 // Notation signatures (§6.4); and cosign's legacy `sha256-<hex>.sig` tag (§6.1). Attestations
 // (SLSA provenance, SBOMs, BuildKit's `unknown/unknown` index entries, §6.5) are counted, never

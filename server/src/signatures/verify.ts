@@ -82,7 +82,7 @@ function failedLookup(error: RegistryError, reasons: string[]): VerifyOutcome {
   return reason ? { verified: false, reasons: [...reasons, reason] } : { verified: false, error, reasons };
 }
 
-/** cosign's simple-signing layout (registry-facts §6.1): the signature covers the payload blob's bytes. */
+/** cosign's simple-signing layout (docs/registries.md §6.1): the signature covers the payload blob's bytes. */
 async function verifySimpleSigning(
   registry: RegistryClient,
   repo: RepositoryName,
@@ -162,7 +162,7 @@ export function simpleSigningDigest(payload: Uint8Array): string | undefined | n
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A Sigstore bundle v0.3 referrer (registry-facts §6.2): DSSE envelope or message signature. */
+/** A Sigstore bundle v0.3 referrer (docs/registries.md §6.2): DSSE envelope or message signature. */
 async function verifyBundle(
   registry: RegistryClient,
   repo: RepositoryName,

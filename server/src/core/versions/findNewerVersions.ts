@@ -31,10 +31,16 @@ function behindChannel(candidate: TagVersion, current: TagVersion): boolean {
   return !!candidate.prerelease || current.numbers.length === 2;
 }
 
-export function findNewerVersions(currentTag: string, availableTags: readonly string[]): VersionSuggestions {
+export interface NewerVersion {
+  tag: string;
+  level: keyof VersionSuggestions;
+}
+
+/** Every newer release of exactly this variant, each with the level it moves by, newest first per level. */
+export function listNewerVersions(currentTag: string, availableTags: readonly string[]): NewerVersion[] {
   const current = parseTagVersion(currentTag);
-  if (!current) return {};
-  const out: VersionSuggestions = {};
+  if (!current) return [];
+  const found: Array<{ version: TagVersion; level: keyof VersionSuggestions }> = [];
   for (const tag of availableTags) {
     const v = parseTagVersion(tag);
     if (!v || !sameLine(v, current)) continue;
@@ -43,9 +49,16 @@ export function findNewerVersions(currentTag: string, availableTags: readonly st
     if (v.prerelease && !(current.prerelease && samePrereleaseTarget(v, current))) continue;
     if (compareTagVersions(v, current) <= 0) continue;
     if (behindChannel(v, current)) continue;
-    const bucket = bucketOf(v, current);
-    const best = out[bucket];
-    if (best === undefined || compareTagVersions(v, parseTagVersion(best)!) > 0) out[bucket] = v.tag;
+    found.push({ version: v, level: bucketOf(v, current) });
   }
+  const order: Record<keyof VersionSuggestions, number> = { patch: 0, minor: 1, major: 2 };
+  found.sort((a, b) => order[a.level] - order[b.level] || compareTagVersions(b.version, a.version));
+  return found.map((f) => ({ tag: f.version.tag, level: f.level }));
+}
+
+export function findNewerVersions(currentTag: string, availableTags: readonly string[]): VersionSuggestions {
+  const out: VersionSuggestions = {};
+  // The list is newest first within each level: the first of a level is its newest.
+  for (const { tag, level } of listNewerVersions(currentTag, availableTags)) out[level] ??= tag;
   return out;
 }

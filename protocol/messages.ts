@@ -1,0 +1,101 @@
+// The custom messages between the image-trust client and server, in one place: the VS Code client
+// (client/src) and the language server (server/src/lsp) both import them from here, so a method
+// name or a parameter shape cannot differ between the two. Nothing is imported: the client and
+// the server carry different vscode-jsonrpc versions, whose message classes do not mix, so each
+// side turns these descriptions into its own typed messages (client/src/protocol.ts,
+// server/src/lsp/protocol.ts) with the types taken from here.
+import type { MachineSettingsParams } from './machineSettings';
+
+export type { MachineSettingsParams } from './machineSettings';
+
+/** A notification with parameters `P`; `params` is never set, it only carries the type. */
+export interface NotificationMessage<P> {
+  readonly method: string;
+  readonly params?: P;
+}
+/** A request with parameters `P` (`void`: none) and result `R`; the fields only carry the types. */
+export interface RequestMessage<P, R> {
+  readonly method: string;
+  readonly params?: P;
+  readonly result?: R;
+}
+
+interface Position {
+  line: number;
+  character: number;
+}
+interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Registry health as the server sees it, sent whenever it changes. */
+export interface StatusParams {
+  state: 'online' | 'offline' | 'degraded' | 'busy';
+  /** One line for a status item. */
+  text: string;
+  tooltip: string;
+  unreachable: Array<{ registry: string; message: string }>;
+  rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
+  /** False until a registry or Docker Hub has answered (or failed to); the client says "not asked yet". */
+  asked?: boolean;
+}
+export const StatusNotification: NotificationMessage<StatusParams> = { method: 'imageTrust/status' };
+
+/** Client → server: the machine-scoped settings (see machineSettings.ts), on start and on change. */
+export const MachineSettingsNotification: NotificationMessage<MachineSettingsParams> = {
+  method: 'imageTrust/machineSettings',
+};
+
+export interface PinFilesParams {
+  uris: string[];
+}
+export interface PinFilesResult {
+  files: number;
+  changedFiles: number;
+  pinned: number;
+  failed: Array<{ uri: string; reference: string; reason: string }>;
+}
+/** The label of the workspace/applyEdit imageTrust/pinFiles sends (the client previews those edits). */
+export const PIN_FILES_EDIT_LABEL = 'Pin images to digests';
+/** Pins every image of the given files to digests through one workspace/applyEdit. */
+export const PinFilesRequest: RequestMessage<PinFilesParams, PinFilesResult> = { method: 'imageTrust/pinFiles' };
+
+/** Forgets every cached registry and Docker Hub answer and checks the open documents again. */
+export const RefreshRequest: RequestMessage<void, void> = { method: 'imageTrust/refresh' };
+
+export interface UpdateOptionsParams {
+  textDocument: { uri: string };
+  position: Position;
+}
+export interface UpdateCandidate {
+  tag: string;
+  /** Which number changes first compared to the current tag. */
+  level: 'patch' | 'minor' | 'major';
+  /** When the tag was last pushed (ISO date), when the registry or Docker Hub says. */
+  pushedAt?: string;
+  /** The end of life of the candidate's release cycle, when known: ISO date and whether it has passed. */
+  endOfLife?: { date?: string; isEol: boolean; cycle: string };
+  /** The candidate's digest, when the reference is pinned (the edit keeps it pinned). */
+  digest?: string;
+  /** The edit that moves the document to this candidate; absent when it cannot be written. */
+  edit?: { range: Range; newText: string };
+  /** Why there is no edit. */
+  disabledReason?: string;
+}
+export interface UpdateOptionsResult {
+  /** The reference as written, e.g. `nginx:1.25.3`. */
+  reference: string;
+  currentTag?: string;
+  /** Newest first within each level; levels patch, minor, major in that order. */
+  candidates: UpdateCandidate[];
+  /** Why the list is empty or short (offline, no tags, registry unreachable). */
+  note?: string;
+}
+/** Newer tags of the same variant as the reference at a position, for an "Update to…" picker. */
+export const UpdateOptionsRequest: RequestMessage<UpdateOptionsParams, UpdateOptionsResult | null> = {
+  method: 'imageTrust/updateOptions',
+};
+
+/** Code action kind of "Pin all images in this file": never a source.fixAll (it needs the network). */
+export const PIN_IMAGES_CODE_ACTION_KIND = 'source.pinImages.imageTrust';
