@@ -2,8 +2,10 @@
 // (multi-stage builds, ARG-driven bases, --platform, COPY --from, RUN --mount from=, compose
 // defaults from the environment), with real image names and tags from the official-images fixture.
 // Everything is deterministic (seeded), so two runs measure the same text.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { detectFileKind } from '../server/src/core/kinds/fileKinds';
+import type { ImageFileKind } from '../server/src/core/types';
 
 const ROOT = join(__dirname, '..');
 
@@ -155,7 +157,7 @@ export function smallDockerfile(): string {
 export interface CorpusFile {
   /** Path relative to the corpus root. */
   path: string;
-  kind: 'dockerfile' | 'compose';
+  kind: ImageFileKind;
 }
 
 function exampleFiles(): Array<{ name: string; kind: 'dockerfile' | 'compose'; text: string }> {
@@ -216,6 +218,83 @@ export function writeRepositoryCorpus(root: string, count: number, seed = 7): Co
     files.push({ path: relative(root, join(folder, name)), kind });
   }
   return files;
+}
+
+/**
+ * The other file kinds on top of the Dockerfiles and compose files: the real files of
+ * test/fixtures/kinds once, then generated Kubernetes manifests, Helm values, workflows, GitLab CI
+ * and dev container files (`count` in all), each in the folder layout that names its kind.
+ */
+export function writeOtherKinds(root: string, count: number, seed = 7): CorpusFile[] {
+  const random = seededRandom(seed + 1);
+  const files: CorpusFile[] = [];
+  const fixtures = join(ROOT, 'test', 'fixtures', 'kinds');
+  cpSync(fixtures, join(root, 'kinds-fixtures'), { recursive: true });
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else {
+        const kind = detectFileKind(p, { readText: () => readFileSync(p, 'utf8') });
+        if (kind && kind !== 'policy') files.push({ path: relative(root, p), kind });
+      }
+    }
+  };
+  walk(join(root, 'kinds-fixtures'));
+  const kinds = ['kubernetes', 'helm-values', 'github-actions', 'gitlab-ci', 'devcontainer'] as const;
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length];
+    const images = Array.from({ length: 2 + Math.floor(random() * 8) }, () => realisticReference(random));
+    const [path, text] = otherKindFile(kind, i, images);
+    const full = join(root, `kind-${String(i).padStart(4, '0')}`, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+    files.push({ path: relative(root, full), kind });
+  }
+  return files;
+}
+
+function otherKindFile(kind: ImageFileKind, i: number, images: string[]): [string, string] {
+  switch (kind) {
+    case 'kubernetes':
+      return [
+        `deploy/app-${i}.yaml`,
+        images
+          .map(
+            (image, n) =>
+              `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}-${n}\nspec:\n  template:\n    spec:\n      initContainers:\n      - name: init\n        image: ${image}\n      containers:\n      - name: app\n        image: "${image}"\n        ports:\n        - containerPort: 8080\n`,
+          )
+          .join('---\n'),
+      ];
+    case 'helm-values':
+      return [
+        'chart/values.yaml',
+        images
+          .map((image, n) => {
+            const at = image.lastIndexOf(':');
+            const slash = image.lastIndexOf('/');
+            const [repository, tag] =
+              at > slash && !image.includes('@') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest'];
+            return `component${n}:\n  replicas: 2\n  image:\n    repository: ${repository}\n    tag: "${tag}"\n    pullPolicy: IfNotPresent\n  sidecarImage: ${image}\n`;
+          })
+          .join(''),
+      ];
+    case 'github-actions':
+      return [
+        '.github/workflows/ci.yml',
+        `on: push\njobs:\n${images.map((image, n) => `  job${n}:\n    runs-on: ubuntu-latest\n    container: ${image}\n    services:\n      db:\n        image: ${image}\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker://${image}\n`).join('')}`,
+      ];
+    case 'gitlab-ci':
+      return [
+        '.gitlab-ci.yml',
+        `stages: [test]\ndefault:\n  image: ${images[0]}\n${images.map((image, n) => `job${n}:\n  image:\n    name: ${image}\n  services:\n    - ${image}\n  script: [make test]\n`).join('')}`,
+      ];
+    default:
+      return [
+        '.devcontainer/devcontainer.json',
+        `{\n  // generated\n  "image": "${images[0]}",\n  "features": {\n${images.map((_, n) => `    "ghcr.io/devcontainers/features/f${n}:1": {},`).join('\n')}\n  },\n}\n`,
+      ];
+  }
 }
 
 export interface NetworkImage {

@@ -5,13 +5,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CLI_PATH } from '../test/support/runCli';
-import { writeRepositoryCorpus } from './corpus';
+import { writeOtherKinds, writeRepositoryCorpus } from './corpus';
 
 export interface LintComparison {
   label: string;
   files: number;
   ours: { ms: number; filesPerSecond: number; findings: number };
-  peer: { ms: number; filesPerSecond: number; diagnostics: number };
+  /** Absent for the kinds the peer does not read. */
+  peer?: { ms: number; filesPerSecond: number; diagnostics: number };
 }
 
 const RUNS = 3;
@@ -82,5 +83,24 @@ export async function benchLint(workDir: string, log: (s: string) => void): Prom
       peer: { ms: peer.ms, filesPerSecond: (c.count * 1000) / peer.ms, diagnostics: peerReport.diagnostics },
     });
   }
+  // Kubernetes, Helm, CI and dev container files: no peer reads them; ours alone, for the record.
+  const others = writeOtherKinds(join(workDir, 'other-kinds'), 200);
+  log(`  lint: ${others.length} Kubernetes, Helm, CI, dev container and bake files`);
+  const ours = await best(
+    [CLI_PATH, 'lint', join(workDir, 'other-kinds'), '--offline', '--fail-on', 'never', '--format', 'json'],
+    env,
+  );
+  const report = JSON.parse(ours.stdout) as { files: Array<{ findings: unknown[] }> };
+  if (report.files.length !== others.length)
+    throw new Error(`image-trust lint reported ${report.files.length} files, expected ${others.length}`);
+  results.push({
+    label: `${others.length} Kubernetes, Helm, CI, dev container and bake files`,
+    files: others.length,
+    ours: {
+      ms: ours.ms,
+      filesPerSecond: (others.length * 1000) / ours.ms,
+      findings: report.files.reduce((n, f) => n + f.findings.length, 0),
+    },
+  });
   return results;
 }

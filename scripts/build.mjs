@@ -23,6 +23,8 @@ const common = {
   // Minified names would change what error messages and logs show of our classes.
   keepNames: true,
   define: { IMAGE_TRUST_VERSION: JSON.stringify(version) },
+  // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { scanWorkspace } from './documentFilter';
 import { documentSelector, ImageTrustClient } from './languageClient';
 import { affectsMachineSettings, readMachineSettings } from './machineSettings';
 import { TrustStatus } from './trustStatus';
@@ -11,7 +12,14 @@ let client: ImageTrustClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Image Trust', { log: true });
   const status = new TrustStatus(documentSelector() as vscode.DocumentSelector);
-  const started = new ImageTrustClient(context.asAbsolutePath(path.join('dist', 'server.js')), log, status);
+  // Before the client starts: the document filter needs to know where Chart.yaml files are.
+  const workspace = await scanWorkspace().catch(() => ({ policyHasFiles: true }));
+  const started = new ImageTrustClient(
+    context.asAbsolutePath(path.join('dist', 'server.js')),
+    log,
+    status,
+    () => workspace.policyHasFiles,
+  );
   client = started;
   context.subscriptions.push(
     log,

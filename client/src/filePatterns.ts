@@ -8,12 +8,32 @@ export const DOCKERFILE_GLOBS = [
 ];
 export const COMPOSE_GLOBS = ['**/{compose,docker-compose}.{yaml,yml}', '**/{compose,docker-compose}.*.{yaml,yml}'];
 export const POLICY_GLOB = '**/.image-trust.yaml';
+/** The file kinds beyond Dockerfile and compose that a name alone decides (see the README). */
+export const KIND_GLOBS = [
+  '**/docker-bake.{hcl,json}',
+  '**/docker-bake.*.{hcl,json}',
+  '**/.devcontainer.json',
+  '**/.devcontainer/devcontainer.json',
+  '**/.devcontainer/*/devcontainer.json',
+  '**/.gitlab-ci.{yml,yaml}',
+  '**/.github/workflows/*.{yml,yaml}',
+  '**/action.{yml,yaml}',
+  '**/values.{yml,yaml}',
+];
 
-/** Every Dockerfile and compose file in one glob: workspace.findFiles takes a single include pattern. */
+/**
+ * Every file whose kind its name decides, in one glob: workspace.findFiles takes a single include
+ * pattern. Kubernetes manifests (decided by content) and values files beside a Chart.yaml under
+ * another name are pinned from their editor or with `image-trust pin`.
+ */
 export const PINNABLE_FILES_GLOB =
   '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*,' +
   'compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,' +
-  'compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml}';
+  'compose.*.yaml,compose.*.yml,docker-compose.*.yaml,docker-compose.*.yml,' +
+  'docker-bake.hcl,docker-bake.json,docker-bake.*.hcl,docker-bake.*.json,' +
+  '.devcontainer.json,.devcontainer/devcontainer.json,.devcontainer/*/devcontainer.json,' +
+  '.gitlab-ci.yml,.gitlab-ci.yaml,.github/workflows/*.yml,.github/workflows/*.yaml,action.yml,action.yaml,' +
+  'values.yaml,values.yml}';
 
 /** The CLI skips the same folders when it searches a folder. */
 export const SKIPPED_FOLDERS_GLOB = '**/{node_modules,.git}/**';

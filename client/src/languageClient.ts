@@ -20,7 +20,8 @@ import {
   type PinFilesResult,
   type StatusParams,
 } from '../../protocol/messages';
-import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, POLICY_GLOB } from './filePatterns';
+import { documentFilterMiddleware, SHARED_LANGUAGE_IDS, userGlobsFromSettings } from './documentFilter';
+import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, KIND_GLOBS, POLICY_GLOB } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
 import { MachineSettingsNotification, PinFilesRequest, RefreshRequest, StatusNotification } from './protocol';
 import type { TrustStatus } from './trustStatus';
@@ -30,7 +31,14 @@ const CLIENT_ID = 'imageTrust';
 const DEBUG_PORT = 6009;
 
 // The editor-level settings the server reads; the machine-scoped ones travel separately.
-const EDITOR_SETTING_KEYS = ['offline', 'rules', 'trustedNamespaces', 'trustedRegistries', 'maxImageAgeDays'] as const;
+const EDITOR_SETTING_KEYS = [
+  'offline',
+  'rules',
+  'trustedNamespaces',
+  'trustedRegistries',
+  'maxImageAgeDays',
+  'files',
+] as const;
 
 /** Edits of imageTrust/pinFiles batches, kept back so the user sees them all in one preview. */
 export interface CollectedEdits {
@@ -45,7 +53,13 @@ export function documentSelector(): DocumentSelector {
       { scheme, language: 'dockerfile' },
       { scheme, language: 'dockercompose' },
     ]),
-    ...[...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, POLICY_GLOB].map((pattern) => ({ scheme: 'file', pattern })),
+    // Kubernetes, Helm, CI and dev container files share these languages with unrelated files:
+    // the middleware sends only the ones that are a kind, and the server checks again.
+    ...SHARED_LANGUAGE_IDS.map((language) => ({ scheme: 'file', language })),
+    ...[...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, ...KIND_GLOBS, POLICY_GLOB].map((pattern) => ({
+      scheme: 'file',
+      pattern,
+    })),
   ];
 }
 
@@ -63,6 +77,7 @@ export class ImageTrustClient implements vscode.Disposable {
     serverModule: string,
     private readonly log: vscode.LogOutputChannel,
     statusBar: TrustStatus,
+    policyHasFiles: () => boolean = () => false,
   ) {
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -85,6 +100,7 @@ export class ImageTrustClient implements vscode.Disposable {
       // The status bar tells about trouble; the log opens when the user asks for it.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       middleware: {
+        ...documentFilterMiddleware(() => this.client, { userGlobs: userGlobsFromSettings, policyHasFiles }),
         workspace: {
           handleApplyEdit: (params, next) => this.handleApplyEdit(params, (p) => next(p, CancellationToken.None)),
         },

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, matchesGlob } from 'node:path';
 import { test } from 'node:test';
-import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, PINNABLE_FILES_GLOB, POLICY_GLOB } from '../../client/src/filePatterns';
+import {
+  COMPOSE_GLOBS,
+  DOCKERFILE_GLOBS,
+  KIND_GLOBS,
+  PINNABLE_FILES_GLOB,
+  POLICY_GLOB,
+} from '../../client/src/filePatterns';
 import { MACHINE_SETTING_KEYS } from '../../client/src/machineSettings';
 import { detectDocumentKind } from '../../server/src/core/analyze';
 import { RULES } from '../../server/src/core/rules';
@@ -42,23 +48,32 @@ const NAMES = [
   'README.md',
   'mycompose.yaml',
   '.image-trust.yaml',
+  'docker-bake.hcl',
+  'docker-bake.override.json',
+  '.devcontainer.json',
+  '.devcontainer/devcontainer.json',
+  '.devcontainer/python/devcontainer.json',
+  'devcontainer.json',
+  '.gitlab-ci.yml',
+  '.github/workflows/ci.yml',
+  '.github/dependabot.yml',
+  'action.yml',
+  'values.yml',
+  'values-prod.yaml',
+  '_config.yml',
 ];
 
-test('the pin command finds exactly the files the server reads as Dockerfiles or compose files', () => {
+test('the pin command finds exactly the files whose kind the server reads from their name', () => {
   for (const name of NAMES) {
-    const kind = detectDocumentKind(name);
-    assert.equal(
-      matchesGlob(`repo/sub/${name}`, PINNABLE_FILES_GLOB),
-      kind === 'dockerfile' || kind === 'compose',
-      name,
-    );
+    const kind = detectDocumentKind(`repo/sub/${name}`);
+    assert.equal(matchesGlob(`repo/sub/${name}`, PINNABLE_FILES_GLOB), kind !== undefined && kind !== 'policy', name);
   }
 });
 
 test('the document selector covers the same files and the policy file', () => {
   for (const name of NAMES) {
-    const kind = detectDocumentKind(name);
-    const selected = [...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, POLICY_GLOB].some((glob) =>
+    const kind = detectDocumentKind(`repo/${name}`);
+    const selected = [...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, ...KIND_GLOBS, POLICY_GLOB].some((glob) =>
       matchesGlob(`repo/${name}`, glob),
     );
     assert.equal(selected, kind !== undefined, name);

@@ -1,7 +1,7 @@
 // Command-line parsing for `image-trust lint|pin`. Usage errors are values with a message.
 import type { Severity } from '../core/types';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'codeclimate';
 export type FailOn = Severity | 'never';
 
 export interface CliOptions {
@@ -43,15 +43,19 @@ export type ParsedArgs =
 export const USAGE = `Usage: image-trust <command> [PATH...] [options]
 
 Commands:
-  lint [PATH...]     check Dockerfiles and compose files (files or folders, searched
-                     recursively; .git and node_modules skipped); default .
+  lint [PATH...]     check the images of Dockerfiles, compose files, Kubernetes manifests,
+                     Helm values, GitHub Actions and GitLab CI files, dev containers and
+                     bake files (files or folders, searched recursively; .git and
+                     node_modules skipped); default .
   pin  [PATH...]     rewrite image references to tag@sha256:digest in place
   vulndb update [ECOSYSTEM...]
                      download OSV's exports (default Debian, Alpine, Ubuntu) into
                      --vuln-db DIR (default: the cache folder's osv-exports)
 
 Options:
-  --format text|json|sarif        lint output (default text, coloured on a terminal)
+  --format text|json|sarif|codeclimate
+                                  lint output (default text, coloured on a terminal;
+                                  codeclimate: GitLab code quality report)
   --offline                       no network: only the rules that need none
   --registry-mirror HOST=URL      repeatable, e.g. docker.io=http://127.0.0.1:5000
   --insecure-registry HOST        repeatable: allow plain http to HOST (not only loopback)
@@ -121,8 +125,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
         return { kind: 'version' };
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif')
-          return { kind: 'error', message: `--format must be text, json or sarif${v ? `, not "${v}"` : ''}` };
+        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'codeclimate')
+          return {
+            kind: 'error',
+            message: `--format must be text, json, sarif or codeclimate${v ? `, not "${v}"` : ''}`,
+          };
         options.format = v;
         break;
       }

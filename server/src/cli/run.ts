@@ -16,6 +16,7 @@ import { createNetwork, type Network } from '../services/network';
 import { trustedRootFromFile } from '../signatures/trustedRoot';
 import type { CliOptions } from './args';
 import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
+import { toCodeClimate } from './format/codeclimate';
 import { toJson } from './format/json';
 import { sortFindings, type LintReport } from './format/report';
 import { toSarif } from './format/sarif';
@@ -36,7 +37,7 @@ const LOOKUP_CONCURRENCY = 16;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
   if (options.command === 'vulndb-update') return updateVulnDb(options, io);
-  const policy = loadPolicy(options, io);
+  const { policy, policyDir } = loadPolicy(options, io);
   // --platform stands in only where the policy says nothing (FROM --platform wins over both).
   if (options.platform && !policy.platform) policy.platform = options.platform;
   if (options.sigstoreTrustedRoot) {
@@ -45,7 +46,9 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
     if (!root.ok) throw new CliError(root.error);
   }
   const warn = (message: string) => io.stderr(`image-trust: ${message}\n`);
-  const files = collectFiles(options.paths, warn);
+  const files = collectFiles(options.paths, warn, {
+    userGlobs: policy.files ? [{ base: policyDir ?? '', globs: policy.files }] : undefined,
+  });
   const network = createNetwork(networkSettings(options, io.env));
   // One budget for the run: a registry that drips its answer cannot hold the run up past it.
   const budget = network.startRun();
@@ -106,7 +109,7 @@ async function updateVulnDb(options: CliOptions, io: CliIo): Promise<number> {
   return failed ? 2 : 0;
 }
 
-function loadPolicy(options: CliOptions, io: CliIo): Policy {
+function loadPolicy(options: CliOptions, io: CliIo): { policy: Policy; policyDir?: string } {
   let path = options.config;
   if (!path) {
     const first = resolve(options.paths[0] ?? '.');
@@ -118,7 +121,7 @@ function loadPolicy(options: CliOptions, io: CliIo): Policy {
     }
     path = findPolicyFile(dir);
   }
-  if (!path) return loadPolicyFile('', '').policy;
+  if (!path) return { policy: loadPolicyFile('', '').policy };
   let loaded;
   try {
     loaded = loadPolicyFile(path);
@@ -132,7 +135,7 @@ function loadPolicy(options: CliOptions, io: CliIo): Policy {
       `${path}: the policy file has ${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'}; fix ${loaded.problems.length === 1 ? 'it' : 'them'} first`,
     );
   }
-  return loaded.policy;
+  return { policy: loaded.policy, policyDir: dirname(resolve(path)) };
 }
 
 interface AnalyzedFile {
@@ -144,7 +147,11 @@ interface AnalyzedFile {
 function analyzeFile(file: TargetFile): AnalyzedFile {
   const source = readSource(file.path);
   const env = file.kind === 'compose' ? composeEnvironment(resolve(file.path)) : undefined;
-  return { file, source, analysis: analyzeDocument(source.text, file.kind, env) };
+  return {
+    file,
+    source,
+    analysis: analyzeDocument(source.text, file.kind, env, { fileName: file.path }),
+  };
 }
 
 async function gatherAll(
@@ -202,6 +209,7 @@ async function lint(
   const lost = reportLosses(network, io);
   if (options.format === 'json') io.stdout(toJson(report));
   else if (options.format === 'sarif') io.stdout(toSarif(report, io.version));
+  else if (options.format === 'codeclimate') io.stdout(toCodeClimate(report));
   else io.stdout(toText(report, options.color ?? (io.isTty && !io.env.NO_COLOR)));
   if (options.requireNetwork && lost > 0) return EXIT_NETWORK_MISSING;
   if (options.failOn === 'never') return 0;

@@ -2,6 +2,13 @@
 import { extractComposeImages, type Environment } from './compose';
 import { extractDockerfileImages } from './dockerfile';
 import type { ImageFacts } from './facts';
+import { extractBakeImages } from './kinds/bake';
+import { extractDevcontainerImages } from './kinds/devcontainer';
+import { detectFileKind, type DetectContext } from './kinds/fileKinds';
+import { extractGithubActionsImages } from './kinds/githubActions';
+import { extractGitlabCiImages } from './kinds/gitlabCi';
+import { extractHelmValuesImages } from './kinds/helmValues';
+import { extractKubernetesImages } from './kinds/kubernetes';
 import { parseImageReference } from './reference';
 import { RULES } from './rules';
 import { documentSeverity, invalidDocument } from './rules/documentProblems';
@@ -10,7 +17,9 @@ import type { Policy } from './settings';
 import type {
   DocumentKind,
   DocumentProblem,
+  ExtractionResult,
   Finding,
+  ImageFileKind,
   ImageOccurrence,
   ImageReference,
   RuleId,
@@ -37,21 +46,22 @@ export interface DocumentAnalysis {
   problems: DocumentProblem[];
 }
 
-export function detectDocumentKind(fileName: string): DocumentKind | undefined {
-  const base = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
-  if (base === '.image-trust.yaml') return 'policy';
-  if (/^(?:docker-)?compose(?:\.[^/]+)?\.ya?ml$/.test(base)) return 'compose';
-  // `docker build` reads `Dockerfile`, or `dockerfile` when there is none (docker build reference, "-f").
-  if (
-    /^(?:Dockerfile|Containerfile)(?:\..+)?$/.test(base) ||
-    base === 'dockerfile' ||
-    /\.(?:Dockerfile|dockerfile)$/.test(base)
-  )
-    return 'dockerfile';
-  return undefined;
+/** The kind of a file by its path (and, where the name does not decide, its content). */
+export function detectDocumentKind(fileName: string, context?: DetectContext): DocumentKind | undefined {
+  return detectFileKind(fileName, context);
 }
 
-export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', env?: Environment): DocumentAnalysis {
+export interface AnalyzeOptions {
+  /** Bake: the file name decides between HCL and JSON. */
+  fileName?: string;
+}
+
+export function analyzeDocument(
+  text: string,
+  kind: ImageFileKind,
+  env?: Environment,
+  options: AnalyzeOptions = {},
+): DocumentAnalysis {
   if (text.length > MAX_DOCUMENT_LENGTH) {
     return {
       kind,
@@ -80,7 +90,7 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
       ],
     };
   }
-  const extraction = kind === 'dockerfile' ? extractDockerfileImages(text) : extractComposeImages(text, env);
+  const extraction = extract(text, kind, env, options);
   const references = extraction.occurrences.map((occurrence): AnalyzedReference => {
     if (occurrence.expansionError !== undefined) return { occurrence, parseError: occurrence.expansionError };
     if (occurrence.resolved === undefined) return { occurrence };
@@ -88,6 +98,32 @@ export function analyzeDocument(text: string, kind: 'dockerfile' | 'compose', en
     return parsed.ok ? { occurrence, reference: parsed.reference } : { occurrence, parseError: parsed.error };
   });
   return { kind, references, problems: extraction.problems };
+}
+
+function extract(
+  text: string,
+  kind: ImageFileKind,
+  env: Environment | undefined,
+  options: AnalyzeOptions,
+): ExtractionResult {
+  switch (kind) {
+    case 'dockerfile':
+      return extractDockerfileImages(text);
+    case 'compose':
+      return extractComposeImages(text, env);
+    case 'kubernetes':
+      return extractKubernetesImages(text);
+    case 'helm-values':
+      return extractHelmValuesImages(text);
+    case 'github-actions':
+      return extractGithubActionsImages(text);
+    case 'gitlab-ci':
+      return extractGitlabCiImages(text);
+    case 'devcontainer':
+      return extractDevcontainerImages(text);
+    case 'bake':
+      return extractBakeImages(text, options.fileName);
+  }
 }
 
 export function effectiveSeverity(rule: RuleId, defaultSeverity: SeveritySetting, policy: Policy): SeveritySetting {

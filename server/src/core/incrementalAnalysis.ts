@@ -11,10 +11,10 @@
 //   image, build, platform or file, away from every reference, in a document that parsed.
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
-import { analyzeDocument, MAX_DOCUMENT_LENGTH, type DocumentAnalysis } from './analyze';
+import { analyzeDocument, MAX_DOCUMENT_LENGTH, type AnalyzeOptions, type DocumentAnalysis } from './analyze';
 import type { Environment } from './compose';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
-import type { Range } from './types';
+import type { ImageFileKind, Range } from './types';
 
 /** Marks a line blanked because its instruction names no image. */
 const BLANKED_LINE = '\u0000';
@@ -179,7 +179,19 @@ export class IncrementalAnalyzer {
    * `envIdentity` stands for the compose variables (the `.env` contents the environment was made
    * from): a compose analysis is reused only while it is the same object.
    */
-  analyze(text: string, kind: 'dockerfile' | 'compose', env?: Environment, envIdentity?: unknown): DocumentAnalysis {
+  analyze(
+    text: string,
+    kind: ImageFileKind,
+    env?: Environment,
+    envIdentity?: unknown,
+    options: AnalyzeOptions = {},
+  ): DocumentAnalysis {
+    if (kind !== 'dockerfile' && kind !== 'compose') {
+      // The other kinds (Kubernetes, Helm values, CI files, dev containers, bake) are one YAML,
+      // JSONC or HCL parse each; they are analyzed in full.
+      this.last = undefined;
+      return analyzeDocument(text, kind, env, options);
+    }
     const last = this.last;
     const sameEnv = kind === 'dockerfile' || (envIdentity !== undefined && last?.env === envIdentity);
     if (last && last.kind === kind && last.text === text && sameEnv) {

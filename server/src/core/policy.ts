@@ -11,7 +11,8 @@ import {
   type Policy,
   type SignatureRequirement,
 } from './settings';
-import { isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
+import { IMAGE_FILE_KINDS, isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
+import { isImageFileKind } from './kinds/fileKinds';
 import type { MinSeverity, VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
 const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
@@ -166,6 +167,31 @@ export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
             `signatureKeys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
           );
         }
+      }
+    },
+  },
+  files: {
+    schema: {
+      description:
+        "Extra globs per file kind, relative to this file's folder, for layouts not recognised by name or content.",
+      type: 'object',
+      propertyNames: { enum: [...IMAGE_FILE_KINDS] },
+      additionalProperties: { type: 'array', items: NON_EMPTY_STRING },
+    },
+    read(value, policy, report, keyNode) {
+      if (!isMap(value)) {
+        report(value ?? keyNode, `files must map a file kind (${IMAGE_FILE_KINDS.join(', ')}) to a list of globs.`);
+        return;
+      }
+      policy.files = {};
+      for (const kindPair of value.items) {
+        const kind = isScalar(kindPair.key) ? String(kindPair.key.value) : '';
+        if (!isImageFileKind(kind)) {
+          report(kindPair.key as Node, `Unknown file kind "${kind}". Known kinds: ${IMAGE_FILE_KINDS.join(', ')}.`);
+          continue;
+        }
+        const globs = stringList(kindPair.value as Node | null, `files.${kind}`, report);
+        if (globs) policy.files[kind] = globs;
       }
     },
   },
@@ -547,6 +573,8 @@ export interface EditorPolicySettings {
   trustedNamespaces?: unknown;
   trustedRegistries?: unknown;
   maxImageAgeDays?: unknown;
+  /** `imageTrust.files`: file kind → globs. */
+  files?: unknown;
 }
 
 /**
@@ -576,6 +604,10 @@ export function mergePolicy(
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1) policy.maxImageAgeDays = n;
     else warnings.push('imageTrust.maxImageAgeDays must be a whole number, 1 or more; ignoring it.');
   }
+  if (editor.files !== undefined && editor.files !== null && !fileKeys.has('files')) {
+    const files = editorFiles(editor.files, warnings);
+    if (files) policy.files = files;
+  }
   if (editor.rules && typeof editor.rules === 'object') {
     for (const [id, sev] of Object.entries(editor.rules)) {
       if (!isRuleId(id)) warnings.push(`imageTrust.rules: unknown rule "${id}".`);
@@ -593,4 +625,19 @@ export function policyFileKeys(text: string): Set<string> {
   const keys = new Set<string>();
   if (isMap(doc.contents)) for (const p of doc.contents.items) if (isScalar(p.key)) keys.add(String(p.key.value));
   return keys;
+}
+
+function editorFiles(value: unknown, warnings: string[]): Policy['files'] {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    warnings.push('imageTrust.files must map a file kind to a list of globs; ignoring it.');
+    return undefined;
+  }
+  const out: NonNullable<Policy['files']> = {};
+  for (const [kind, globs] of Object.entries(value as Record<string, unknown>)) {
+    if (!isImageFileKind(kind)) warnings.push(`imageTrust.files: unknown file kind "${kind}".`);
+    else if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string'))
+      warnings.push(`imageTrust.files.${kind} must be a list of globs.`);
+    else out[kind] = globs as string[];
+  }
+  return out;
 }

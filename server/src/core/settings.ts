@@ -1,7 +1,7 @@
 // What the checks are configured with: the Policy (from `.image-trust.yaml`, merged with the
 // workspace-scoped editor settings by mergePolicy in policy.ts) and the NetworkSettings (from the
 // machine only).
-import type { RuleId, SeveritySetting } from './types';
+import type { ImageFileKind, RuleId, SeveritySetting } from './types';
 import { defaultVulnerabilityPolicy, type VulnerabilityPolicy } from './vuln/vulnerabilityReport';
 
 /** What `.image-trust.yaml` and the workspace-scoped editor settings may say. */
@@ -14,6 +14,8 @@ export interface Policy {
   maxImageAgeDays: number;
   /** PEM public keys whose cosign signatures count as verified. */
   signatureKeys: string[];
+  /** Extra globs per file kind, relative to the policy file's folder, for layouts not guessed by name. */
+  files?: Partial<Record<ImageFileKind, string[]>>;
   /** Platform whose image is inspected when `FROM --platform` says nothing, e.g. `linux/arm64`. */
   platform?: string;
   /** Which known vulnerabilities `vulnerable-image` reports. */

@@ -56,7 +56,23 @@ export interface ImageReference {
   readonly familiarName: string;
 }
 
-export type ReferenceSource = 'from' | 'copy-from' | 'mount-from' | 'compose-image';
+export type ReferenceSource =
+  | 'from'
+  | 'copy-from'
+  | 'mount-from'
+  | 'compose-image'
+  | 'kubernetes-image'
+  | 'kubernetes-image-volume'
+  | 'helm-image'
+  | 'actions-container'
+  | 'actions-service'
+  | 'actions-step'
+  | 'actions-runs'
+  | 'gitlab-image'
+  | 'gitlab-service'
+  | 'devcontainer-image'
+  | 'devcontainer-feature'
+  | 'bake-context';
 
 /** Where the text of a reference lives when it came from a variable default. */
 export interface EditTarget {
@@ -83,6 +99,11 @@ export interface ImageOccurrence {
   editBlockedReason?: string;
   /** `--platform` value when given. */
   platform?: string;
+  /**
+   * The reference is split over several keys (Helm values `repository`/`tag`/`digest`): a fix
+   * rewrites `range`, putting the new tag and digest into the fields it names.
+   */
+  split?: SplitReference;
   /** Named by an ONBUILD trigger: pulled by the builds that use this image as their base. */
   onbuild?: boolean;
   /** Variables that expand to an empty string (undeclared before the first FROM). */
@@ -98,7 +119,35 @@ export interface ImageOccurrence {
   constructLine?: number;
 }
 
-export type DocumentKind = 'dockerfile' | 'compose' | 'policy';
+/** One scalar inside a split reference: offsets into `SplitReference.text`, quotes included. */
+export interface SplitField {
+  start: number;
+  end: number;
+  quote: '"' | "'" | '';
+}
+
+export interface SplitReference {
+  range: Range;
+  /** The text at `range` now. */
+  text: string;
+  tag: SplitField;
+  /** Present when the object has a `digest:` key: the digest is written there and the tag kept. */
+  digest?: SplitField;
+}
+
+/** Every kind of file whose images are checked. */
+export const IMAGE_FILE_KINDS = [
+  'dockerfile',
+  'compose',
+  'kubernetes',
+  'helm-values',
+  'github-actions',
+  'gitlab-ci',
+  'devcontainer',
+  'bake',
+] as const;
+export type ImageFileKind = (typeof IMAGE_FILE_KINDS)[number];
+export type DocumentKind = ImageFileKind | 'policy';
 
 /** A problem with the document itself rather than a reference (bad YAML, unresolved variable). */
 export interface DocumentProblem {

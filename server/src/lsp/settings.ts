@@ -19,6 +19,7 @@ export function readEditorSettings(value: unknown): EditorSettings {
     trustedNamespaces: v.trustedNamespaces,
     trustedRegistries: v.trustedRegistries,
     maxImageAgeDays: v.maxImageAgeDays,
+    files: v.files,
   };
 }
 

@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, parse as parsePath } from 'node:path';
 import { parseDotEnv } from '../core/interpolate';
+import { gitlabLocalIncludes } from '../core/kinds/gitlabCi';
 import { parsePolicy, POLICY_FILE_NAME, policyFileKeys } from '../core/policy';
 import type { Policy } from '../core/settings';
 import type { DocumentProblem } from '../core/types';
@@ -67,4 +68,26 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a `.gitlab-ci.yml` in a folder above `path` includes it as a local file. */
+export function includedByGitlabCi(path: string, stopAt?: string): boolean {
+  let current = dirname(path);
+  for (let depth = 0; depth < 32; depth++) {
+    for (const name of ['.gitlab-ci.yml', '.gitlab-ci.yaml']) {
+      const candidate = join(current, name);
+      if (!isFile(candidate)) continue;
+      try {
+        const includes = gitlabLocalIncludes(readFileSync(candidate, 'utf8'));
+        if (includes.some((local) => join(current, local.replace(/^\/+/, '')) === path)) return true;
+      } catch {
+        // An unreadable pipeline file includes nothing we can know of.
+      }
+    }
+    if (stopAt && current === stopAt) return false;
+    const parent = dirname(current);
+    if (parent === current) return false;
+    current = parent;
+  }
+  return false;
 }

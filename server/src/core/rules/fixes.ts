@@ -1,5 +1,6 @@
 // Builds fixes that rewrite a reference where its text lives (the reference itself, an ARG
 // default or a compose `${VAR:-default}`), changing only its tag and digest.
+import { rewriteSplit } from '../kinds/splitReference';
 import { withTagAndDigest } from '../reference';
 import type { Fix, ImageOccurrence } from '../types';
 
@@ -10,6 +11,17 @@ export function referenceFix(
   digest: string | undefined,
   isPreferred = false,
 ): Fix {
+  if (occurrence.split) {
+    const fix: Fix = {
+      title,
+      replacement: rewriteSplit(occurrence.split, tag, digest),
+      isPreferred,
+      range: occurrence.split.range,
+      expectedText: occurrence.split.text,
+    };
+    if (occurrence.editBlockedReason) fix.disabledReason = occurrence.editBlockedReason;
+    return fix;
+  }
   const written = occurrence.editTarget?.text ?? occurrence.text;
   const fix: Fix = { title, replacement: withTagAndDigest(written, tag, digest), isPreferred };
   if (occurrence.editTarget) {

@@ -6,20 +6,16 @@ import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  analyzeDocument,
-  detectDocumentKind,
-  evaluateRules,
-  type AnalyzedReference,
-  type DocumentAnalysis,
-} from '../../core/analyze';
+import { analyzeDocument, evaluateRules, type AnalyzedReference, type DocumentAnalysis } from '../../core/analyze';
 import type { ImageFacts } from '../../core/facts';
 import { IncrementalAnalyzer } from '../../core/incrementalAnalysis';
 import { platformFor } from '../../core/platform';
 import { POLICY_FILE_NAME } from '../../core/policy';
 import type { Policy } from '../../core/settings';
 import { ruleById } from '../../core/rules';
-import type { Finding, ImageReference, Severity, SeveritySetting } from '../../core/types';
+import type { FileGlobs } from '../../core/kinds/fileKinds';
+import type { DocumentKind, Finding, ImageReference, Severity, SeveritySetting } from '../../core/types';
+import { documentKind } from '../../services/fileKind';
 import {
   environmentWith,
   findPolicyFile,
@@ -158,11 +154,28 @@ export class DocumentChecker {
     return { env: environmentWith(dotEnv), identity: dotEnv };
   }
 
+  /** The kind of a document, with the user's `files:` globs (policy file or imageTrust.files). */
+  kindOf(uri: string, languageId: string, text: () => string): DocumentKind | undefined {
+    const path = fileUriToPath(uri);
+    const { policy, loaded } = this.policyFor(uri);
+    const roots = this.settings.workspaceFolders;
+    const globs: FileGlobs[] = [];
+    if (policy.files) {
+      // Globs of a policy file are relative to its folder; those of imageTrust.files to each workspace folder.
+      if (loaded?.keys.has('files')) globs.push({ base: dirname(loaded.path), globs: policy.files });
+      else if (roots.length) for (const root of roots) globs.push({ base: root, globs: policy.files });
+      else globs.push({ base: '', globs: policy.files });
+    }
+    return documentKind({ path: path ?? uri, hasPath: !!path, languageId, text }, globs, roots);
+  }
+
   /** Analyzes text of a file that may not be open (workspace pinning). */
-  analyze(uri: string, text: string): DocumentAnalysis | undefined {
-    const kind = detectDocumentKind(fileUriToPath(uri) ?? uri);
-    if (kind !== 'dockerfile' && kind !== 'compose') return undefined;
-    return analyzeDocument(text, kind, kind === 'compose' ? this.environmentFor(uri) : undefined);
+  analyze(uri: string, text: string, languageId = ''): DocumentAnalysis | undefined {
+    const kind = this.kindOf(uri, languageId, () => text);
+    if (!kind || kind === 'policy') return undefined;
+    return analyzeDocument(text, kind, kind === 'compose' ? this.environmentFor(uri) : undefined, {
+      fileName: fileUriToPath(uri) ?? uri,
+    });
   }
 
   revalidateAll(): void {
@@ -181,7 +194,7 @@ export class DocumentChecker {
 
   private validate(document: TextDocument): void {
     const path = fileUriToPath(document.uri) ?? document.uri;
-    const kind = detectDocumentKind(path) ?? languageKind(document.languageId);
+    const kind = this.kindOf(document.uri, document.languageId, () => document.getText());
     if (kind === 'policy') {
       this.policyCache.clear();
       const loaded = loadPolicyFile(path, document.getText());
@@ -200,14 +213,24 @@ export class DocumentChecker {
       for (const other of this.documents.all()) if (other.uri !== document.uri) this.validateNow(other);
       return;
     }
-    if (!kind) return;
+    if (!kind) {
+      // A document that stopped matching a kind (its apiVersion was deleted) loses its findings.
+      const previous = this.states.get(document.uri);
+      if (previous) {
+        this.cancelNetwork(previous);
+        this.states.delete(document.uri);
+        void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      }
+      return;
+    }
     const { env, identity } =
       kind === 'compose'
         ? this.composeEnvironment(document.uri)
         : { env: (name: string) => process.env[name], identity: undefined };
     let analyzer = this.analyzers.get(document.uri);
     if (!analyzer) this.analyzers.set(document.uri, (analyzer = new IncrementalAnalyzer()));
-    const analysis = analyzer.analyze(document.getText(), kind, env, identity);
+    // The other kinds than Dockerfile and compose are analyzed in full (bake's file name says HCL or JSON).
+    const analysis = analyzer.analyze(document.getText(), kind, env, identity, { fileName: path });
     const { policy } = this.policyFor(document.uri);
     this.cancelNetwork(this.states.get(document.uri));
     const state: DocumentState = { version: document.version, analysis, policy, findings: [] };
@@ -267,12 +290,6 @@ export class DocumentChecker {
 
 function severityOf(setting: SeveritySetting | undefined): Severity {
   return setting === undefined || setting === 'off' ? 'error' : setting;
-}
-
-function languageKind(languageId: string): 'dockerfile' | 'compose' | undefined {
-  if (languageId === 'dockerfile') return 'dockerfile';
-  if (languageId === 'dockercompose') return 'compose';
-  return undefined;
 }
 
 /** The platforms a reference is used with in a document (`FROM --platform`, else the policy's). */

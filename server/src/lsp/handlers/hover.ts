@@ -2,7 +2,9 @@
 import type { CancellationToken, Connection, Hover, HoverParams } from 'vscode-languageserver';
 import { rangeContains } from '../../core/ranges';
 import { renderHover } from '../../features/hover';
+import { bakeNotesFor } from '../../services/bakeOverrides';
 import { ALL_FACTS, factsWantedFor, signatureWanted } from '../../services/imageFacts';
+import { fileUriToPath } from '../documentUris';
 import type { SettingsState } from '../settingsState';
 import { wantedFor, type DocumentChecker } from './documents';
 import type { FactsLookup } from './factsLookup';
@@ -45,9 +47,13 @@ export class HoverHandler {
       () => facts,
     );
     const online = this.settings.online;
-    return {
-      contents: { kind: 'markdown', value: renderHover({ analyzed, facts, policy: state.policy, findings, online }) },
-      range: analyzed.occurrence.range,
-    };
+    let value = renderHover({ analyzed, facts, policy: state.policy, findings, online });
+    // A bake file in the workspace may replace this FROM's image with a `contexts` entry.
+    const path = fileUriToPath(params.textDocument.uri);
+    if (state.analysis.kind === 'dockerfile' && path) {
+      const notes = bakeNotesFor(path, analyzed.occurrence, this.settings.workspaceFolders);
+      if (notes.length) value += `\n\n---\n\n${notes.join('\n\n')}`;
+    }
+    return { contents: { kind: 'markdown', value }, range: analyzed.occurrence.range };
   }
 }

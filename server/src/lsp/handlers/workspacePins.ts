@@ -42,7 +42,7 @@ export class WorkspacePinHandler {
         continue;
       }
       result.files++;
-      const analysis = this.checker.analyze(uri, document.getText());
+      const analysis = this.checker.analyze(uri, document.getText(), document.languageId);
       if (!analysis) continue;
       // An open document is updated in place as the user types: remember what the plan is made on.
       const plannedVersion = document.version;
