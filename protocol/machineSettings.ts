@@ -1,7 +1,8 @@
 // Settings that decide where requests go (mirrors, Docker Hub URL, plain-http registries, the
-// end-of-life API). They are read and validated here only, for both the VS Code client (which
-// reads the user's own values) and the server (which receives them): a workspace's
-// .vscode/settings.json must never redirect registry traffic or credentials.
+// end-of-life API) and whom signatures are verified against (the Sigstore trusted root). They are
+// read and validated here only, for both the VS Code client (which reads the user's own values)
+// and the server (which receives them): a workspace's .vscode/settings.json must never redirect
+// registry traffic or credentials, nor choose the signers it is trusted for.
 
 export interface MachineSettingsParams {
   /** Registry host → base URL, e.g. `docker.io` → `https://mirror.example`. */
@@ -24,6 +25,8 @@ export interface MachineSettingsParams {
   osvUrl?: string;
   /** Folder of downloaded OSV exports used instead of the OSV API. */
   vulnDb?: string;
+  /** A Sigstore trusted_root.json (file path) replacing the shipped public-good root. */
+  sigstoreTrustedRoot?: string;
 }
 
 export const MACHINE_SETTING_KEYS = [
@@ -37,6 +40,7 @@ export const MACHINE_SETTING_KEYS = [
   'trustedTokenRealms',
   'osvUrl',
   'vulnDb',
+  'sigstoreTrustedRoot',
 ] as const;
 
 /** Numeric limits: only a value the user set counts (the server has the same defaults). */
@@ -72,6 +76,8 @@ export function validateMachineSettings(value: unknown): MachineSettingsParams {
   const osvUrl = httpUrl(v.osvUrl);
   if (osvUrl) out.osvUrl = osvUrl;
   if (typeof v.vulnDb === 'string' && v.vulnDb.trim()) out.vulnDb = v.vulnDb.trim();
+  if (typeof v.sigstoreTrustedRoot === 'string' && v.sigstoreTrustedRoot.trim())
+    out.sigstoreTrustedRoot = v.sigstoreTrustedRoot.trim();
   if (Array.isArray(v.insecureRegistries)) out.insecureRegistries = nonEmptyStrings(v.insecureRegistries);
   const positive = (x: unknown, max: number): x is number =>
     typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= max;

@@ -22,7 +22,13 @@ const DOCUMENTS: string[] = [
   `signatureKeys:\n  - |\n${PEM.split('\n')
     .map((l) => `    ${l}`)
     .join('\n')}\n`,
+  'signatures:\n  - images: ["ghcr.io/acme/**"]\n    mode: warn\n    keyless: [{ issuer: https://token.actions.githubusercontent.com, subjectRegExp: "^https://github" }]\n',
+  'attestations:\n  - predicateType: https://slsa.dev/provenance/v1\n    keyless: [{ issuerRegExp: "github", subject: someone@example.com }]\n',
   // refused
+  'signatures:\n  - images: ["ghcr.io/acme/**"]\n    mode: block\n    keys: ["x"]\n',
+  'signatures:\n  - images: ["ghcr.io/acme/**"]\n    keyless: [{ subject: someone@example.com }]\n',
+  'signatures:\n  - images: ["ghcr.io/acme/**"]\n',
+  'attestations:\n  - images: ["**"]\n',
   'trustedRegistry: [x]\n',
   'trustedRegistries: docker.io\n',
   'trustedRegistries: [""]\n',

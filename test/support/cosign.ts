@@ -349,3 +349,80 @@ async function pushHeaders(registry: TestRegistry): Promise<Record<string, strin
     ? { authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}` }
     : {};
 }
+
+/** The keyless fixtures made by test/fixtures/sigstore/generate.cjs against @sigstore/mock. */
+export interface SigstoreFixtureImage {
+  digest: string;
+  /** base64 manifest bytes */
+  manifest: string;
+  /** base64 config and layer blobs */
+  blobs: string[];
+}
+
+/** Pushes a fixture image byte for byte (so its digest is the one the fixture bundles sign) under `tag`. */
+export async function pushFixtureImage(
+  registry: TestRegistry,
+  repo: string,
+  image: SigstoreFixtureImage,
+  tag = 'v1',
+): Promise<Subject> {
+  for (const blob of image.blobs) await pushBlob(registry, repo, Buffer.from(blob, 'base64'));
+  const bytes = Buffer.from(image.manifest, 'base64');
+  const digest = await pushManifest(registry, repo, tag, bytes, MEDIA_TYPES.ociManifest);
+  if (digest !== image.digest) throw new Error(`fixture image pushed as ${digest}, expected ${image.digest}`);
+  return { digest, mediaType: MEDIA_TYPES.ociManifest, size: bytes.length };
+}
+
+/** A Sigstore bundle (as JSON) attached the way cosign 3 attaches `cosign sign`/`cosign attest` output (§6.2). */
+export async function pushSigstoreBundle(
+  registry: TestRegistry,
+  repo: string,
+  subject: Subject,
+  bundle: unknown,
+  predicateType = COSIGN_SIGN_PREDICATE,
+): Promise<ReferrerDescriptor> {
+  return pushReferrerArtifact(
+    registry,
+    repo,
+    subject,
+    SIGSTORE_BUNDLE,
+    { mediaType: SIGSTORE_BUNDLE, bytes: Buffer.from(JSON.stringify(bundle)) },
+    {
+      annotations: {
+        'org.opencontainers.image.created': '2026-07-01T00:00:00Z',
+        'dev.sigstore.bundle.content': 'dsse-envelope',
+        'dev.sigstore.bundle.predicateType': predicateType,
+      },
+    },
+  );
+}
+
+/** cosign's legacy keyless signature: `sha256-<hex>.sig` with one layer carrying certificate, chain and Rekor bundle (§6.1). */
+export async function pushLegacyKeylessSignature(
+  registry: TestRegistry,
+  repo: string,
+  subjectDigest: string,
+  signature: { payload: string; annotations: Record<string, string> },
+): Promise<string> {
+  const payload = Buffer.from(signature.payload, 'base64');
+  const layerDigest = await pushBlob(registry, repo, payload);
+  const config = Buffer.from(
+    JSON.stringify({ architecture: '', os: '', rootfs: { type: 'layers', diff_ids: [layerDigest] }, config: {} }),
+  );
+  const configDigest = await pushBlob(registry, repo, config);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    config: { mediaType: MEDIA_TYPES.ociConfig, size: config.length, digest: configDigest },
+    layers: [
+      { mediaType: SIMPLE_SIGNING, size: payload.length, digest: layerDigest, annotations: signature.annotations },
+    ],
+  };
+  return pushManifest(
+    registry,
+    repo,
+    `${subjectDigest.replace(':', '-')}.sig`,
+    JSON.stringify(manifest),
+    MEDIA_TYPES.ociManifest,
+  );
+}

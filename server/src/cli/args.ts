@@ -18,6 +18,8 @@ export interface CliOptions {
   /** Base of OSV's exports for `vulndb update` (default https://osv-vulnerabilities.storage.googleapis.com). */
   osvDataUrl?: string;
   platform?: string;
+  /** A Sigstore trusted_root.json replacing the shipped public-good root. */
+  sigstoreTrustedRoot?: string;
   config?: string;
   failOn: FailOn;
   dryRun: boolean;
@@ -72,6 +74,8 @@ Options:
   --vuln-db DIR                   use downloaded OSV exports in DIR, no request to OSV
   --platform OS/ARCH              platform to inspect when FROM --platform and the policy
                                   say nothing (default linux/amd64)
+  --sigstore-trusted-root FILE    verify keyless signatures against this Sigstore trusted_root.json
+                                  (default: the public-good root shipped with image-trust)
   --config FILE                   policy file (default: .image-trust.yaml found upward)
   --fail-on error|warning|info|never   lint exit threshold (default warning)
   --dry-run                       pin: print a unified diff, write nothing
@@ -183,6 +187,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
         if (!v || !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(v))
           return { kind: 'error', message: '--platform takes OS/ARCH[/VARIANT], e.g. linux/arm64' };
         options.platform = v;
+        break;
+      }
+      case '--sigstore-trusted-root': {
+        const v = value();
+        if (!v)
+          return { kind: 'error', message: '--sigstore-trusted-root takes a FILE (a Sigstore trusted_root.json)' };
+        options.sigstoreTrustedRoot = v;
         break;
       }
       case '--config': {

@@ -13,6 +13,7 @@ import { writeFileAtomically } from '../services/atomicWrite';
 import { composeEnvironment, findPolicyFile, loadPolicyFile } from '../services/documentContext';
 import { factsWantedFor, withPlatforms, type FactsWanted } from '../services/imageFacts';
 import { createNetwork, type Network } from '../services/network';
+import { trustedRootFromFile } from '../signatures/trustedRoot';
 import type { CliOptions } from './args';
 import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
 import { toCodeClimate } from './format/codeclimate';
@@ -39,6 +40,11 @@ export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
   const { policy, policyDir } = loadPolicy(options, io);
   // --platform stands in only where the policy says nothing (FROM --platform wins over both).
   if (options.platform && !policy.platform) policy.platform = options.platform;
+  if (options.sigstoreTrustedRoot) {
+    // A root that cannot be used is a configuration error, not a reason to trust another root.
+    const root = trustedRootFromFile(options.sigstoreTrustedRoot);
+    if (!root.ok) throw new CliError(root.error);
+  }
   const warn = (message: string) => io.stderr(`image-trust: ${message}\n`);
   const files = collectFiles(options.paths, warn, {
     userGlobs: policy.files ? [{ base: policyDir ?? '', globs: policy.files }] : undefined,
@@ -77,6 +83,7 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     eolApiUrl: options.eolUrl,
     osvUrl: options.osvUrl,
     vulnDbDir: options.vulnDb,
+    sigstoreTrustedRoot: options.sigstoreTrustedRoot,
     cacheDir: env.IMAGE_TRUST_CACHE_DIR,
     connectionsPerRegistry: options.connections,
     requestDeadlineMs: options.requestTimeoutMs,

@@ -180,7 +180,7 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
       if (!result) continue;
       findings.push({
         rule: rule.id,
-        severity,
+        severity: policy.rules[rule.id] ? severity : (result.severity ?? severity),
         message: result.message,
         range: occurrence.range,
         reference: occurrence.text,

@@ -43,6 +43,67 @@ export interface SignatureStatus {
   /** How it was found: `cosign legacy tag`, `OCI referrers (Sigstore bundle)`, `Notation` ... */
   kinds: string[];
   detail?: string;
+  /**
+   * Every signature over THIS digest that verified cryptographically: keyless ones against the
+   * Sigstore trusted root (with who signed), key ones with a policy key. Whether the signer is
+   * trusted is the policy's question (rule untrusted-signature), not this list's.
+   */
+  verified?: VerifiedSignature[];
+  /** Why the other signatures found did not verify, one sentence each. */
+  failures?: string[];
+  /** Signed attestations (cosign/in-toto DSSE) found for the digest, verified or not. */
+  attestations?: AttestationStatus[];
+}
+
+/** Who signed, from a Fulcio certificate (sigstore/fulcio docs/oid-info.md). */
+export interface SignerIdentity {
+  /** The certificate's subject alternative name: a workflow URI or an e-mail address. */
+  subject: string;
+  /** The OIDC issuer that vouched for the subject. */
+  issuer?: string;
+  sourceRepository?: string;
+  sourceCommit?: string;
+  sourceRef?: string;
+  /** The event that started the build (push, release, workflow_dispatch...). */
+  trigger?: string;
+  /** The workflow file that signed (build signer URI). */
+  buildSigner?: string;
+  runInvocation?: string;
+}
+
+export interface VerifiedSignature {
+  method: 'keyless' | 'key';
+  /** Where it was found (`OCI referrers (Sigstore bundle)`, `cosign legacy tag`). */
+  kind: string;
+  /** Keyless: who signed. */
+  identity?: SignerIdentity;
+  /** Key: the PEM public key (as written in the policy) that verified it. */
+  keyPem?: string;
+  /** When Rekor logged it (ISO time). */
+  loggedAt?: string;
+  /** Keyless: the trusted root it was verified against. */
+  trustedRoot?: string;
+}
+
+export interface AttestationStatus {
+  predicateType: string;
+  /** Set when the attestation's signature verified and its statement names this digest. */
+  verified?: VerifiedSignature;
+  /** Why it did not verify. */
+  failure?: string;
+}
+
+/** The verified attestations of one predicate type (e.g. https://slsa.dev/provenance/v1) for a digest. */
+export function verifiedAttestations(facts: ImageFacts, predicateType: string): VerifiedSignature[] {
+  if (facts.signature?.state !== 'known') return [];
+  return (facts.signature.value.attestations ?? [])
+    .filter((a) => a.predicateType === predicateType && a.verified)
+    .map((a) => a.verified!);
+}
+
+/** True when a signed attestation of this predicate type verified for the image's digest. */
+export function attestationVerified(facts: ImageFacts, predicateType: string): boolean {
+  return verifiedAttestations(facts, predicateType).length > 0;
 }
 
 export interface VersionSuggestions {

@@ -1,8 +1,16 @@
 // `.image-trust.yaml` and the editor's workspace settings, validated into one Policy. Every bad key
 // or value is a problem with a range, never silently ignored.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { imageGlobProblem } from './imageGlob';
 import { LineIndex } from './lineIndex';
-import { defaultPolicy, type Policy } from './settings';
+import {
+  defaultPolicy,
+  type AttestationRequirement,
+  type EnforcementMode,
+  type KeylessIdentity,
+  type Policy,
+  type SignatureRequirement,
+} from './settings';
 import { IMAGE_FILE_KINDS, isRuleId, RULE_IDS, type DocumentProblem, type SeveritySetting } from './types';
 import { isImageFileKind } from './kinds/fileKinds';
 import type { MinSeverity, VulnerabilityPolicy } from './vuln/vulnerabilityReport';
@@ -26,13 +34,56 @@ export type ReportProblem = (node: Node | null | undefined, message: string) => 
  */
 export interface PolicyKeyDefinition {
   schema: JsonSchema & { description: string };
-  read(value: Node | null, policy: Policy, report: ReportProblem, keyNode: Node): void;
+  read(value: Node | null, policy: Policy, report: ReportProblem, keyNode: Node, lines: LineIndex): void;
 }
 
 const NON_EMPTY_STRING: JsonSchema = { type: 'string', pattern: '\\S' };
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
 const MIN_SEVERITIES: MinSeverity[] = ['critical', 'high', 'medium', 'low'];
 const VULNERABILITY_KEYS = ['minSeverity', 'fixableOnly', 'ignore'];
+
+const IMAGE_GLOB_SCHEMA: JsonSchema = { type: 'string', pattern: '^[a-zA-Z0-9\\-_:/*.@]+$' };
+const IDENTITY_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    issuer: NON_EMPTY_STRING,
+    issuerRegExp: NON_EMPTY_STRING,
+    subject: NON_EMPTY_STRING,
+    subjectRegExp: NON_EMPTY_STRING,
+  },
+  allOf: [
+    { oneOf: [{ required: ['issuer'] }, { required: ['issuerRegExp'] }] },
+    { oneOf: [{ required: ['subject'] }, { required: ['subjectRegExp'] }] },
+  ],
+};
+
+/** The schema of a signatures (or attestations) entry; what requirement() below accepts. */
+function requirementSchema(attestation: boolean): JsonSchema {
+  const properties: Record<string, JsonSchema> = {
+    images: { type: 'array', minItems: 1, items: IMAGE_GLOB_SCHEMA },
+    mode: { enum: ['enforce', 'warn'] },
+    keyless: { type: 'array', items: IDENTITY_SCHEMA },
+    keys: { type: 'array', items: { type: 'string', pattern: PEM_PUBLIC_KEY.source } },
+  };
+  if (attestation)
+    return {
+      type: 'object',
+      additionalProperties: false,
+      required: ['predicateType'],
+      properties: { predicateType: NON_EMPTY_STRING, ...properties },
+    };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['images'],
+    properties,
+    anyOf: [
+      { required: ['keyless'], properties: { keyless: { minItems: 1 } } },
+      { required: ['keys'], properties: { keys: { minItems: 1 } } },
+    ],
+  };
+}
 
 export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
   trustedRegistries: {
@@ -186,6 +237,34 @@ export const POLICY_KEYS: Record<string, PolicyKeyDefinition> = {
       readVulnerabilityPolicy(value ?? keyNode, policy.vulnerabilities, report);
     },
   },
+  signatures: {
+    schema: {
+      description:
+        'Who must have signed which images (Sigstore policy-controller and Kyverno names): images globs, mode enforce|warn, keyless identities (issuer or issuerRegExp, subject or subjectRegExp) and keys. Every matching entry must pass; any one authority of an entry is enough.',
+      type: 'array',
+      items: requirementSchema(false),
+    },
+    read(value, policy, report, keyNode, lines) {
+      policy.signatures = requirementList(value ?? keyNode, 'signatures', lines, report, false);
+    },
+  },
+  attestations: {
+    schema: {
+      description:
+        'Signed in-toto attestations (e.g. predicateType https://slsa.dev/provenance/v1) the images must carry, from the keyless identities or keys given (none given: any verified signer).',
+      type: 'array',
+      items: requirementSchema(true),
+    },
+    read(value, policy, report, keyNode, lines) {
+      policy.attestations = requirementList(
+        value ?? keyNode,
+        'attestations',
+        lines,
+        report,
+        true,
+      ) as AttestationRequirement[];
+    },
+  },
 };
 
 function readVulnerabilityPolicy(value: Node, into: VulnerabilityPolicy, report: ReportProblem): void {
@@ -281,7 +360,7 @@ export function parsePolicy(text: string): PolicyParseResult {
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const definition = Object.hasOwn(POLICY_KEYS, key) ? POLICY_KEYS[key] : undefined;
-    if (definition) definition.read(pair.value as Node | null, policy, problem, pair.key as Node);
+    if (definition) definition.read(pair.value as Node | null, policy, problem, pair.key as Node, lines);
     else
       problem(
         pair.key as Node,
@@ -289,6 +368,190 @@ export function parsePolicy(text: string): PolicyParseResult {
       );
   }
   return { policy, problems };
+}
+
+type Problem = ReportProblem;
+
+const ENTRY_KEYS = ['images', 'mode', 'keyless', 'keys'] as const;
+const IDENTITY_KEYS = ['issuer', 'issuerRegExp', 'subject', 'subjectRegExp'] as const;
+
+/**
+ * `signatures:` or `attestations:` entries, named like Sigstore policy-controller and Kyverno
+ * (images, mode, keyless issuer/subject/issuerRegExp/subjectRegExp, keys) so entries can be
+ * copied across. Bad entries are reported and left out; good ones are kept.
+ */
+function requirementList(
+  value: Node,
+  key: 'signatures' | 'attestations',
+  lines: LineIndex,
+  problem: Problem,
+  attestation: boolean,
+): SignatureRequirement[] {
+  const example = attestation
+    ? 'attestations: [{ predicateType: https://slsa.dev/provenance/v1, images: ["ghcr.io/acme/**"], keyless: [{ issuer: ..., subject: ... }] }]'
+    : 'signatures: [{ images: ["ghcr.io/acme/**"], keyless: [{ issuer: ..., subjectRegExp: ... }] }]';
+  if (!isSeq(value)) {
+    problem(value, `${key} must be a list of entries, e.g. ${example}`);
+    return [];
+  }
+  const out: SignatureRequirement[] = [];
+  value.items.forEach((item, index) => {
+    const where = `${key}[${index}]`;
+    if (!isMap(item)) {
+      problem(item as Node, `${where} must be a mapping with images and keyless or keys, e.g. ${example}`);
+      return;
+    }
+    const entry = requirement(item, where, problem, attestation);
+    if (entry) {
+      const start = (item as Node).range?.[0];
+      if (start !== undefined) entry.line = lines.positionAt(start).line + 1;
+      out.push(entry);
+    }
+  });
+  return out;
+}
+
+function requirement(
+  map: YAMLMap,
+  where: string,
+  problem: Problem,
+  attestation: boolean,
+): SignatureRequirement | AttestationRequirement | undefined {
+  let ok = true;
+  const bad = (node: Node | null | undefined, message: string) => {
+    ok = false;
+    problem(node, message);
+  };
+  const entry: SignatureRequirement & { predicateType?: string } = {
+    images: attestation ? ['**'] : [],
+    mode: 'enforce',
+    keyless: [],
+    keys: [],
+  };
+  const known: readonly string[] = attestation ? [...ENTRY_KEYS, 'predicateType'] : ENTRY_KEYS;
+  let sawImages = false;
+  for (const pair of map.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value as Node | null;
+    switch (name) {
+      case 'images': {
+        sawImages = true;
+        const globs = stringList(value, `${where}.images`, bad);
+        if (!globs) break;
+        globs.forEach((glob, i) => {
+          const why = imageGlobProblem(glob);
+          if (why) bad(isSeq(value) ? (value.items[i] as Node) : value, `${where}.images[${i}]: ${why}.`);
+        });
+        if (globs.length === 0) bad(value, `${where}.images must name at least one image glob.`);
+        entry.images = globs;
+        break;
+      }
+      case 'mode': {
+        const mode = isScalar(value) ? value.value : undefined;
+        if (mode !== 'enforce' && mode !== 'warn')
+          bad(
+            value ?? (pair.key as Node),
+            `${where}.mode must be enforce or warn${mode ? `, not "${String(mode)}"` : ''}.`,
+          );
+        else entry.mode = mode as EnforcementMode;
+        break;
+      }
+      case 'keys': {
+        const keys = stringList(value, `${where}.keys`, bad);
+        keys?.forEach((pem, i) => {
+          if (!PEM_PUBLIC_KEY.test(pem))
+            bad(
+              isSeq(value) ? (value.items[i] as Node) : value,
+              `${where}.keys[${i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- ...).`,
+            );
+        });
+        if (keys) entry.keys = keys;
+        break;
+      }
+      case 'keyless': {
+        if (!isSeq(value)) {
+          bad(
+            value ?? (pair.key as Node),
+            `${where}.keyless must be a list of identities, e.g. keyless: [{ issuer: https://token.actions.githubusercontent.com, subjectRegExp: '^https://github\\.com/acme/' }]`,
+          );
+          break;
+        }
+        value.items.forEach((item, i) => {
+          const identity = keylessIdentity(item as Node, `${where}.keyless[${i}]`, bad);
+          if (identity) entry.keyless.push(identity);
+        });
+        break;
+      }
+      case 'predicateType': {
+        const type = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
+        if (!type)
+          bad(
+            value ?? (pair.key as Node),
+            `${where}.predicateType must be a predicate type URI, e.g. https://slsa.dev/provenance/v1.`,
+          );
+        else entry.predicateType = type;
+        break;
+      }
+      default:
+        bad(pair.key as Node, `Unknown key "${name}" in ${where}. An entry understands ${known.join(', ')}.`);
+    }
+  }
+  if (!attestation && !sawImages)
+    bad(map, `${where} needs images: the globs of the images it applies to, e.g. images: ["ghcr.io/acme/**"].`);
+  if (attestation && !entry.predicateType)
+    bad(map, `${where} needs predicateType, e.g. predicateType: https://slsa.dev/provenance/v1.`);
+  if (!attestation && entry.keyless.length === 0 && entry.keys.length === 0 && ok)
+    bad(map, `${where} needs keyless identities or keys: who must have signed these images.`);
+  return ok ? entry : undefined;
+}
+
+function keylessIdentity(node: Node, where: string, bad: Problem): KeylessIdentity | undefined {
+  if (!isMap(node)) {
+    bad(node, `${where} must be a mapping of issuer (or issuerRegExp) and subject (or subjectRegExp).`);
+    return undefined;
+  }
+  const identity: KeylessIdentity = {};
+  let ok = true;
+  for (const pair of node.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : '';
+    const value = pair.value as Node | null;
+    if (!(IDENTITY_KEYS as readonly string[]).includes(name)) {
+      ok = false;
+      bad(pair.key as Node, `Unknown key "${name}" in ${where}. An identity understands ${IDENTITY_KEYS.join(', ')}.`);
+      continue;
+    }
+    const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+    if (!text) {
+      ok = false;
+      bad(value ?? (pair.key as Node), `${where}.${name} must be a non-empty string.`);
+      continue;
+    }
+    if (name.endsWith('RegExp')) {
+      try {
+        new RegExp(text);
+      } catch (error) {
+        ok = false;
+        bad(value, `${where}.${name} is not a valid regular expression: ${(error as Error).message}.`);
+        continue;
+      }
+    }
+    identity[name as keyof KeylessIdentity] = text;
+  }
+  if (!ok) return undefined;
+  const hasIssuer = identity.issuer !== undefined || identity.issuerRegExp !== undefined;
+  const hasSubject = identity.subject !== undefined || identity.subjectRegExp !== undefined;
+  if (!hasIssuer || !hasSubject) {
+    bad(
+      node,
+      `${where} needs ${hasIssuer ? '' : 'issuer (or issuerRegExp)'}${!hasIssuer && !hasSubject ? ' and ' : ''}${hasSubject ? '' : 'subject (or subjectRegExp)'}: an identity with only one of them trusts anyone the other half allows.`,
+    );
+    return undefined;
+  }
+  if ((identity.issuer && identity.issuerRegExp) || (identity.subject && identity.subjectRegExp)) {
+    bad(node, `${where}: give issuer or issuerRegExp, subject or subjectRegExp, not both.`);
+    return undefined;
+  }
+  return identity;
 }
 
 function stringList(value: Node | null, key: string, problem: ReportProblem): string[] | undefined {

@@ -20,6 +20,40 @@ export interface Policy {
   platform?: string;
   /** Which known vulnerabilities `vulnerable-image` reports. */
   vulnerabilities: VulnerabilityPolicy;
+  /** Who must have signed which images (`signatures:`); several matching entries must all pass. */
+  signatures: SignatureRequirement[];
+  /** Signed attestations images must carry (`attestations:`), e.g. SLSA provenance. */
+  attestations: AttestationRequirement[];
+}
+
+/**
+ * A keyless identity, as Sigstore policy-controller and Kyverno write it: the OIDC issuer and the
+ * certificate subject (workflow URI or e-mail), each exact or a regular expression.
+ */
+export interface KeylessIdentity {
+  issuer?: string;
+  issuerRegExp?: string;
+  subject?: string;
+  subjectRegExp?: string;
+}
+
+export type EnforcementMode = 'enforce' | 'warn';
+
+export interface SignatureRequirement {
+  /** Image globs on the normalized name (see imageGlob.ts). */
+  images: string[];
+  mode: EnforcementMode;
+  /** Any one authority (identity or key) is enough. */
+  keyless: KeylessIdentity[];
+  /** PEM public keys. */
+  keys: string[];
+  /** 1-based line of the entry in the policy file, for messages. */
+  line?: number;
+}
+
+export interface AttestationRequirement extends SignatureRequirement {
+  /** The in-toto predicate type, e.g. https://slsa.dev/provenance/v1. */
+  predicateType: string;
 }
 
 /**
@@ -44,6 +78,8 @@ export interface NetworkSettings {
   osvUrl?: string;
   /** Folder of downloaded OSV exports (`<Ecosystem>/all.zip`): used instead of the OSV API. */
   vulnDbDir?: string;
+  /** A Sigstore trusted_root.json that replaces the shipped public-good root (private deployments, tests). */
+  sigstoreTrustedRoot?: string;
   /** Requests in flight per registry origin (default 12). */
   connectionsPerRegistry?: number;
   /** Overall deadline of one request, retries included, ms (default 30 000). */
@@ -67,6 +103,8 @@ export function defaultPolicy(): Policy {
     maxImageAgeDays: 365,
     signatureKeys: [],
     vulnerabilities: defaultVulnerabilityPolicy(),
+    signatures: [],
+    attestations: [],
   };
 }
 

@@ -19,6 +19,7 @@ export const RULE_IDS = [
   'unsigned-image',
   'vulnerable-image',
   'stale-base',
+  'untrusted-signature',
   // Added beyond the contract's table: problems of the document rather than of an image.
   'unresolved-variable',
   'invalid-document',

@@ -3,7 +3,8 @@
 // are not repeated: editors show them with the hover already. Each part is its own function, so a
 // new kind of fact (vulnerabilities, signatures) is a new section in HOVER_SECTIONS.
 import type { AnalyzedReference } from '../core/analyze';
-import type { ImageFacts, PublisherTier } from '../core/facts';
+import type { ImageFacts, PublisherTier, SignatureStatus } from '../core/facts';
+import { signatureRequirementsFor, trustedSignature } from '../core/signaturePolicy';
 import { hubNamespace } from '../core/reference';
 import { humanizeCount, hubPageUrl } from '../hub/display';
 import type { Policy } from '../core/settings';
@@ -177,24 +178,74 @@ export const versionsSection: HoverSection = ({ facts }) => {
   return lines;
 };
 
-/** Whether a valid signature is attached to the digest. */
-export const signatureSection: HoverSection = ({ facts }) => {
+/** Whether a valid signature is attached to the digest, who signed it (keyless), and the signed attestations. */
+export const signatureSection: HoverSection = ({ facts, reference, policy }) => {
   const signature = facts.signature;
-  if (signature?.state === 'known') {
-    const s = signature.value;
-    const label = {
-      verified: 'verified',
-      invalid: 'invalid',
-      signed: 'signed (no key configured to verify)',
-      unsigned: 'unsigned',
-    }[s.state];
-    return [
-      `Signature: ${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${s.detail ? ` · ${escapeMd(s.detail)}` : ''}`,
-    ];
-  }
+  if (signature?.state === 'known')
+    return signatureRows(signature.value, reference, policy).map(([label, value]) => `${label}: ${value}`);
   if (signature?.state === 'unavailable') return [`Signature not checked: ${escapeMd(signature.reason)}`];
   return [];
 };
+
+/** The end of the failure sentence for a key-signed image when no key is configured (signatures/verify.ts). */
+const NO_KEYS = 'no key is configured to verify it';
+
+/** The signature rows: who signed (from the Fulcio certificate), where it was logged, against which root, or why not. */
+function signatureRows(s: SignatureStatus, reference: ImageReference, policy: Policy): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const verified = s.verified ?? [];
+  const keyless = verified.filter((v) => v.method === 'keyless' && v.identity);
+  const label =
+    s.state === 'verified'
+      ? 'verified'
+      : s.state === 'invalid'
+        ? 'invalid'
+        : s.state === 'unsigned'
+          ? 'unsigned'
+          : keyless.length
+            ? 'signed and verified (keyless)'
+            : s.failures?.some((f) => !f.endsWith(NO_KEYS))
+              ? 'signed, but no signature verifies'
+              : 'signed (no key configured to verify)';
+  const detail = s.detail && !(keyless.length && s.state === 'signed') ? ` · ${escapeMd(s.detail)}` : '';
+  rows.push(['Signature', `${label}${s.kinds.length ? ` · ${s.kinds.join(', ')}` : ''}${detail}`]);
+  const entries = signatureRequirementsFor(reference, policy);
+  for (const v of keyless.slice(0, 3)) {
+    const id = v.identity!;
+    const trust = entries.length
+      ? entries.every((e) => trustedSignature(e, [v]))
+        ? ' · an identity your policy trusts'
+        : ' · not an identity your policy trusts'
+      : '';
+    rows.push(['Signed by', `${escapeMd(id.subject)}${id.issuer ? ` (issuer ${escapeMd(id.issuer)})` : ''}${trust}`]);
+    const source = [
+      id.sourceRepository && `repository ${escapeMd(id.sourceRepository)}`,
+      id.sourceCommit && `commit \`${id.sourceCommit.slice(0, 12)}\``,
+      id.sourceRef && `ref ${escapeMd(id.sourceRef)}`,
+      id.trigger && `trigger ${escapeMd(id.trigger)}`,
+    ].filter(Boolean);
+    if (source.length) rows.push(['Built from', source.join(', ')]);
+    if (v.loggedAt) rows.push(['Logged in Rekor', `${v.loggedAt.slice(0, 19).replace('T', ' ')} UTC`]);
+    if (v.trustedRoot) rows.push(['Verified against', escapeMd(v.trustedRoot)]);
+  }
+  for (const v of verified.filter((x) => x.method === 'key').slice(0, 1)) {
+    rows.push(['Signed with', `a public key${v.loggedAt ? `, logged ${v.loggedAt}` : ''}`]);
+  }
+  const failures = (s.failures ?? []).filter((f) => !f.endsWith(NO_KEYS));
+  if (verified.length === 0 && failures.length) {
+    rows.push(['Why not verified', escapeMd(failures.slice(0, 3).join('; '))]);
+  }
+  for (const a of (s.attestations ?? []).slice(0, 4)) {
+    const by = a.verified?.identity
+      ? `, signed by ${escapeMd(a.verified.identity.subject)}${a.verified.identity.issuer ? ` (issuer ${escapeMd(a.verified.identity.issuer)})` : ''}`
+      : '';
+    rows.push([
+      'Attestation',
+      `${escapeMd(a.predicateType)}: ${a.verified ? `verified${by}` : `does not verify (${escapeMd(a.failure ?? 'unknown')})`}`,
+    ]);
+  }
+  return rows;
+}
 
 /** Links: Pin, Trust, Update (commands the client runs) and the Docker Hub page. */
 export const actionsSection: HoverSection = ({ reference, facts, tier, trusted, uri, position, client, online }) => {

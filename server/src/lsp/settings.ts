@@ -43,6 +43,7 @@ export function networkSettings(
     trustedTokenRealms: machine.trustedTokenRealms,
     osvUrl: machine.osvUrl,
     vulnDbDir: machine.vulnDb,
+    sigstoreTrustedRoot: machine.sigstoreTrustedRoot,
     cacheDir: options.cacheDir,
     dockerConfigDir: options.dockerConfigDir,
   };

@@ -21,6 +21,7 @@ import {
 } from '../core/vuln/vulnerabilityReport';
 import { hubNamespace, isOfficialImage } from '../core/reference';
 import { ruleById } from '../core/rules';
+import { policyKeys } from '../core/signaturePolicy';
 import type { Policy } from '../core/settings';
 import type { ImageReference, RuleId } from '../core/types';
 import { candidateTagsForDigestMatch, pickTagForDigest } from '../core/versions/latestResolution';
@@ -35,9 +36,23 @@ export interface PublisherLookup {
   tagDetails(ref: ImageReference, tag: string, signal?: AbortSignal): Promise<Answer<TagDetails> | undefined>;
 }
 
+export interface SignatureRequest {
+  /** PEM public keys from the policy (signatureKeys and the signatures/attestations entries). */
+  keys: string[];
+  /** The keys that decide verified/invalid for `unsigned-image`: the policy's signatureKeys. */
+  stateKeys: string[];
+  /** Verify keyless signatures and signed attestations against the Sigstore trusted root. */
+  verify: boolean;
+}
+
 export interface SignatureLookup {
-  /** `keys`: PEM public keys from the policy; with none, signatures are found but not verified. */
-  check(repo: RepositoryName, digest: string, keys: string[], signal?: AbortSignal): Promise<Answer<SignatureStatus>>;
+  /** With no keys and no `verify`, signatures are found but not verified. */
+  check(
+    repo: RepositoryName,
+    digest: string,
+    request: SignatureRequest,
+    signal?: AbortSignal,
+  ): Promise<Answer<SignatureStatus>>;
 }
 
 /** Known vulnerabilities of one platform's image (server/src/vuln). */
@@ -85,8 +100,12 @@ export interface FactsWanted {
   publisher?: boolean;
   tagDetails?: boolean;
   signature?: boolean;
-  /** Policy keys that signatures must verify with. */
+  /** Policy keys that signatures must verify with (`signatureKeys`). */
   signatureKeys?: string[];
+  /** Keys of the signatures/attestations entries: verified too, for the signatures policy. */
+  policyKeys?: string[];
+  /** Verify keyless signatures and attestations (who signed), not only find them. */
+  verifySignatures?: boolean;
   vulnerabilities?: boolean;
   provenance?: boolean;
   /** Platforms whose image the vulnerabilities and provenance are read for (default linux/amd64). */
@@ -101,18 +120,28 @@ const FIX_CANDIDATES = 3;
 /** The answers the enabled rules need: each costs requests, so rules that are off cost none. */
 export function factsWantedFor(policy: Policy): FactsWanted {
   const on = (id: RuleId) => (policy.rules[id] ?? ruleById(id)!.defaultSeverity) !== 'off';
+  const signaturePolicy =
+    on('untrusted-signature') && ((policy.signatures?.length ?? 0) > 0 || (policy.attestations?.length ?? 0) > 0);
   return {
     digest: true,
     versions: on('outdated-version') || on('latest-tag') || on('missing-tag'),
     publisher: on('unofficial-image'),
     tagDetails: on('stale-image'),
-    signature: on('unsigned-image'),
-    signatureKeys: policy.signatureKeys,
+    signature: on('unsigned-image') || signaturePolicy,
+    ...signatureWanted(policy, signaturePolicy),
     vulnerabilities: on('vulnerable-image'),
     provenance: on('stale-base'),
     platforms: [policy.platform ?? DEFAULT_PLATFORM],
     vulnerabilityPolicy: on('vulnerable-image') ? policy.vulnerabilities : undefined,
   };
+}
+
+/** What the signature lookup must verify for this policy; the hover always verifies (it says who signed). */
+export function signatureWanted(
+  policy: Policy,
+  verify = true,
+): Pick<FactsWanted, 'signatureKeys' | 'policyKeys' | 'verifySignatures'> {
+  return { signatureKeys: policy.signatureKeys, policyKeys: policyKeys(policy), verifySignatures: verify };
 }
 
 /** `wanted` for a reference used with these platforms (its `FROM --platform` values, or the default). */
@@ -177,7 +206,8 @@ export class ImageFactsService {
   }
 
   gather(ref: ImageReference, wanted: FactsWanted, signal?: AbortSignal): Promise<ImageFacts> {
-    let key = wanted.signatureKeys?.length ? `${ref.raw}|${wanted.signatureKeys.join('|')}` : ref.raw;
+    const keys = [...(wanted.signatureKeys ?? []), ...(wanted.policyKeys ?? [])];
+    let key = `${ref.raw}${keys.length ? `|${keys.join('|')}` : ''}${wanted.verifySignatures ? '|verify' : ''}`;
     if (wanted.platforms?.length) key += `|${wanted.platforms.join(',')}`;
     const entry = this.memo.get(key);
     if (entry && Date.now() - entry.at < this.memoMs && covers(entry.wanted, wanted)) return entry.facts;
@@ -269,7 +299,17 @@ export class ImageFactsService {
       if (details) facts.tagDetails = details;
     }
     if (wanted.signature && digest && this.sources.signatures) {
-      facts.signature = await this.sources.signatures.check(repo, digest, wanted.signatureKeys ?? [], signal);
+      const stateKeys = wanted.signatureKeys ?? [];
+      facts.signature = await this.sources.signatures.check(
+        repo,
+        digest,
+        {
+          keys: [...new Set([...stateKeys, ...(wanted.policyKeys ?? [])])],
+          stateKeys,
+          verify: wanted.verifySignatures ?? false,
+        },
+        signal,
+      );
     }
     const image = ref.digest ?? tag;
     const platforms = wanted.platforms?.length ? wanted.platforms : [DEFAULT_PLATFORM];

@@ -12,6 +12,8 @@ import { HttpClient, RunBudget, type RequestCounts, type RequestInfo } from '../
 import { createRegistryClient } from '../registry';
 import type { RegistryHealth } from '../registry/types';
 import { findSignatures } from '../signatures';
+import { trustedRootFromFile, type TrustedRootResult } from '../signatures/trustedRoot';
+import { TrustedRootRefresher } from '../signatures/trustedRootRefresh';
 import { EolRefresher } from './eolRefresh';
 import { errorAnswer, ImageFactsService } from './imageFacts';
 import { recordHubLosses, recordRegistryLosses } from './lossRecording';
@@ -73,6 +75,17 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
         losses,
       })
     : undefined;
+  // The user's trusted root replaces the shipped public-good one (read once; a bad file is said
+  // on every keyless check rather than silently replaced by another root). Otherwise the
+  // public-good root, refreshed through TUF at most daily when online.
+  let userRoot: TrustedRootResult | undefined;
+  const tuf = settings.sigstoreTrustedRoot
+    ? undefined
+    : new TrustedRootRefresher({ http, offline: settings.offline, cacheDir: cacheRoot || undefined });
+  const sigstoreRoot = async (): Promise<TrustedRootResult> =>
+    settings.sigstoreTrustedRoot
+      ? (userRoot ??= trustedRootFromFile(settings.sigstoreTrustedRoot))
+      : tuf!.trustedRoot();
   const vulnerabilities = new VulnerabilityScanner(
     new ImageInventoryReader({ registry: registry.client, cacheDir: cacheRoot || undefined }),
     createAdvisorySource({
@@ -93,8 +106,15 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     verifyDigests: (registry) => registry !== 'docker.io' || !!settings.registryMirrors['docker.io'],
     publishers: createPublisherLookup(hub, registryClient),
     signatures: {
-      async check(repo, digest, keys, signal) {
-        const result = await findSignatures(registryClient, repo, digest, keys, signal);
+      async check(repo, digest, request, signal) {
+        const result = await findSignatures(
+          registryClient,
+          repo,
+          digest,
+          // The root is loaded (and refreshed) only when a keyless signature is met.
+          { keys: request.keys, stateKeys: request.stateKeys, sigstore: request.verify ? sigstoreRoot : undefined },
+          signal,
+        );
         return result.ok
           ? { state: 'known', value: result.value, fetchedAt: result.fetchedAt, fromCache: result.fromCache }
           : errorAnswer(result.error, 'tag');

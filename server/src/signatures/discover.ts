@@ -38,10 +38,19 @@ export interface FoundSignature {
   manifest?: Manifest;
 }
 
+/** A signed attestation stored as a Sigstore bundle referrer (cosign 3 `cosign attest`, §6.2). */
+export interface FoundAttestation {
+  predicateType: string;
+  manifestRef: string;
+  manifest?: Manifest;
+}
+
 export interface Discovery {
   signatures: FoundSignature[];
   /** Attached attestations (provenance, SBOM...): shown as a detail, not a signature. */
   attestations: number;
+  /** The attestations among them that are signed Sigstore bundles, which can be verified. */
+  attestationBundles: FoundAttestation[];
   /** Lookups that failed for another reason than "nothing there". */
   problems: RegistryError[];
 }
@@ -63,7 +72,7 @@ export function cosignSignatureTag(digest: string): string {
 
 type Classification =
   | { is: 'signature'; format: SignatureFormat; kind: string; manifest?: Manifest }
-  | { is: 'attestation' }
+  | { is: 'attestation'; bundle?: { predicateType: string; manifest?: Manifest } }
   | { is: 'other' }
   | { is: 'unknown' };
 
@@ -82,7 +91,7 @@ function classifyDescriptor(d: Descriptor): Classification {
       // annotation tells them apart (§6.2). Without it, look inside.
       if (predicate === COSIGN_SIGN_PREDICATE)
         return { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle };
-      return predicate ? { is: 'attestation' } : { is: 'unknown' };
+      return predicate ? { is: 'attestation', bundle: { predicateType: predicate } } : { is: 'unknown' };
     case MEDIA.inToto:
     case MEDIA.dsseEnvelope:
       return { is: 'attestation' };
@@ -117,14 +126,14 @@ async function classifyManifest(
     if (predicate)
       return predicate === COSIGN_SIGN_PREDICATE
         ? { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle, manifest }
-        : { is: 'attestation' };
+        : { is: 'attestation', bundle: { predicateType: predicate, manifest } };
     if (!bundleLayer) return { is: 'other' };
     const blob = await registry.getBlob(repo, bundleLayer.digest, signal);
     if (!blob.ok) return { is: 'other' };
     const statementType = bundlePredicateType(blob.value);
     if (statementType === COSIGN_SIGN_PREDICATE)
       return { is: 'signature', format: 'sigstore-bundle', kind: KINDS.bundle, manifest };
-    return statementType ? { is: 'attestation' } : { is: 'other' };
+    return statementType ? { is: 'attestation', bundle: { predicateType: statementType, manifest } } : { is: 'other' };
   }
   if (
     artifactType === MEDIA.inToto ||
@@ -166,7 +175,7 @@ export async function discoverSignatures(
   options: DiscoverOptions,
   signal?: AbortSignal,
 ): Promise<Discovery> {
-  const discovery: Discovery = { signatures: [], attestations: 0, problems: [] };
+  const discovery: Discovery = { signatures: [], attestations: 0, attestationBundles: [], problems: [] };
   const legacyTag = cosignSignatureTag(digest);
   const [referrers, legacy] = await Promise.all([
     registry.listReferrers(repo, digest, signal),
@@ -188,7 +197,10 @@ export async function discoverSignatures(
         }
         found = await classifyManifest(registry, repo, manifest.value, signal);
       }
-      if (found.is === 'attestation') discovery.attestations++;
+      if (found.is === 'attestation') {
+        discovery.attestations++;
+        if (found.bundle) discovery.attestationBundles.push({ ...found.bundle, manifestRef: descriptor.digest });
+      }
       if (found.is === 'signature') {
         discovery.signatures.push({
           format: found.format,

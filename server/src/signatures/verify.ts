@@ -5,9 +5,24 @@ import { createHash } from 'node:crypto';
 import type { Descriptor, Manifest, RegistryClient, RegistryError, RepositoryName } from '../registry/types';
 import { ANNOTATIONS, COSIGN_SIGN_PREDICATE, MEDIA, type FoundSignature } from './discover';
 import { decodeBase64, dssePae, findVerifyingKey, type SigningKey } from './keys';
+import { isKeylessBundle, verifyKeylessBundle, type KeylessOutcome } from './keyless';
+import { LEGACY_ANNOTATIONS, legacyKeylessBundle } from './legacyBundle';
+import { resolveTrustedRoot, type TrustedRootSource } from './trustedRoot';
+
+export type KeylessSigner = Extract<KeylessOutcome, { ok: true }>;
+
+/** What a signature is checked with: policy keys, and (for keyless ones) a Sigstore trusted root. */
+export interface VerifyWith {
+  keys: SigningKey[];
+  /** Absent: keyless signatures are not verified (they then only fail to verify with the keys). */
+  sigstore?: TrustedRootSource;
+  /** The statement's predicate type a DSSE bundle must carry (default: cosign's signing predicate). */
+  predicateType?: string;
+}
 
 export type VerifyOutcome =
-  | { verified: true; key: SigningKey }
+  | { verified: true; key: SigningKey; keyless?: undefined }
+  | { verified: true; keyless: KeylessSigner; key?: undefined }
   | { verified: false; reasons: string[] }
   /** Could not look (network): neither verified nor invalid. */
   | { verified: false; error: RegistryError; reasons: string[] };
@@ -17,12 +32,14 @@ const MAX_LAYERS = 16;
 
 const REASON = {
   badSignature: 'bad signature (does not verify with the configured keys)',
+  noKeys: 'signed with a key, and no key is configured to verify it',
   noSignature: 'signature layer without a signature',
   payloadTampered: 'signed payload does not match its digest',
   payloadMissing: 'signed payload is missing',
   unreadable: 'signed payload is not readable',
   notation: 'Notation signature not checked (only cosign signatures are verified with signatureKeys)',
   attestation: 'bundle holds an attestation, not a signature',
+  otherPredicate: 'bundle holds a statement of another predicate type',
   unknownBundle: 'Sigstore bundle of an unknown form',
 } as const;
 
@@ -35,9 +52,10 @@ export async function verifyFoundSignature(
   repo: RepositoryName,
   digest: string,
   found: FoundSignature,
-  keys: SigningKey[],
+  keysOrWith: SigningKey[] | VerifyWith,
   signal?: AbortSignal,
 ): Promise<VerifyOutcome> {
+  const using: VerifyWith = Array.isArray(keysOrWith) ? { keys: keysOrWith } : keysOrWith;
   if (found.format === 'notation') return { verified: false, reasons: [REASON.notation] };
   let manifest = found.manifest;
   if (!manifest) {
@@ -46,8 +64,8 @@ export async function verifyFoundSignature(
     manifest = fetched.value;
   }
   return found.format === 'simple-signing'
-    ? verifySimpleSigning(registry, repo, digest, manifest, keys, signal)
-    : verifyBundle(registry, repo, digest, manifest, keys, signal);
+    ? verifySimpleSigning(registry, repo, digest, manifest, using, signal)
+    : verifyBundle(registry, repo, digest, manifest, using, signal);
 }
 
 /** Why a failed fetch makes the signature invalid; undefined when it only means "could not look". */
@@ -70,9 +88,10 @@ async function verifySimpleSigning(
   repo: RepositoryName,
   digest: string,
   manifest: Manifest,
-  keys: SigningKey[],
+  using: VerifyWith,
   signal?: AbortSignal,
 ): Promise<VerifyOutcome> {
+  const keys = using.keys;
   const reasons: string[] = [];
   const layers = (manifest.json.layers ?? [])
     .filter((l) => l.mediaType === MEDIA.simpleSigning || l.annotations?.[ANNOTATIONS.cosignSignature])
@@ -91,17 +110,37 @@ async function verifySimpleSigning(
       else lookupError = payload.error;
       continue;
     }
-    const key = findVerifyingKey(keys, payload.value, signature);
-    if (!key) {
-      reasons.push(REASON.badSignature);
-      continue;
+    const annotations = layer.annotations ?? {};
+    const keyless = using.sigstore && annotations[LEGACY_ANNOTATIONS.certificate] !== undefined;
+    let signer: KeylessSigner | undefined;
+    let key: SigningKey | undefined;
+    if (keyless) {
+      // A legacy keyless signature: certificate, chain and Rekor SET in the annotations.
+      const converted = legacyKeylessBundle(annotations, payload.value);
+      const root = await resolveTrustedRoot(using.sigstore!);
+      const outcome = !root.ok
+        ? { ok: false as const, reason: `not verified: ${root.error}` }
+        : converted.ok
+          ? verifyKeylessBundle(converted.bundle, root.root, Buffer.from(payload.value))
+          : { ok: false as const, reason: converted.reason };
+      if (!outcome.ok) {
+        reasons.push(outcome.reason);
+        continue;
+      }
+      signer = outcome;
+    } else {
+      key = findVerifyingKey(keys, payload.value, signature);
+      if (!key) {
+        reasons.push(keys.length ? REASON.badSignature : REASON.noKeys);
+        continue;
+      }
     }
     const signedDigest = simpleSigningDigest(payload.value);
     if (signedDigest === undefined || signedDigest !== digest) {
       reasons.push(signedDigest === null ? REASON.unreadable : otherDigest(signedDigest));
       continue;
     }
-    return { verified: true, key };
+    return signer ? { verified: true, keyless: signer } : { verified: true, key: key! };
   }
   return lookupError ? { verified: false, error: lookupError, reasons } : { verified: false, reasons };
 }
@@ -129,7 +168,7 @@ async function verifyBundle(
   repo: RepositoryName,
   digest: string,
   manifest: Manifest,
-  keys: SigningKey[],
+  using: VerifyWith,
   signal?: AbortSignal,
 ): Promise<VerifyOutcome> {
   const layer: Descriptor | undefined =
@@ -143,10 +182,67 @@ async function verifyBundle(
   } catch {
     return { verified: false, reasons: [REASON.unreadable] };
   }
-  if (isObject(bundle.dsseEnvelope)) return verifyDsse(bundle.dsseEnvelope, digest, keys);
+  if (!isObject(bundle)) return { verified: false, reasons: [REASON.unknownBundle] };
+  if (using.sigstore && isKeylessBundle(bundle)) return verifyKeyless(registry, repo, digest, bundle, using, signal);
+  if (isObject(bundle.dsseEnvelope)) return verifyDsse(bundle.dsseEnvelope, digest, using);
   if (isObject(bundle.messageSignature))
-    return verifyMessageSignature(registry, repo, bundle.messageSignature, digest, keys, signal);
+    return verifyMessageSignature(registry, repo, bundle.messageSignature, digest, using.keys, signal);
   return { verified: false, reasons: [REASON.unknownBundle] };
+}
+
+/**
+ * A keyless bundle: Sigstore's verifier checks certificate, SCT, Rekor entry, signing time and
+ * signature; then the statement must name this digest and the expected predicate (a DSSE
+ * bundle), or the signed message must be this manifest (a message-signature bundle).
+ */
+async function verifyKeyless(
+  registry: RegistryClient,
+  repo: RepositoryName,
+  digest: string,
+  bundle: Record<string, unknown>,
+  using: VerifyWith,
+  signal?: AbortSignal,
+): Promise<VerifyOutcome> {
+  let artifact: Buffer | undefined;
+  if (isObject(bundle.messageSignature)) {
+    const subject = await registry.getManifest(repo, digest, signal);
+    if (!subject.ok) return failedLookup(subject.error, []);
+    if (`sha256:${createHash('sha256').update(subject.value.body).digest('hex')}` !== digest)
+      return { verified: false, reasons: [REASON.payloadTampered] };
+    artifact = Buffer.from(subject.value.body);
+  }
+  const root = await resolveTrustedRoot(using.sigstore!);
+  if (!root.ok) return { verified: false, reasons: [`not verified: ${root.error}`] };
+  const outcome = verifyKeylessBundle(bundle, root.root, artifact);
+  if (!outcome.ok) return { verified: false, reasons: [outcome.reason] };
+  if (artifact) return { verified: true, keyless: outcome };
+  const envelope = bundle.dsseEnvelope as Record<string, unknown>;
+  const statementProblem = checkStatement(decodeBase64(envelope.payload), digest, using.predicateType);
+  return statementProblem ? { verified: false, reasons: [statementProblem] } : { verified: true, keyless: outcome };
+}
+
+/** Why an in-toto statement does not vouch for this digest with this predicate; undefined when it does. */
+function checkStatement(
+  payload: Buffer | undefined,
+  digest: string,
+  predicateType = COSIGN_SIGN_PREDICATE,
+): string | undefined {
+  let statement: { predicateType?: unknown; subject?: unknown };
+  try {
+    statement = JSON.parse(payload!.toString('utf8'));
+  } catch {
+    return REASON.unreadable;
+  }
+  const [algorithm, hex] = digest.split(':');
+  const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+  const named = subjects
+    .map((s) => (isObject(s) && isObject(s.digest) ? s.digest[algorithm] : undefined))
+    .filter((d): d is string => typeof d === 'string');
+  if (!named.some((d) => d.toLowerCase() === hex.toLowerCase()))
+    return otherDigest(named[0] ? `${algorithm}:${named[0]}` : undefined);
+  if (statement.predicateType !== predicateType)
+    return predicateType === COSIGN_SIGN_PREDICATE ? REASON.attestation : REASON.otherPredicate;
+  return undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -158,7 +254,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * `subject[].digest.sha256` must name this image and whose predicate must be cosign's signing
  * predicate (an attestation verifying is not a signature).
  */
-function verifyDsse(envelope: Record<string, unknown>, digest: string, keys: SigningKey[]): VerifyOutcome {
+function verifyDsse(envelope: Record<string, unknown>, digest: string, using: VerifyWith): VerifyOutcome {
+  const keys = using.keys;
   const payload = decodeBase64(envelope.payload);
   const payloadType = envelope.payloadType;
   const signatures = Array.isArray(envelope.signatures) ? envelope.signatures : [];
@@ -171,23 +268,9 @@ function verifyDsse(envelope: Record<string, unknown>, digest: string, keys: Sig
     key = sig && findVerifyingKey(keys, pae, sig);
     if (key) break;
   }
-  if (!key) return { verified: false, reasons: [REASON.badSignature] };
-  let statement: { predicateType?: unknown; subject?: unknown };
-  try {
-    statement = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return { verified: false, reasons: [REASON.unreadable] };
-  }
-  const [algorithm, hex] = digest.split(':');
-  const subjects = Array.isArray(statement.subject) ? statement.subject : [];
-  const named = subjects
-    .map((s) => (isObject(s) && isObject(s.digest) ? s.digest[algorithm] : undefined))
-    .filter((d): d is string => typeof d === 'string');
-  if (!named.some((d) => d.toLowerCase() === hex.toLowerCase())) {
-    return { verified: false, reasons: [otherDigest(named[0] ? `${algorithm}:${named[0]}` : undefined)] };
-  }
-  if (statement.predicateType !== COSIGN_SIGN_PREDICATE) return { verified: false, reasons: [REASON.attestation] };
-  return { verified: true, key };
+  if (!key) return { verified: false, reasons: [keys.length ? REASON.badSignature : REASON.noKeys] };
+  const problem = checkStatement(payload, digest, using.predicateType);
+  return problem ? { verified: false, reasons: [problem] } : { verified: true, key };
 }
 
 /**
@@ -218,5 +301,7 @@ async function verifyMessageSignature(
     return { verified: false, reasons: [REASON.payloadTampered] };
   }
   const key = findVerifyingKey(keys, subject.value.body, signature);
-  return key ? { verified: true, key } : { verified: false, reasons: [REASON.badSignature] };
+  return key
+    ? { verified: true, key }
+    : { verified: false, reasons: [keys.length ? REASON.badSignature : REASON.noKeys] };
 }

@@ -30,7 +30,7 @@ export const invalidPolicy: Rule = {
   id: 'invalid-policy',
   defaultSeverity: 'error',
   description: 'The policy file .image-trust.yaml has an unknown key or a bad value.',
-  help: 'A policy that is silently ignored enforces nothing. Fix the key or value named in the message; the keys are trustedRegistries, trustedNamespaces, rules, maxImageAgeDays and signatureKeys.',
+  help: 'A policy that is silently ignored enforces nothing. Fix the key or value named in the message; the keys are trustedRegistries, trustedNamespaces, rules, maxImageAgeDays, signatureKeys, signatures and attestations.',
   needsNetwork: false,
   check: () => undefined,
 };

@@ -16,6 +16,7 @@ import { unsignedImage } from './unsignedImage';
 import { untrustedRegistry } from './untrustedRegistry';
 import { staleBase } from './staleBase';
 import { vulnerableImage } from './vulnerableImage';
+import { untrustedSignature } from './untrustedSignature';
 
 /** Every rule, in the order of the contract's table. */
 export const RULES: readonly Rule[] = [
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   unsignedImage,
   vulnerableImage,
   staleBase,
+  untrustedSignature,
   unresolvedVariable,
   invalidDocument,
   invalidPolicy,

@@ -1,7 +1,7 @@
 // A rule is data in, findings out. Adding a rule is adding a file and a line in index.ts.
 import type { ImageFacts } from '../facts';
 import type { Policy } from '../settings';
-import type { Fix, ImageOccurrence, ImageReference, RuleId, SeveritySetting } from '../types';
+import type { Fix, ImageOccurrence, ImageReference, RuleId, Severity, SeveritySetting } from '../types';
 
 export interface RuleInput {
   occurrence: ImageOccurrence;
@@ -17,6 +17,8 @@ export interface RuleResult {
   message: string;
   fixes?: Fix[];
   vulnerabilityIds?: string[];
+  /** The finding's own severity (e.g. from a policy entry's mode); a severity set in `rules:` still wins. */
+  severity?: Severity;
 }
 
 export interface Rule {

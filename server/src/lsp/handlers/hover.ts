@@ -3,7 +3,7 @@ import type { CancellationToken, Connection, Hover, HoverParams } from 'vscode-l
 import { rangeContains } from '../../core/ranges';
 import { renderHover } from '../../features/hover';
 import { bakeNotesFor } from '../../services/bakeOverrides';
-import { ALL_FACTS, factsWantedFor } from '../../services/imageFacts';
+import { ALL_FACTS, factsWantedFor, signatureWanted } from '../../services/imageFacts';
 import { fileUriToPath } from '../documentUris';
 import type { SettingsState } from '../settingsState';
 import { wantedFor, type DocumentChecker } from './documents';
@@ -29,7 +29,13 @@ export class HoverHandler {
       ? ((
           await this.lookup.gather(
             [analyzed.reference],
-            (ref) => wantedFor(state, ref, { ...factsWantedFor(state.policy), ...ALL_FACTS }),
+            // The hover always verifies who signed, whatever the policy asks.
+            (ref) =>
+              wantedFor(state, ref, {
+                ...factsWantedFor(state.policy),
+                ...ALL_FACTS,
+                ...signatureWanted(state.policy),
+              }),
             token,
           )
         ).get(analyzed.reference.raw) ?? {})
