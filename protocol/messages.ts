@@ -140,3 +140,6 @@ export const WorkspaceImagesChangedNotification: NotificationMessage<void> = {
 
 /** Code action kind of "Pin all images in this file": never a source.fixAll (it needs the network). */
 export const PIN_IMAGES_CODE_ACTION_KIND = 'source.pinImages.imageTrust';
+
+/** Code action kind of "Update all images in this file to the newest patch" (needs the network). */
+export const UPDATE_PATCHES_CODE_ACTION_KIND = 'source.updatePatches.imageTrust';

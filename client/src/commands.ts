@@ -5,6 +5,7 @@ import { describeFailure, summarizePins, emptyPinTotals, addPinResult } from './
 import { pinWorkspace, refusePinning } from './pinWorkspace';
 import { createPolicyFile } from './policyFile';
 import { applyFixAt, type FixAt } from './hoverCommands';
+import { updateFileToPatches, updateReference, type UpdateAt } from './updatePicker';
 import { pickStatusAction, SHOW_LOG_COMMAND, STATUS_ACTIONS_COMMAND } from './trustStatus';
 
 export function registerCommands(client: ImageTrustClient, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -21,6 +22,12 @@ export function registerCommands(client: ImageTrustClient, log: vscode.LogOutput
     vscode.commands.registerCommand(STATUS_ACTIONS_COMMAND, () => pickStatusAction()),
     vscode.commands.registerCommand('imageTrust.restartServer', () => client.restart()),
     vscode.commands.registerCommand('imageTrust.applyFix', (args?: FixAt) => applyFixAt(args, log)),
+    vscode.commands.registerCommand('imageTrust.updateReference', (args?: UpdateAt) =>
+      updateReference(client, log, args),
+    ),
+    vscode.commands.registerCommand('imageTrust.updateFile', (uri?: vscode.Uri) =>
+      updateFileToPatches(log, targetFile(uri)),
+    ),
   ];
 }
 

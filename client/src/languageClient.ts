@@ -19,6 +19,8 @@ import {
   type MachineSettingsParams,
   type PinFilesResult,
   type StatusParams,
+  type UpdateOptionsParams,
+  type UpdateOptionsResult,
   type WorkspaceImagesResult,
 } from '../../protocol/messages';
 import { documentFilterMiddleware, SHARED_LANGUAGE_IDS, userGlobsFromSettings } from './documentFilter';
@@ -29,6 +31,7 @@ import {
   PinFilesRequest,
   RefreshRequest,
   StatusNotification,
+  UpdateOptionsRequest,
   WorkspaceImagesChangedNotification,
   WorkspaceImagesRequest,
 } from './protocol';
@@ -241,6 +244,10 @@ export class ImageTrustClient implements vscode.Disposable {
 
   pinFiles(uris: string[]): Promise<PinFilesResult> {
     return this.client.sendRequest(PinFilesRequest, { uris });
+  }
+
+  updateOptions(params: UpdateOptionsParams): Promise<UpdateOptionsResult | null> {
+    return this.client.sendRequest(UpdateOptionsRequest, params);
   }
 
   workspaceImages(folders: string[]): Promise<WorkspaceImagesResult> {

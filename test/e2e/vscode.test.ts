@@ -234,6 +234,7 @@ before(
       JSON.stringify(
         {
           'security.workspace.trust.enabled': false,
+          'workbench.colorTheme': 'Dark Modern',
           'workbench.startupEditor': 'none',
           'workbench.tips.enabled': false,
           'workbench.editor.enablePreview': false,
@@ -508,27 +509,34 @@ test(
   },
 );
 
-test('the hover puts the Hub tier first, with a codicon and links', { timeout: 4 * 60_000 }, async () => {
-  await openFile('Dockerfile');
-  const official = await showHoverAt(1, 8);
-  assert.match(official, /^\s*Docker Official Image · trusted by your policy/m, official);
-  // From Docker Hub's answer, not from the library/ namespace alone.
-  assert.match(official, /Official build of Nginx\./, official);
-  assert.ok(await page.locator('.monaco-hover:not(.hidden) .codicon-verified-filled').count(), 'tier codicon drawn');
-  for (const link of ['Pin', 'Open on Docker Hub'])
-    assert.ok(
-      await page.locator('.monaco-hover:not(.hidden) a', { hasText: link }).count(),
-      `no "${link}" link in: ${official}`,
-    );
-  assert.equal(official.split(`@sha256:`).length <= 2, true);
-  await page.keyboard.press('Escape');
+test(
+  'the hover puts the Hub tier first, with a codicon and links, in a dark theme',
+  { timeout: 4 * 60_000 },
+  async () => {
+    await openFile('Dockerfile');
+    const official = await showHoverAt(1, 8);
+    assert.match(official, /^\s*Docker Official Image · trusted by your policy/m, official);
+    // From Docker Hub's answer, not from the library/ namespace alone.
+    assert.match(official, /Official build of Nginx\./, official);
+    assert.ok(await page.locator('.monaco-hover:not(.hidden) .codicon-verified-filled').count(), 'tier codicon drawn');
+    for (const link of ['Pin', 'Open on Docker Hub'])
+      assert.ok(
+        await page.locator('.monaco-hover:not(.hidden) a', { hasText: link }).count(),
+        `no "${link}" link in: ${official}`,
+      );
+    assert.equal(official.split(`@sha256:`).length <= 2, true);
+    await page.keyboard.press('Escape');
 
-  const community = await showHoverAt(2, 8);
-  assert.match(community, /Community publisher · not trusted by your policy/, community);
-  assert.match(community, /unofficial-image/);
-  await page.screenshot({ path: join(SHOTS, '03-hover.png') });
-  await page.keyboard.press('Escape');
-});
+    // The screenshots are in a dark theme (set in the user settings before start; this VS Code's
+    // default is a light one, and its dark theme id is "Dark Modern").
+    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: UI_WAIT });
+    const community = await showHoverAt(2, 8);
+    assert.match(community, /Community publisher · not trusted by your policy/, community);
+    assert.match(community, /unofficial-image/);
+    await page.screenshot({ path: join(SHOTS, '03-hover.png') });
+    await page.keyboard.press('Escape');
+  },
+);
 
 test('the quick fix "Pin to digest" writes the digest the local registry serves', { timeout: 5 * 60_000 }, async () => {
   await openFile('Dockerfile');
@@ -663,3 +671,44 @@ test('offline mode: the status says so and no registry is asked', { timeout: 3 *
     .locator('.statusbar-item[id$="imageTrust.status"] .codicon-shield')
     .waitFor({ state: 'attached', timeout: UI_WAIT });
 });
+
+test(
+  '"Update Image to…" writes the picked tag, and "Trust namespace" writes .image-trust.yaml',
+  { timeout: 5 * 60_000 },
+  async () => {
+    const file = join(workspace, 'update.Dockerfile');
+    writeFileSync(file, 'FROM postgres:16.2\nFROM someuser/nginx:1.25\n');
+    await openFile('update.Dockerfile');
+    await goTo(1, 8);
+    await runCommand('Image Trust: Update Image to…');
+    // The registry has postgres 16.4: the picker lists it under its level.
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: '16.4' }).first();
+    await row.waitFor({ timeout: NETWORK_WAIT });
+    await page.screenshot({ path: join(SHOTS, '09-update-picker.png') });
+    await row.click();
+    await page.locator('.view-line', { hasText: 'postgres:16.4' }).first().waitFor({ timeout: UI_WAIT });
+
+    await goTo(2, 8);
+    await page.keyboard.press('Control+.');
+    const trust = page.locator('.action-widget .monaco-list-row', { hasText: 'Trust namespace "someuser"' }).first();
+    await trust.waitFor({ timeout: NETWORK_WAIT });
+    await trust.click();
+    const policy = join(workspace, '.image-trust.yaml');
+    await runCommand('File: Save All');
+    const deadline = Date.now() + UI_WAIT;
+    while (Date.now() < deadline && !(existsSync(policy) && readFileSync(policy, 'utf8').includes('someuser')))
+      await page.waitForTimeout(250);
+    assert.equal(
+      readFileSync(policy, 'utf8'),
+      [
+        '# image-trust policy: read by the editor extension and by `image-trust lint` in CI.',
+        '# Keys: trustedRegistries, trustedNamespaces, rules, maxImageAgeDays, signatureKeys (see docs/rules.md).',
+        'trustedNamespaces:',
+        '  - someuser',
+        '',
+      ].join('\n'),
+    );
+    while (Date.now() < deadline && readFileSync(file, 'utf8').includes('16.2')) await page.waitForTimeout(250);
+    assert.equal(readFileSync(file, 'utf8'), 'FROM postgres:16.4\nFROM someuser/nginx:1.25\n');
+  },
+);

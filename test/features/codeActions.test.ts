@@ -4,7 +4,12 @@ import { analyzeDocument, evaluateRules } from '../../server/src/core/analyze';
 import type { ImageFacts } from '../../server/src/core/facts';
 import { defaultPolicy } from '../../server/src/core/settings';
 import type { Range } from '../../server/src/core/types';
-import { pinAllAction, planCodeActions, referencesIn } from '../../server/src/features/codeActions';
+import {
+  pinAllAction,
+  planCodeActions,
+  referencesIn,
+  updatePatchesAction,
+} from '../../server/src/features/codeActions';
 import { planPins } from '../../server/src/features/pin';
 
 const D = `sha256:${'e'.repeat(64)}`;
@@ -160,4 +165,45 @@ test('pin all: one source.pinImages action with every edit, none when nothing ca
   assert.equal(action.title, 'Pin all images in this file (2)');
   assert.equal(action.documentEdits.length, 2);
   assert.equal(pinAllAction(planPins(analysis, () => ({}))), undefined);
+});
+
+test('update patches: the newest patch of the same variant; a pinned reference only with its new digest', () => {
+  const text =
+    'FROM nginx:1.27.1\nFROM nginx:1.27.1-alpine\nFROM redis:7.2.0@' + D + '\nFROM ${BASE}\nFROM nginx:1.27.1\n';
+  const analysis = analyzeDocument(text, 'dockerfile');
+  const tags = ['1.27.1', '1.27.2', '1.27.3', '1.28.0', '1.27.1-alpine', '1.27.4-alpine', '7.2.0', '7.2.5', '7.4.0'];
+  const facts: ImageFacts = { tags: { state: 'known', value: tags } };
+  const E = `sha256:${'f'.repeat(64)}`;
+  const action = updatePatchesAction(
+    analysis,
+    () => facts,
+    (r, tag) => (r.reference?.repository === 'library/redis' && tag === '7.2.5' ? E : undefined),
+  )!;
+  assert.equal(action.kind, 'source.updatePatches');
+  assert.equal(action.title, 'Update all images in this file to the newest patch (4)');
+  assert.deepEqual(
+    action.documentEdits.map((e) => [e.range.start.line, e.newText]),
+    [
+      [0, 'nginx:1.27.3'],
+      [1, 'nginx:1.27.4-alpine'],
+      [2, `redis:7.2.5@${E}`],
+      [4, 'nginx:1.27.3'],
+    ],
+  );
+  // Without the new digest a pinned reference is left alone rather than unpinned.
+  const unpinnedNever = updatePatchesAction(
+    analysis,
+    () => facts,
+    () => undefined,
+  )!;
+  assert.ok(unpinnedNever.documentEdits.every((e) => !e.newText.startsWith('redis')));
+  // Nothing newer, or tags unknown: no action.
+  assert.equal(
+    updatePatchesAction(
+      analysis,
+      () => ({}),
+      () => undefined,
+    ),
+    undefined,
+  );
 });

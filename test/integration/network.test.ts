@@ -236,7 +236,7 @@ describe('language server against the real registry', () => {
       );
     // Pinning needs the network and changes what is built: never part of "fix all" on save.
     assert.deepEqual(await sourceActions(['source.fixAll']), []);
-    for (const only of [['source'], ['source.pinImages'], ['source.pinImages.imageTrust']]) {
+    for (const only of [['source.pinImages'], ['source.pinImages.imageTrust']]) {
       const pinAll = await sourceActions(only);
       assert.deepEqual(
         pinAll.map((a) => [a.title, a.kind]),
@@ -245,6 +245,19 @@ describe('language server against the real registry', () => {
       );
       assert.equal(pinAll[0].edit.changes[uri].length, 2);
     }
+    // Every source action (the editor's "Source Action..." menu): pin, and the patch update
+    // (nginx:1.27.2 has the newer patch 1.27.3; someuser/nginx:1.25 has no newer tag).
+    const all = await sourceActions(['source']);
+    assert.deepEqual(
+      all.map((a) => [a.title, a.kind]),
+      [
+        ['Pin all images in this file (2)', 'source.pinImages.imageTrust'],
+        ['Update all images in this file to the newest patch (1)', 'source.updatePatches.imageTrust'],
+      ],
+    );
+    assert.deepEqual(all[1].edit.changes[uri], [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 17 } }, newText: 'nginx:1.27.3' },
+    ]);
     assert.equal(other.requestCount(), 0, 'the workspace-configured mirror was never asked');
   });
 
@@ -305,6 +318,35 @@ describe('language server against the real registry', () => {
     const to = pinned.candidates.find((c) => c.tag === '1.27.3')!;
     assert.equal(to.digest, digests['library/nginx:1.27.3']);
     assert.equal(to.edit!.newText, `nginx:1.27.3@${digests['library/nginx:1.27.3']}`);
+  });
+
+  test('source.updatePatches: every reference to its newest patch, a pinned one with the new digest', async () => {
+    const uri = pathToFileURL(join(dir, 'patches.Dockerfile')).toString();
+    client.open(
+      uri,
+      'dockerfile',
+      `FROM nginx:1.27.2\nFROM nginx:1.27.2@${digests['library/nginx:1.27.2']}\nFROM nginx:1.27.3\nFROM nginx:1.26.3\n`,
+    );
+    await client.diagnosticsFor(uri);
+    const actions = await client.request<
+      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
+    >('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.updatePatches'] },
+    });
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.kind]),
+      [['Update all images in this file to the newest patch (2)', 'source.updatePatches.imageTrust']],
+    );
+    // 1.27.3 is the newest; 1.26.3 has no newer 1.26 patch (1.27 is a minor move): both untouched.
+    assert.deepEqual(actions[0].edit.changes[uri], [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 17 } }, newText: 'nginx:1.27.3' },
+      {
+        range: { start: { line: 1, character: 5 }, end: { line: 1, character: 89 } },
+        newText: `nginx:1.27.3@${digests['library/nginx:1.27.3']}`,
+      },
+    ]);
   });
 
   test('imageTrust/pinFiles pins whole files through workspace/applyEdit', async () => {

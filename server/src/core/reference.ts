@@ -144,6 +144,11 @@ export function formatReference(ref: Pick<ImageReference, 'familiarName'>, tag?:
  * Builds new reference text from the text as written, changing only the tag and digest parts so
  * that `docker.io/library/nginx` stays spelled that way.
  */
+/** The same image at another tag, without digest (what a registry is asked about that tag). */
+export function referenceAtTag(reference: ImageReference, tag: string): ImageReference {
+  return { ...reference, tag, digest: undefined, raw: `${reference.registry}/${reference.repository}:${tag}` };
+}
+
 export function withTagAndDigest(written: string, tag: string | undefined, digest: string | undefined): string {
   let name = written;
   const at = name.indexOf('@');

@@ -11,10 +11,12 @@ import { rangesOverlap, sameRange } from '../core/ranges';
 import { hubNamespace } from '../core/reference';
 import type { Policy } from '../core/settings';
 import type { Finding, Range, RuleId } from '../core/types';
+import { referenceFix } from '../core/rules/fixes';
+import { listNewerVersions } from '../core/versions/findNewerVersions';
 import { planPins, type PinPlan } from './pin';
 import { addToPolicyList, newPolicyFileText, type PolicyListKey } from './policyEdit';
 
-export type PlannedActionKind = 'quickfix' | 'refactor.rewrite' | 'source.pinImages';
+export type PlannedActionKind = 'quickfix' | 'refactor.rewrite' | 'source.pinImages' | 'source.updatePatches';
 
 export interface PlannedEdit {
   range: Range;
@@ -107,6 +109,47 @@ export function pinAllAction(plan: PinPlan): PlannedAction | undefined {
     title: `Pin all images in this file (${plan.edits.length})`,
     kind: 'source.pinImages',
     documentEdits: plan.edits.map((e) => ({ range: e.range, newText: e.newText })),
+  };
+}
+
+/** The newest patch release of the same variant for a reference, when its tags are known. */
+export function newestPatch(analyzed: AnalyzedReference, facts: ImageFacts | undefined): string | undefined {
+  const tag = analyzed.reference?.tag;
+  if (!tag || facts?.tags?.state !== 'known') return undefined;
+  return listNewerVersions(tag, facts.tags.value).find((v) => v.level === 'patch')?.tag;
+}
+
+/**
+ * "Update all images in this file to the newest patch": each reference with a newer patch release
+ * of its variant moves to it; a pinned reference moves only with the new tag's digest (it stays
+ * pinned). `digestOf(ref, tag)` is that digest when known. References whose text cannot be edited
+ * (a variable, an anchor used elsewhere) are left as they are.
+ */
+export function updatePatchesAction(
+  analysis: DocumentAnalysis,
+  factsFor: (r: AnalyzedReference) => ImageFacts | undefined,
+  digestOf: (r: AnalyzedReference, tag: string) => string | undefined,
+): PlannedAction | undefined {
+  const edits: PlannedEdit[] = [];
+  const seen = new Set<string>();
+  for (const analyzed of analysis.references) {
+    const tag = newestPatch(analyzed, factsFor(analyzed));
+    if (!tag) continue;
+    const digest = analyzed.reference?.digest ? digestOf(analyzed, tag) : undefined;
+    if (analyzed.reference?.digest && !digest) continue;
+    const fix = referenceFix(analyzed.occurrence, `Update to ${tag}`, tag, digest);
+    if (fix.disabledReason) continue;
+    const range = fix.range ?? analyzed.occurrence.range;
+    const key = JSON.stringify(range);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    edits.push({ range, newText: fix.replacement });
+  }
+  if (edits.length === 0) return undefined;
+  return {
+    title: `Update all images in this file to the newest patch (${edits.length})`,
+    kind: 'source.updatePatches',
+    documentEdits: edits,
   };
 }
 

@@ -19,6 +19,8 @@ import { sameRange } from '../../core/ranges';
 import {
   pinAllAction,
   planCodeActions,
+  updatePatchesAction,
+  newestPatch,
   referencesIn,
   type PlannedAction,
   type PlannedActionKind,
@@ -26,19 +28,26 @@ import {
 } from '../../features/codeActions';
 import { planPins } from '../../features/pin';
 import { factsWantedFor } from '../../services/imageFacts';
-import { PIN_IMAGES_CODE_ACTION_KIND } from '../../../../protocol/messages';
+import { referenceAtTag } from '../../core/reference';
+import { PIN_IMAGES_CODE_ACTION_KIND, UPDATE_PATCHES_CODE_ACTION_KIND } from '../../../../protocol/messages';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { fileUriToPath } from '../documentUris';
 import type { SettingsState } from '../settingsState';
 import { uniqueReferences, wantedFor, type DocumentChecker, type DocumentState } from './documents';
 import type { FactsLookup } from './factsLookup';
 
-export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, PIN_IMAGES_CODE_ACTION_KIND];
+export const CODE_ACTION_KINDS = [
+  CodeActionKind.QuickFix,
+  CodeActionKind.RefactorRewrite,
+  PIN_IMAGES_CODE_ACTION_KIND,
+  UPDATE_PATCHES_CODE_ACTION_KIND,
+];
 
 const LSP_KIND: Record<PlannedActionKind, string> = {
   quickfix: CodeActionKind.QuickFix,
   'refactor.rewrite': CodeActionKind.RefactorRewrite,
   'source.pinImages': PIN_IMAGES_CODE_ACTION_KIND,
+  'source.updatePatches': UPDATE_PATCHES_CODE_ACTION_KIND,
 };
 
 export class CodeActionHandler {
@@ -67,6 +76,11 @@ export class CodeActionHandler {
       const pinAll = await this.pinAll(state, token);
       if (!still()) return [];
       if (pinAll) actions.push(this.toCodeAction(document, pinAll, []));
+    }
+    if (only?.some((k) => UPDATE_PATCHES_CODE_ACTION_KIND.startsWith(k))) {
+      const update = await this.updatePatches(state, token);
+      if (!still()) return [];
+      if (update) actions.push(this.toCodeAction(document, update, []));
     }
     if (only?.every((k) => k.startsWith(CodeActionKind.Source))) return actions;
 
@@ -104,6 +118,26 @@ export class CodeActionHandler {
     const refs = uniqueReferences(state.analysis).filter((ref) => !ref.digest);
     const facts = await this.lookup.gather(refs, { digest: true }, token);
     return pinAllAction(planPins(state.analysis, (r) => (r.reference ? facts.get(r.reference.raw) : undefined)));
+  }
+
+  private async updatePatches(state: DocumentState, token?: CancellationToken): Promise<PlannedAction | undefined> {
+    if (!this.settings.online) return undefined;
+    const refs = uniqueReferences(state.analysis);
+    const facts = await this.lookup.gather(refs, { versions: true }, token);
+    const factsFor = (r: { reference?: { raw: string } }) => (r.reference ? facts.get(r.reference.raw) : undefined);
+    // A pinned reference stays pinned: the new tag's digest is looked up.
+    const targets = new Map(
+      state.analysis.references.flatMap((r) => {
+        const tag = r.reference?.digest ? newestPatch(r, factsFor(r)) : undefined;
+        return r.reference && tag ? [[r.reference.raw, referenceAtTag(r.reference, tag)] as const] : [];
+      }),
+    );
+    const digests = targets.size ? await this.lookup.gather([...targets.values()], { digest: true }, token) : new Map();
+    return updatePatchesAction(state.analysis, factsFor, (r) => {
+      const target = r.reference ? targets.get(r.reference.raw) : undefined;
+      const found = target ? digests.get(target.raw)?.currentDigest : undefined;
+      return found?.state === 'known' ? found.value : undefined;
+    });
   }
 
   /** The policy file that applies to `uri`, or where a new one would go (the workspace folder). */

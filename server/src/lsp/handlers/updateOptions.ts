@@ -4,7 +4,7 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { rangeContains } from '../../core/ranges';
 import { referenceFix } from '../../core/rules/fixes';
-import type { ImageReference } from '../../core/types';
+import { referenceAtTag } from '../../core/reference';
 import { listNewerVersions } from '../../core/versions/findNewerVersions';
 import type { UpdateCandidate, UpdateOptionsParams, UpdateOptionsResult } from '../../../../protocol/messages';
 import { UpdateOptionsRequest } from '../protocol';
@@ -57,7 +57,7 @@ export class UpdateOptionsHandler {
       perLevel.set(c.level, n + 1);
       return n < UPDATE_CANDIDATES_PER_LEVEL;
     });
-    const refs = new Map(chosen.map((c) => [c.tag, withTag(reference, c.tag)]));
+    const refs = new Map(chosen.map((c) => [c.tag, referenceAtTag(reference, c.tag)]));
     const details = await this.lookup.gather(
       [...refs.values()],
       { tagDetails: true, digest: !!reference.digest },
@@ -88,8 +88,4 @@ export class UpdateOptionsHandler {
       result.note = `${reference.familiarName}:${reference.tag} is the newest release of its variant.`;
     return result;
   }
-}
-
-function withTag(reference: ImageReference, tag: string): ImageReference {
-  return { ...reference, tag, digest: undefined, raw: `${reference.registry}/${reference.repository}:${tag}` };
 }
