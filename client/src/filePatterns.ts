@@ -24,7 +24,7 @@ export const KIND_GLOBS = [
 /**
  * Every file whose kind its name decides, in one glob: workspace.findFiles takes a single include
  * pattern. Kubernetes manifests (decided by content) and values files beside a Chart.yaml under
- * another name are pinned from their editor or with `image-trust pin`.
+ * another name are found by reading the YAML files (workspaceFiles.ts).
  */
 export const PINNABLE_FILES_GLOB =
   '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*,' +
