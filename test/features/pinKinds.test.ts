@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseTree, getNodeValue } from 'jsonc-parser';
 import { parseAllDocuments } from 'yaml';
-import { analyzeDocument } from '../../server/src/core/analyze';
+import { analyzeDocument, evaluateRules } from '../../server/src/core/analyze';
 import type { ImageFacts } from '../../server/src/core/facts';
 import { LineIndex } from '../../server/src/core/lineIndex';
+import { defaultPolicy } from '../../server/src/core/settings';
 import type { ImageFileKind } from '../../server/src/core/types';
+import { planCodeActions } from '../../server/src/features/codeActions';
 import { planPins } from '../../server/src/features/pin';
 
 const D = `sha256:${'c'.repeat(64)}`;
@@ -158,3 +160,31 @@ function shape(value: unknown): unknown {
   // A plain `tag: 1.27` is a number to YAML; pinned it becomes the string "1.27@sha256:…".
   return value === null ? 'null' : 'scalar';
 }
+
+test('Helm values: the pin and update titles say which keys they write (digest: key, or tag@digest in tag:)', () => {
+  const withDigestKey = 'image:\n  repository: bitnami/nginx\n  tag: 1.27.3\n  digest: ""\n';
+  const withoutDigestKey = 'image:\n  repository: bitnami/nginx\n  tag: 1.27.3\n';
+  const everywhere = { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } };
+  const titles = (text: string) => {
+    const analysis = analyzeDocument(text, 'helm-values');
+    const findings = evaluateRules(analysis, defaultPolicy(), { online: true, factsFor: () => known });
+    const actions = planCodeActions({
+      text,
+      analysis,
+      range: everywhere,
+      findings,
+      factsFor: () => known,
+      policy: defaultPolicy(),
+    });
+    return actions.filter((a) => a.documentEdits.length && !a.title.startsWith('Ignore')).map((a) => a.title);
+  };
+  const keyed = titles(withDigestKey);
+  assert.ok(keyed.length > 0);
+  for (const t of keyed) assert.match(t, /\(sets tag: and digest:\)$/, t);
+  const appended = titles(withoutDigestKey);
+  assert.ok(appended.length > 0);
+  for (const t of appended) assert.match(t, /\(no digest: key here: tag: becomes tag@digest\)$/, t);
+  // And the edits do what the titles say.
+  assert.match(pin(withDigestKey, 'helm-values').text, new RegExp(`tag: 1\\.27\\.3\\n  digest: "${D}"`));
+  assert.match(pin(withoutDigestKey, 'helm-values').text, new RegExp(`tag: "?1\\.27\\.3@${D}"?\\n$`));
+});

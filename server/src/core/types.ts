@@ -117,6 +117,11 @@ export interface ImageOccurrence {
    * `# image-trust-ignore=` comments sit directly above. Absent: the reference's own line.
    */
   constructLine?: number;
+  /**
+   * How an ignore comment is written in this file: `#` (Dockerfile, YAML, HCL; the default), `//`
+   * (JSON with comments: dev containers), or not at all (plain JSON: a bake .json file).
+   */
+  commentSyntax?: 'hash' | 'slash' | 'none';
 }
 
 /** One scalar inside a split reference: offsets into `SplitReference.text`, quotes included. */

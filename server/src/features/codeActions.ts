@@ -4,6 +4,7 @@
 // CodeActions; everything here is text and facts in, plans out.
 import type { AnalyzedReference, DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
+import { splitEditNote } from '../core/kinds/splitReference';
 import { LineIndex } from '../core/lineIndex';
 import { POLICY_FILE_NAME } from '../core/policy';
 import { rangesOverlap, sameRange } from '../core/ranges';
@@ -88,7 +89,7 @@ export function planCodeActions(input: CodeActionInput): PlannedAction[] {
     for (const edit of plan.edits) {
       if (!once(edit.range, edit.newText)) continue;
       actions.push({
-        title: `Pin ${reference.familiarName}:${reference.tag ?? 'latest'} to digest`,
+        title: `Pin ${reference.familiarName}:${reference.tag ?? 'latest'} to digest${analyzed.occurrence.split ? splitEditNote(analyzed.occurrence.split, true) : ''}`,
         kind: 'refactor.rewrite',
         documentEdits: [{ range: edit.range, newText: edit.newText }],
       });
@@ -109,7 +110,8 @@ export function pinAllAction(plan: PinPlan): PlannedAction | undefined {
   };
 }
 
-const IGNORE_LINE = /^(\s*#\s*image-trust-ignore\s*=\s*)([A-Za-z0-9_,\s-]+?)(\s*)$/;
+const IGNORE_LINE = /^(\s*(?:#|\/\/)\s*image-trust-ignore\s*=\s*)([A-Za-z0-9_,\s-]+?)(\s*)$/;
+const COMMENT_LINE = { hash: /^\s*#/, slash: /^\s*\/\// };
 
 function findingReference(finding: Finding, inRange: AnalyzedReference[]): AnalyzedReference | undefined {
   return inRange.find((r) => sameRange(r.occurrence.range, finding.range));
@@ -127,6 +129,9 @@ function ignoreActions(input: CodeActionInput, inRange: AnalyzedReference[]): Pl
   for (const finding of input.findings) {
     const analyzed = findingReference(finding, inRange);
     if (!analyzed) continue;
+    const syntax = analyzed.occurrence.commentSyntax ?? 'hash';
+    // A plain JSON file (docker-bake.json) has no comments to hold the ignore.
+    if (syntax === 'none') continue;
     const line = analyzed.occurrence.constructLine ?? analyzed.occurrence.range.start.line;
     const key = `${finding.rule}@${line}`;
     if (seen.has(key)) continue;
@@ -135,16 +140,16 @@ function ignoreActions(input: CodeActionInput, inRange: AnalyzedReference[]): Pl
       title: `Ignore ${finding.rule} for this line`,
       kind: 'quickfix',
       finding: { rule: finding.rule, range: finding.range },
-      documentEdits: [ignoreEdit(lines, line, finding.rule, eol)],
+      documentEdits: [ignoreEdit(lines, line, finding.rule, eol, syntax)],
     });
   }
   return actions;
 }
 
-function ignoreEdit(lines: LineIndex, line: number, rule: string, eol: string): PlannedEdit {
+function ignoreEdit(lines: LineIndex, line: number, rule: string, eol: string, syntax: 'hash' | 'slash'): PlannedEdit {
   for (let l = line - 1; l >= 0; l--) {
     const text = lines.lineText(l);
-    if (!/^\s*#/.test(text)) break;
+    if (!COMMENT_LINE[syntax].test(text)) break;
     const m = IGNORE_LINE.exec(text);
     if (m) {
       const end = m[1].length + m[2].length;
@@ -153,7 +158,10 @@ function ignoreEdit(lines: LineIndex, line: number, rule: string, eol: string): 
   }
   const indent = /^\s*/.exec(lines.lineText(line))?.[0] ?? '';
   const at = { line, character: 0 };
-  return { range: { start: at, end: at }, newText: `${indent}# image-trust-ignore=${rule}${eol}` };
+  return {
+    range: { start: at, end: at },
+    newText: `${indent}${syntax === 'slash' ? '//' : '#'} image-trust-ignore=${rule}${eol}`,
+  };
 }
 
 /** "Trust namespace "x"" for unofficial-image; "Trust registry host/namespace" for untrusted-registry. */

@@ -34,7 +34,8 @@ export interface BakeOverride {
 export function extractBakeImages(text: string, fileName = 'docker-bake.hcl'): ExtractionResult {
   const lines = new LineIndex(text);
   const problems: DocumentProblem[] = [];
-  const overrides = fileName.endsWith('.json') ? bakeJsonOverrides(text, problems, lines) : bakeHclOverrides(text);
+  const json = fileName.endsWith('.json');
+  const overrides = json ? bakeJsonOverrides(text, problems, lines) : bakeHclOverrides(text);
   const occurrences: ImageOccurrence[] = [];
   for (const o of overrides) {
     const range = lines.range(o.start, o.end);
@@ -43,6 +44,8 @@ export function extractBakeImages(text: string, fileName = 'docker-bake.hcl'): E
       range,
       source: 'bake-context',
       suppressed: suppressedRulesAbove(lines, range.start.line, 'hash-or-slash'),
+      // HCL takes `#` and `//` comments; JSON none (buildx reads the .json file as JSON).
+      commentSyntax: json ? 'none' : 'hash',
     };
     if (o.written !== o.image) occurrence.editBlockedReason = 'the value is written with escapes; edit it by hand';
     const variables = [...o.image.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1].trim());

@@ -47,6 +47,8 @@ export function extractDevcontainerImages(text: string): ExtractionResult {
       range,
       source,
       suppressed: suppressedRulesAbove(lines, lines.positionAt(keyNode.offset).line, 'slash'),
+      constructLine: lines.positionAt(keyNode.offset).line,
+      commentSyntax: 'slash',
     };
     if (written !== value) occurrence.editBlockedReason = 'the value is written with escapes; edit it by hand';
     // containers.dev "Variables in devcontainer.json": ${localEnv:VAR}, ${containerEnv:VAR}, ...

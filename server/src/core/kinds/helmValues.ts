@@ -106,6 +106,7 @@ function splitOccurrence(
       digest: isScalar(digestNode) && digestNode.range ? field(digestNode) : undefined,
     },
     suppressed: suppressedRulesAbove(lines, lineOf(lines, keyNode, map)),
+    constructLine: lineOf(lines, keyNode, map),
   };
   const multiLine = fieldNodes.some((n) => n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED');
   if (multiLine || (tagNode.value !== null && typeof tagNode.value !== 'string' && typeof tagNode.value !== 'number'))

@@ -28,6 +28,15 @@ export function rewriteSplit(split: SplitReference, tag: string | undefined, dig
   return text;
 }
 
+/**
+ * What a fix does to the keys of a split reference, said in its title so the user knows which
+ * convention it follows: the digest in the chart's `digest:` key, or appended to `tag:`.
+ */
+export function splitEditNote(split: SplitReference, writesDigest: boolean): string {
+  if (!writesDigest) return split.digest ? ' (sets tag:, empties digest:)' : ' (sets tag:)';
+  return split.digest ? ' (sets tag: and digest:)' : ' (no digest: key here: tag: becomes tag@digest)';
+}
+
 /** A YAML scalar that reads back as exactly `value`, a string, in the quoting the file used. */
 export function yamlString(value: string, quote: SplitField['quote']): string {
   if (quote === "'") return `'${value.replace(/'/g, "''")}'`;

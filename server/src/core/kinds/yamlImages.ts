@@ -133,6 +133,7 @@ export function scalarOccurrence(
     source: options.source,
     resolved: resolution.resolved,
     suppressed: suppressedRulesAbove(lines, options.keyLine),
+    constructLine: options.keyLine,
   };
   if (!exact) occurrence.editBlockedReason = 'the value is written with escapes or over several lines; edit it by hand';
   else if (resolution.editBlockedReason) occurrence.editBlockedReason = resolution.editBlockedReason;

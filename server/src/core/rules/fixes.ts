@@ -1,6 +1,6 @@
 // Builds fixes that rewrite a reference where its text lives (the reference itself, an ARG
 // default or a compose `${VAR:-default}`), changing only its tag and digest.
-import { rewriteSplit } from '../kinds/splitReference';
+import { rewriteSplit, splitEditNote } from '../kinds/splitReference';
 import { withTagAndDigest } from '../reference';
 import type { Fix, ImageOccurrence } from '../types';
 
@@ -13,7 +13,7 @@ export function referenceFix(
 ): Fix {
   if (occurrence.split) {
     const fix: Fix = {
-      title,
+      title: title + splitEditNote(occurrence.split, !!digest),
       replacement: rewriteSplit(occurrence.split, tag, digest),
       isPreferred,
       range: occurrence.split.range,
