@@ -5,6 +5,9 @@
 // side turns these descriptions into its own typed messages (client/src/protocol.ts,
 // server/src/lsp/protocol.ts) with the types taken from here.
 import type { MachineSettingsParams } from './machineSettings';
+// Types only (erased by the build): the words the core uses for tiers, rules and severities.
+import type { PublisherTier } from '../server/src/core/facts';
+import type { RuleId, Severity } from '../server/src/core/types';
 
 export type { MachineSettingsParams } from './machineSettings';
 
@@ -95,6 +98,44 @@ export interface UpdateOptionsResult {
 /** Newer tags of the same variant as the reference at a position, for an "Update to…" picker. */
 export const UpdateOptionsRequest: RequestMessage<UpdateOptionsParams, UpdateOptionsResult | null> = {
   method: 'imageTrust/updateOptions',
+};
+
+/** One image reference of the workspace, for the images view (server/src/features/workspaceImages.ts). */
+export interface ImagePlace {
+  uri: string;
+  range: Range;
+  /** The text as written, e.g. `nginx:1.27` or `${BASE}`. */
+  text: string;
+  /** The image without tag or digest as Docker prints it (`nginx`, `ghcr.io/acme/api`); absent when it cannot be read. */
+  image?: string;
+  tag?: string;
+  digest?: string;
+  tier?: PublisherTier;
+  trusted?: boolean;
+  pinned: boolean;
+  /** The newest newer version of the same variant, when one is known. */
+  newer?: string;
+  /** Past its end of life (false: supported; absent: unknown). */
+  endOfLife?: boolean;
+  signature?: 'verified' | 'invalid' | 'signed' | 'unsigned';
+  findings: Array<{ rule: RuleId; severity: Severity }>;
+}
+export interface WorkspaceImagesParams {
+  /** Workspace folder URIs (file:) to list the images of. */
+  folders: string[];
+}
+export interface WorkspaceImagesResult {
+  places: ImagePlace[];
+  /** The workspace has more files than are listed. */
+  truncated: boolean;
+}
+/** Every image reference in the files of the folders (the CLI's walk), for the images view. */
+export const WorkspaceImagesRequest: RequestMessage<WorkspaceImagesParams, WorkspaceImagesResult> = {
+  method: 'imageTrust/workspaceImages',
+};
+/** Server → client: registry answers arrived for images of the workspace; ask again. */
+export const WorkspaceImagesChangedNotification: NotificationMessage<void> = {
+  method: 'imageTrust/workspaceImagesChanged',
 };
 
 /** Code action kind of "Pin all images in this file": never a source.fixAll (it needs the network). */

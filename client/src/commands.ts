@@ -4,6 +4,7 @@ import { describeError, type ImageTrustClient } from './languageClient';
 import { describeFailure, summarizePins, emptyPinTotals, addPinResult } from './pinSummary';
 import { pinWorkspace, refusePinning } from './pinWorkspace';
 import { createPolicyFile } from './policyFile';
+import { applyFixAt, type FixAt } from './hoverCommands';
 import { pickStatusAction, SHOW_LOG_COMMAND, STATUS_ACTIONS_COMMAND } from './trustStatus';
 
 export function registerCommands(client: ImageTrustClient, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -19,6 +20,7 @@ export function registerCommands(client: ImageTrustClient, log: vscode.LogOutput
     vscode.commands.registerCommand(SHOW_LOG_COMMAND, () => log.show(true)),
     vscode.commands.registerCommand(STATUS_ACTIONS_COMMAND, () => pickStatusAction()),
     vscode.commands.registerCommand('imageTrust.restartServer', () => client.restart()),
+    vscode.commands.registerCommand('imageTrust.applyFix', (args?: FixAt) => applyFixAt(args, log)),
   ];
 }
 

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerImagesView } from './imagesViewCommands';
 import { scanWorkspace } from './documentFilter';
 import { documentSelector, ImageTrustClient } from './languageClient';
 import { affectsMachineSettings, readMachineSettings } from './machineSettings';
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     started,
     ...registerCommands(started, log),
+    ...registerImagesView(started, log),
     // The server started in Restricted Mode makes no registry lookups; trust changes that, and
     // initializationOptions carry it, so start over.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void started.restart()),

@@ -19,12 +19,23 @@ import {
   type MachineSettingsParams,
   type PinFilesResult,
   type StatusParams,
+  type WorkspaceImagesResult,
 } from '../../protocol/messages';
 import { documentFilterMiddleware, userGlobsFromSettings } from './documentFilter';
 import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, KIND_GLOBS, POLICY_GLOB, SHARED_LANGUAGE_IDS } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
-import { MachineSettingsNotification, PinFilesRequest, RefreshRequest, StatusNotification } from './protocol';
+import {
+  MachineSettingsNotification,
+  PinFilesRequest,
+  RefreshRequest,
+  StatusNotification,
+  WorkspaceImagesChangedNotification,
+  WorkspaceImagesRequest,
+} from './protocol';
 import type { TrustStatus } from './trustStatus';
+
+/** The client commands hover links may run (server/src/features/hover.ts HOVER_COMMANDS). */
+export const HOVER_LINK_COMMANDS = ['imageTrust.applyFix', 'imageTrust.updateReference'];
 
 /** `<id>.trace.server` is the setting vscode-languageclient reads for protocol tracing. */
 const CLIENT_ID = 'imageTrust';
@@ -94,7 +105,10 @@ export class ImageTrustClient implements vscode.Disposable {
         settings: editorSettings(),
         machineSettings: readMachineSettings(vscode.workspace.getConfiguration('imageTrust')),
         workspaceTrusted: vscode.workspace.isTrusted,
+        // The hover may use codicons and command links: the client trusts exactly these commands.
+        hover: { themeIcons: true, commandLinks: true },
       }),
+      markdown: { isTrusted: { enabledCommands: HOVER_LINK_COMMANDS }, supportThemeIcons: true },
       synchronize: { configurationSection: 'imageTrust' },
       outputChannel: log,
       // The status bar tells about trouble; the log opens when the user asks for it.
@@ -227,6 +241,15 @@ export class ImageTrustClient implements vscode.Disposable {
 
   pinFiles(uris: string[]): Promise<PinFilesResult> {
     return this.client.sendRequest(PinFilesRequest, { uris });
+  }
+
+  workspaceImages(folders: string[]): Promise<WorkspaceImagesResult> {
+    return this.client.sendRequest(WorkspaceImagesRequest, { folders });
+  }
+
+  /** Registry answers for workspace images arrived (after a workspaceImages request). */
+  onWorkspaceImagesChanged(listener: () => void): vscode.Disposable {
+    return this.client.onNotification(WorkspaceImagesChangedNotification, listener);
   }
 
   refresh(): Promise<void> {

@@ -46,6 +46,7 @@ export async function pinWorkspace(
   client: ImageTrustClient,
   log: vscode.LogOutputChannel,
   uris?: vscode.Uri[],
+  keep?: (uri: vscode.Uri, edit: vscode.TextEdit) => boolean,
 ): Promise<PinTotals | undefined> {
   if (await refusePinning(client)) return undefined;
   const files = (uris ?? (await findPinnableFiles())).map((uri) => uri.toString());
@@ -71,7 +72,7 @@ export async function pinWorkspace(
       ),
     );
     totals = result;
-    totals = await applyAfterPreview(client, collected, totals, log);
+    totals = await applyAfterPreview(client, collected, totals, log, keep);
   } catch (error) {
     log.error(`Pinning stopped: ${describeError(error)}`);
     totals = { ...totals, failed: [...totals.failed, { uri: '', reference: '', reason: describeError(error) }] };
@@ -85,8 +86,17 @@ async function applyAfterPreview(
   collected: Parameters<ImageTrustClient['previewEdit']>[0],
   totals: PinTotals,
   log: vscode.LogOutputChannel,
+  keep: (uri: vscode.Uri, edit: vscode.TextEdit) => boolean = () => true,
 ): Promise<PinTotals> {
-  const { edit, planned, stale } = await client.previewEdit(collected, vscode.l10n.t('Pin to digest'));
+  const preview = await client.previewEdit(collected, vscode.l10n.t('Pin to digest'));
+  const { stale } = preview;
+  const planned = preview.planned.filter((p) => keep(p.uri, p.edit));
+  const edit = new vscode.WorkspaceEdit();
+  for (const p of planned)
+    edit.replace(p.uri, p.edit.range, p.edit.newText, {
+      needsConfirmation: true,
+      label: vscode.l10n.t('Pin to digest'),
+    });
   const failed = [
     ...totals.failed,
     ...stale.map((uri) => ({

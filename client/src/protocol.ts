@@ -1,5 +1,5 @@
 // The custom messages of protocol/messages.ts as vscode-languageclient's typed messages.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclient/node';
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageclient/node';
 import * as messages from '../../protocol/messages';
 
 function notification<P>(message: messages.NotificationMessage<P>): NotificationType<P> {
@@ -17,3 +17,7 @@ export const MachineSettingsNotification = notification(messages.MachineSettings
 export const PinFilesRequest = request(messages.PinFilesRequest);
 export const RefreshRequest = request0(messages.RefreshRequest);
 export const UpdateOptionsRequest = request(messages.UpdateOptionsRequest);
+export const WorkspaceImagesRequest = request(messages.WorkspaceImagesRequest);
+export const WorkspaceImagesChangedNotification = new NotificationType0(
+  messages.WorkspaceImagesChangedNotification.method,
+);

@@ -514,14 +514,23 @@ test(
   },
 );
 
-test('the hover names the publisher tier', { timeout: 3 * 60_000 }, async () => {
+test('the hover puts the Hub tier first, with a codicon and links', { timeout: 4 * 60_000 }, async () => {
   await openFile('Dockerfile');
   const official = await showHoverAt(1, 8);
-  assert.match(official, /Docker Official Image/, official);
+  assert.match(official, /^\s*Docker Official Image · trusted by your policy/m, official);
+  // From Docker Hub's answer, not from the library/ namespace alone.
+  assert.match(official, /Official build of Nginx\./, official);
+  assert.ok(await page.locator('.monaco-hover:not(.hidden) .codicon-verified-filled').count(), 'tier codicon drawn');
+  for (const link of ['Pin', 'Open on Docker Hub'])
+    assert.ok(
+      await page.locator('.monaco-hover:not(.hidden) a', { hasText: link }).count(),
+      `no "${link}" link in: ${official}`,
+    );
+  assert.equal(official.split(`@sha256:`).length <= 2, true);
   await page.keyboard.press('Escape');
 
   const community = await showHoverAt(2, 8);
-  assert.match(community, /Community publisher/, community);
+  assert.match(community, /Community publisher · not trusted by your policy/, community);
   assert.match(community, /unofficial-image/);
   await page.screenshot({ path: join(SHOTS, '03-hover.png') });
   await page.keyboard.press('Escape');
@@ -630,3 +639,40 @@ test(
     assert.equal(readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'), before.vendor, 'search.exclude');
   },
 );
+
+test(
+  'the Container Images view lists every image of the workspace with its places',
+  { timeout: 4 * 60_000 },
+  async () => {
+    const header = page.locator('.pane-header', { hasText: 'Container Images' }).first();
+    await header.waitFor({ timeout: UI_WAIT });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const body = page.locator('.pane', { has: header }).locator('.monaco-list-rows').first();
+    await page
+      .locator('.pane', { has: header })
+      .locator('.monaco-list-row', { hasText: 'someuser/nginx' })
+      .first()
+      .waitFor({ timeout: NETWORK_WAIT });
+    const text = await body.innerText();
+    // nginx: Dockerfile lines 1 and 3 and compose.yaml; the files excluded from pinning are listed
+    // too (the view shows what the CLI walks).
+    assert.match(text, /^nginx\s*5 places/m, text);
+    assert.match(text, /^postgres\s*1 place/m, text);
+    assert.match(text, /^someuser\/nginx\s*1 place/m, text);
+    await page.screenshot({ path: join(SHOTS, '08-images-view.png') });
+  },
+);
+
+test('offline mode: the status says so and no registry is asked', { timeout: 3 * 60_000 }, async () => {
+  await runCommand('Image Trust: Toggle Offline Mode');
+  // Attached, not visible: a narrow window may move the item into the status bar's overflow.
+  await page
+    .locator('.statusbar-item[id$="imageTrust.status"] .codicon-cloud-offline')
+    .waitFor({ state: 'attached', timeout: UI_WAIT });
+  const text = await statusTooltip();
+  assert.match(text, /offline/i, text);
+  await runCommand('Image Trust: Toggle Offline Mode');
+  await page
+    .locator('.statusbar-item[id$="imageTrust.status"] .codicon-shield')
+    .waitFor({ state: 'attached', timeout: UI_WAIT });
+});

@@ -7,6 +7,7 @@
 //   codeActions.ts   textDocument/codeAction
 //   workspacePins.ts imageTrust/pinFiles
 //   updateOptions.ts imageTrust/updateOptions
+//   workspaceImages.ts imageTrust/workspaceImages (the images view)
 import {
   DidChangeWatchedFilesNotification,
   TextDocuments,
@@ -26,6 +27,7 @@ import { SettingsHandler } from './handlers/settings';
 import { StatusReporter } from './handlers/status';
 import { UpdateOptionsHandler } from './handlers/updateOptions';
 import { WorkspacePinHandler } from './handlers/workspacePins';
+import { registerWorkspaceImages } from './handlers/workspaceImages';
 import { SettingsState } from './settingsState';
 
 declare const IMAGE_TRUST_VERSION: string | undefined;
@@ -64,6 +66,7 @@ export class ImageTrustServer {
     new CodeActionHandler(this.settings, this.checker, this.lookup).register(c, guard);
     new WorkspacePinHandler(c, this.settings, this.checker, this.lookup).register(guard);
     new UpdateOptionsHandler(c, this.settings, this.checker, this.lookup).register(guard);
+    registerWorkspaceImages(c, this.settings, this.checker, this.lookup, guard);
     c.onRequest(RefreshRequest, () => guard(() => this.refresh(), undefined));
     c.onShutdown(() => this.settings.dispose());
     this.documents.listen(c);

@@ -7,6 +7,7 @@ import type { LoadedPolicy } from '../services/documentContext';
 import { createNetwork, type Network } from '../services/network';
 import type { MachineSettingsParams } from '../../../protocol/machineSettings';
 import { networkSettings, type EditorSettings } from './settings';
+import type { HoverClientFeatures } from '../features/hover';
 
 export interface ClientAbilities {
   /** The client answers workspace/configuration. */
@@ -32,6 +33,8 @@ export class SettingsState {
   private warnings: string[] = [];
   private readonly networkListeners: Array<(network: Network) => void> = [];
   abilities: ClientAbilities = { configuration: false, documentChanges: false, createFiles: false };
+  /** What the client can draw in a hover (initializationOptions.hover: the LSP has no capability for it). */
+  hoverFeatures: HoverClientFeatures = {};
   /** Paths of the workspace folders, where a new policy file goes. */
   workspaceFolders: string[] = [];
 

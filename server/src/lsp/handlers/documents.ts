@@ -94,6 +94,11 @@ export class DocumentChecker {
     return this.knownFacts.get(ref.raw) ?? this.settings.network.facts.offlineFacts(ref);
   }
 
+  /** A registry answer (not only offline facts) is remembered for the reference. */
+  hasAnswer(ref: ImageReference): boolean {
+    return this.knownFacts.has(ref.raw);
+  }
+
   rememberFacts(ref: ImageReference, facts: ImageFacts): void {
     this.knownFacts.set(ref.raw, facts);
   }

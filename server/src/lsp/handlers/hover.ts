@@ -47,7 +47,16 @@ export class HoverHandler {
       () => facts,
     );
     const online = this.settings.online;
-    let value = renderHover({ analyzed, facts, policy: state.policy, findings, online });
+    let value = renderHover({
+      analyzed,
+      facts,
+      policy: state.policy,
+      findings,
+      online,
+      uri: params.textDocument.uri,
+      position: params.position,
+      client: this.settings.hoverFeatures,
+    });
     // A bake file in the workspace may replace this FROM's image with a `contexts` entry.
     const path = fileUriToPath(params.textDocument.uri);
     if (state.analysis.kind === 'dockerfile' && path) {

@@ -33,6 +33,8 @@ export class SettingsHandler {
       documentChanges: !!workspace?.workspaceEdit?.documentChanges,
       createFiles: !!workspace?.workspaceEdit?.resourceOperations?.includes('create'),
     };
+    const hover = (options.hover ?? {}) as Record<string, unknown>;
+    this.settings.hoverFeatures = { themeIcons: hover.themeIcons === true, commandLinks: hover.commandLinks === true };
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.settings.workspaceFolders = folders.flatMap((uri) => fileUriToPath(uri) ?? []);
     this.settings.update({
