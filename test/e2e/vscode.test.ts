@@ -657,7 +657,8 @@ test(
     // nginx: Dockerfile lines 1 and 3 and compose.yaml; the files excluded from pinning are listed
     // too (the view shows what the CLI walks).
     assert.match(text, /^nginx\s*5 places/m, text);
-    assert.match(text, /^postgres\s*1 place/m, text);
+    // postgres: compose.yaml and the Kubernetes manifest deploy/db.yaml (a file kind found by content).
+    assert.match(text, /^postgres\s*2 places · 16, latest/m, text);
     assert.match(text, /^someuser\/nginx\s*1 place/m, text);
     await page.screenshot({ path: join(SHOTS, '08-images-view.png') });
   },
