@@ -17,6 +17,8 @@ export interface ImageGroup {
   unpinned: number;
   newer?: string;
   endOfLife: boolean;
+  /** Some place has known vulnerabilities that a newer tag fixes (rule vulnerable-image). */
+  vulnerable: boolean;
   worst?: Severity;
 }
 
@@ -61,6 +63,7 @@ export function groupByImage(places: readonly ImagePlace[]): ImageGroup[] {
         unpinned: list.filter((p) => p.image && !p.pinned).length,
         newer: list.find((p) => p.newer)?.newer,
         endOfLife: list.some((p) => p.endOfLife === true),
+        vulnerable: list.some((p) => p.findings.some((f) => f.rule === 'vulnerable-image')),
         worst: worstSeverity(list),
       };
     })
@@ -111,6 +114,7 @@ export function describeImage(group: ImageGroup, t: Translate = english): string
   if (group.unpinned > 0) parts.push(group.unpinned === 1 ? t('1 unpinned') : t('{0} unpinned', group.unpinned));
   if (group.newer) parts.push(t('{0} available', group.newer));
   if (group.endOfLife) parts.push(t('end of life'));
+  if (group.vulnerable) parts.push(t('vulnerable'));
   return parts.join(' · ');
 }
 
@@ -136,6 +140,7 @@ export function imageTooltip(group: ImageGroup, t: Translate = english): string 
   ];
   if (group.newer) lines.push(t('Newer version: {0}', group.newer));
   if (group.endOfLife) lines.push(t('Past its end of life'));
+  if (group.vulnerable) lines.push(t('Known vulnerabilities that a newer tag fixes'));
   const signatures = [...new Set(group.places.map((p) => p.signature).filter(Boolean))];
   if (signatures.length) lines.push(t('Signature: {0}', signatures.join(', ')));
   const rules = [...new Set(group.places.flatMap((p) => p.findings.map((f) => f.rule)))];

@@ -1,10 +1,12 @@
-// The images view and its commands: refresh, group by image or file, pin everywhere.
+// The images view and its commands: refresh, group by image or file, pin everywhere, update
+// everywhere.
 import * as vscode from 'vscode';
 import { PINNABLE_FILES_GLOB } from './filePatterns';
 import { imageOfReference, type ImagePlace } from './imageInventory';
 import { ImagesView } from './imagesView';
 import type { ImageTrustClient } from './languageClient';
 import { pinWorkspace } from './pinWorkspace';
+import { updateEverywhere } from './updatePicker';
 
 export function registerImagesView(client: ImageTrustClient, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const view = new ImagesView(
@@ -28,6 +30,10 @@ export function registerImagesView(client: ImageTrustClient, log: vscode.LogOutp
     vscode.commands.registerCommand('imageTrust.images.groupByFile', () => view.setGroupBy('file')),
     vscode.commands.registerCommand('imageTrust.images.pinEverywhere', (node?: Parameters<ImagesView['placesOf']>[0]) =>
       pinEverywhere(client, log, view.placesOf(node)),
+    ),
+    vscode.commands.registerCommand(
+      'imageTrust.images.updateEverywhere',
+      (node?: Parameters<ImagesView['placesOf']>[0]) => updateEverywhere(log, view.placesOf(node)),
     ),
   ];
 }

@@ -2,7 +2,7 @@
 // tags of the reference under the cursor and writes the one the user picks (tag, and digest when
 // the reference is pinned) as an ordinary, undoable edit.
 import * as vscode from 'vscode';
-import type { UpdateOptionsResult } from '../../protocol/messages';
+import type { ImagePlace, UpdateOptionsResult } from '../../protocol/messages';
 import { describeError, type ImageTrustClient } from './languageClient';
 import { updateRows } from './updateItems';
 
@@ -83,6 +83,20 @@ export async function updateReference(
   return vscode.workspace.applyEdit(edit);
 }
 
+/** The server's "update all to the newest patch" source action for a file, if it has one. */
+async function patchUpdateOf(uri: vscode.Uri): Promise<vscode.CodeAction | undefined> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      whole,
+      UPDATE_PATCHES_KIND.value,
+    )) ?? [];
+  return actions.find((a) => a.kind && UPDATE_PATCHES_KIND.contains(a.kind) && a.edit);
+}
+
 /** "Update All Images in This File to the Newest Patch": the server's source action, applied. */
 export async function updateFileToPatches(log: vscode.LogOutputChannel, file?: vscode.Uri): Promise<boolean> {
   const uri = file ?? vscode.window.activeTextEditor?.document.uri;
@@ -90,19 +104,10 @@ export async function updateFileToPatches(log: vscode.LogOutputChannel, file?: v
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a file with image references to update them.'));
     return false;
   }
-  const document = await vscode.workspace.openTextDocument(uri);
-  const whole = new vscode.Range(0, 0, document.lineCount, 0);
-  const actions = await vscode.window.withProgress(
+  const action = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Image Trust: looking up newer tags') },
-    async () =>
-      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
-        'vscode.executeCodeActionProvider',
-        uri,
-        whole,
-        UPDATE_PATCHES_KIND.value,
-      )) ?? [],
+    () => patchUpdateOf(uri),
   );
-  const action = actions.find((a) => a.kind && UPDATE_PATCHES_KIND.contains(a.kind) && a.edit);
   if (!action?.edit) {
     log.info(`No newer patch release for the images of ${vscode.workspace.asRelativePath(uri)}.`);
     void vscode.window.showInformationMessage(
@@ -112,6 +117,47 @@ export async function updateFileToPatches(log: vscode.LogOutputChannel, file?: v
   }
   const applied = await vscode.workspace.applyEdit(action.edit);
   if (applied) vscode.window.setStatusBarMessage(`$(arrow-up) ${action.title}`, 5000);
+  return applied;
+}
+
+/**
+ * The images view's "Update Everywhere to the Newest Patch": the patch updates of the server's
+ * source action at exactly these places (the files' other images stay), after a confirmation.
+ */
+export async function updateEverywhere(log: vscode.LogOutputChannel, places: readonly ImagePlace[]): Promise<boolean> {
+  const starts = new Set(places.map((p) => `${p.uri}#${p.range.start.line}:${p.range.start.character}`));
+  const uris = [...new Set(places.map((p) => p.uri))].map((u) => vscode.Uri.parse(u));
+  const edit = new vscode.WorkspaceEdit();
+  let count = 0;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Image Trust: looking up newer tags') },
+    async () => {
+      for (const uri of uris) {
+        const action = await patchUpdateOf(uri);
+        for (const [target, edits] of action?.edit?.entries() ?? [])
+          for (const e of edits)
+            if (starts.has(`${target.toString()}#${e.range.start.line}:${e.range.start.character}`)) {
+              edit.replace(target, e.range, e.newText);
+              count++;
+            }
+      }
+    },
+  );
+  if (count === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No newer patch release is known for these places.'));
+    return false;
+  }
+  const yes = vscode.l10n.t('Update');
+  const answer = await vscode.window.showWarningMessage(
+    count === 1
+      ? vscode.l10n.t('Update 1 place to the newest patch release?')
+      : vscode.l10n.t('Update {0} places to the newest patch release?', count),
+    { modal: true },
+    yes,
+  );
+  if (answer !== yes) return false;
+  const applied = await vscode.workspace.applyEdit(edit);
+  log.info(`Updated ${count} place(s) to the newest patch release${applied ? '' : ' (refused by the editor)'}.`);
   return applied;
 }
 

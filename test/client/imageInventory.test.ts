@@ -98,3 +98,16 @@ test('the image a reference names', () => {
   assert.equal(imageOfReference('localhost:5000/team/app:1'), 'localhost:5000/team/app');
   assert.equal(imageOfReference('ghcr.io/o/r'), 'ghcr.io/o/r');
 });
+
+test('an image with known vulnerabilities that a newer tag fixes says so in its line and tooltip', async () => {
+  const { imageTooltip } = await import('../../client/src/imageInventory');
+  const vulnerable: ImagePlace = {
+    ...PLACES[2],
+    findings: [{ rule: 'vulnerable-image', severity: 'warning' }],
+  };
+  const [group] = groupByImage([vulnerable]);
+  assert.equal(group.vulnerable, true);
+  assert.match(describeImage(group), / · vulnerable$/);
+  assert.match(imageTooltip(group), /Known vulnerabilities that a newer tag fixes/);
+  assert.equal(groupByImage([PLACES[2]])[0].vulnerable, false);
+});
