@@ -113,9 +113,12 @@ function githubWorkflowSource(
   const repository = str(workflow?.repository);
   if (!repository) return {};
   const dependencies = Array.isArray(definition.resolvedDependencies) ? definition.resolvedDependencies : [];
-  const source = dependencies
-    .map(obj)
-    .find((d) => str(d?.uri)?.replace(/^git\+/, '').replace(/@.*$/, '') === repository);
+  const source = dependencies.map(obj).find(
+    (d) =>
+      str(d?.uri)
+        ?.replace(/^git\+/, '')
+        .replace(/@.*$/, '') === repository,
+  );
   return { sourceRepository: repository, revision: str(obj(source?.digest)?.gitCommit) };
 }
 
