@@ -5,10 +5,8 @@
 import * as vscode from 'vscode';
 import { DidOpenTextDocumentNotification, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
 import { detectFileKind, type FileGlobs } from '../../server/src/core/kinds/fileKinds';
+import { SHARED_LANGUAGE_IDS } from './filePatterns';
 import type { ImageFileKind } from '../../server/src/core/types';
-
-/** Language ids that files of several kinds, and many unrelated files, share. */
-export const SHARED_LANGUAGE_IDS = ['yaml', 'github-actions-workflow', 'jsonc', 'json', 'hcl'] as const;
 
 export interface FilterOptions {
   /** `imageTrust.files` and whether some policy file has `files:`: then the server decides. */
