@@ -34,9 +34,7 @@ interface Range {
 
 /** Registry health as the server sees it, sent whenever it changes. */
 export interface StatusParams {
-  state: 'online' | 'offline' | 'degraded' | 'busy';
-  /** One line for a status item. */
-  text: string;
+  state: 'online' | 'offline' | 'degraded';
   tooltip: string;
   unreachable: Array<{ registry: string; message: string }>;
   rateLimit?: { limit: number; remaining: number; windowSeconds?: number };
