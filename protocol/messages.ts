@@ -10,6 +10,7 @@ import type { PublisherTier } from '../server/src/core/facts';
 import type { RuleId, Severity } from '../server/src/core/types';
 
 export type { MachineSettingsParams } from './machineSettings';
+export type { PublisherTier, Severity };
 
 /** A notification with parameters `P`; `params` is never set, it only carries the type. */
 export interface NotificationMessage<P> {

@@ -4,8 +4,7 @@
 // that becomes a kind while it is edited (the user types `apiVersion:` and `kind:`) is sent then.
 import * as vscode from 'vscode';
 import { DidOpenTextDocumentNotification, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
-import { detectFileKind, type FileGlobs } from '../../server/src/core/kinds/fileKinds';
-import type { ImageFileKind } from '../../server/src/core/types';
+import { detectFileKind, type FileGlobs, type ImageFileKind } from '../../protocol/documentKinds';
 
 /** Language ids that files of several kinds, and many unrelated files, share. */
 export const SHARED_LANGUAGE_IDS = ['yaml', 'github-actions-workflow', 'jsonc', 'json', 'hcl'] as const;
