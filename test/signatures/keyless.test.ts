@@ -210,6 +210,39 @@ describe('legacy cosign keyless signatures (.sig tag with a certificate annotati
     assert.match(failures(path, status)[0].found, /signed by https:\/\/github\.com\/evil\//);
   });
 
+  test('the .sig tag is asked with a HEAD (no pull on Docker Hub); its manifest is fetched by digest, once', async () => {
+    const signed = await signedImage([], fixtures.legacy.trusted);
+    const unsignedImage = await signedImage([]);
+    const legacyTag = (digest: string) => `/manifests/${digest.replace(':', '-')}.sig`;
+    registry.resetLog();
+    assert.equal((await check(unsignedImage.repo, unsignedImage.digest)).state, 'unsigned');
+    assert.deepEqual(
+      registry.log.filter((r) => r.kind === 'manifestGet' && r.path.endsWith('.sig')).map((r) => r.path),
+      [],
+      'no signature there: a HEAD said so, no GET of the .sig tag counted as a pull',
+    );
+    assert.ok(registry.log.some((r) => r.kind === 'manifestHead' && r.path.endsWith(legacyTag(unsignedImage.digest))));
+
+    registry.resetLog();
+    const status = await check(signed.repo, signed.digest);
+    assert.equal(status.verified?.[0].kind, 'cosign legacy tag');
+    const gets = registry.log.filter((r) => r.kind === 'manifestGet').map((r) => r.path);
+    assert.equal(gets.filter((p) => p.endsWith(legacyTag(signed.digest))).length, 0, 'never a GET by tag');
+    assert.equal(gets.filter((p) => /\/manifests\/sha256:[0-9a-f]{64}$/.test(p)).length, 1, 'one GET, by digest');
+    const signatureDigest = registry.log.find(
+      (r) => r.kind === 'manifestHead' && r.path.endsWith(legacyTag(signed.digest)),
+    );
+    assert.ok(signatureDigest, 'the .sig tag was resolved with a HEAD');
+
+    registry.resetLog();
+    assert.equal((await check(signed.repo, signed.digest)).verified?.[0].kind, 'cosign legacy tag');
+    assert.deepEqual(
+      registry.log.filter((r) => r.kind === 'manifestGet' && /\/manifests\/sha256:/.test(r.path)).map((r) => r.path),
+      [],
+      'the manifest of a digest is not fetched again',
+    );
+  });
+
   test('a payload swapped after signing does not verify', async () => {
     const payload = JSON.parse(Buffer.from(fixtures.legacy.trusted.payload, 'base64').toString());
     payload.optional = { creator: 'someone else' };

@@ -15,6 +15,7 @@ import fixtures from '../fixtures/sigstore/mock-fixtures.json';
 import { HttpClient } from '../../server/src/net/httpClient';
 import { verifyKeylessBundle } from '../../server/src/signatures/keyless';
 import { TrustedRootRefresher } from '../../server/src/signatures/trustedRootRefresh';
+import { LookupLossLog } from '../../server/src/services/lookupLosses';
 
 const key = generateKeyPairSync('ed25519');
 const publicPem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -149,6 +150,34 @@ test('a target that does not match its signed hash is refused; the shipped root 
     /could not be refreshed from http:\/\/127\.0\.0\.1:\d+ .*using the Sigstore public-good trusted root \(shipped\)/,
   );
   tamper = false;
+});
+
+test('a failed refresh is said once in the loss log; a later refresh that succeeds clears it from the status', async () => {
+  tamper = true;
+  let now = Date.parse('2026-11-01T00:00:00Z');
+  const losses = new LookupLossLog();
+  const refresher = new TrustedRootRefresher({
+    mirrorUrl: mirror,
+    rootJson,
+    cacheDir: cacheDir(),
+    http,
+    offline: false,
+    now: () => now,
+    losses,
+  });
+  await refresher.trustedRoot();
+  await refresher.trustedRoot();
+  const host = new URL(mirror).host;
+  assert.deepEqual(
+    losses.all().map((l) => [l.service, l.count]),
+    [[host, 1]],
+  );
+  assert.equal(losses.current()[0]?.message, refresher.lastFailure);
+  tamper = false;
+  now += 86_400_000;
+  const root = await refresher.trustedRoot();
+  assert.ok(root.ok && /TUF, 2026-11-02/.test(root.root.name));
+  assert.deepEqual(losses.current(), []);
 });
 
 test('offline: no request, the shipped root', async () => {

@@ -80,6 +80,12 @@ export interface NetworkSettings {
   vulnDbDir?: string;
   /** A Sigstore trusted_root.json that replaces the shipped public-good root (private deployments, tests). */
   sigstoreTrustedRoot?: string;
+  /**
+   * The TUF repository the public-good trusted root is refreshed from, and the TUF root.json to
+   * start from (default https://tuf-repo-cdn.sigstore.dev and the root shipped in @sigstore/tuf).
+   * Not a user setting: tests serve a repository on loopback.
+   */
+  sigstoreTuf?: { mirrorUrl: string; rootJson?: string };
   /** Requests in flight per registry origin (default 12). */
   connectionsPerRegistry?: number;
   /** Overall deadline of one request, retries included, ms (default 30 000). */

@@ -81,7 +81,14 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
   let userRoot: TrustedRootResult | undefined;
   const tuf = settings.sigstoreTrustedRoot
     ? undefined
-    : new TrustedRootRefresher({ http, offline: settings.offline, cacheDir: cacheRoot || undefined });
+    : new TrustedRootRefresher({
+        http,
+        offline: settings.offline,
+        cacheDir: cacheRoot || undefined,
+        mirrorUrl: settings.sigstoreTuf?.mirrorUrl,
+        rootJson: settings.sigstoreTuf?.rootJson,
+        losses,
+      });
   const sigstoreRoot = async (): Promise<TrustedRootResult> =>
     settings.sigstoreTrustedRoot
       ? (userRoot ??= trustedRootFromFile(settings.sigstoreTrustedRoot))

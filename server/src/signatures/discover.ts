@@ -4,7 +4,15 @@
 // Notation signatures (§6.4); and cosign's legacy `sha256-<hex>.sig` tag (§6.1). Attestations
 // (SLSA provenance, SBOMs, BuildKit's `unknown/unknown` index entries, §6.5) are counted, never
 // taken for signatures.
-import type { Descriptor, Manifest, RegistryClient, RegistryError, RepositoryName } from '../registry/types';
+import type {
+  Descriptor,
+  Manifest,
+  ManifestHead,
+  RegistryClient,
+  RegistryError,
+  RegistryResult,
+  RepositoryName,
+} from '../registry/types';
 
 export const MEDIA = {
   sigstoreBundle: 'application/vnd.dev.sigstore.bundle.v0.3+json',
@@ -168,6 +176,24 @@ export interface DiscoverOptions {
   fetchLegacyManifest: boolean;
 }
 
+/**
+ * cosign's legacy tag, asked with a HEAD: most images have none, and on Docker Hub a HEAD is no
+ * pull while a GET is (§3.7). Only when the tag exists and is to be verified is its manifest
+ * fetched, by the digest the HEAD named: content-addressed, so the cache keeps it for good and the
+ * next look at the same signature costs a HEAD again, never a pull.
+ */
+async function legacySignatureManifest(
+  registry: RegistryClient,
+  repo: RepositoryName,
+  legacyTag: string,
+  fetch: boolean,
+  signal?: AbortSignal,
+): Promise<RegistryResult<ManifestHead | Manifest>> {
+  const head = await registry.resolveDigest(repo, legacyTag, signal);
+  if (!head.ok || !fetch) return head;
+  return registry.getManifest(repo, head.value.digest, signal);
+}
+
 export async function discoverSignatures(
   registry: RegistryClient,
   repo: RepositoryName,
@@ -179,9 +205,7 @@ export async function discoverSignatures(
   const legacyTag = cosignSignatureTag(digest);
   const [referrers, legacy] = await Promise.all([
     registry.listReferrers(repo, digest, signal),
-    options.fetchLegacyManifest
-      ? registry.getManifest(repo, legacyTag, signal)
-      : registry.resolveDigest(repo, legacyTag, signal),
+    legacySignatureManifest(registry, repo, legacyTag, options.fetchLegacyManifest, signal),
   ]);
 
   if (referrers.ok) {

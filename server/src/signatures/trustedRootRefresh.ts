@@ -4,7 +4,9 @@
 // snapshot, targets) and downloads `trusted_root.json` only when the signed targets metadata
 // names it with its hashes. Every request goes through the network door; the TUF metadata and
 // the root are cached on disk; at most one refresh a day; never when offline. A failed refresh
-// keeps the last good root (cached, else shipped) and is said once (lastFailure).
+// keeps the last good root (cached, else shipped) and is said once: lastFailure, and the lookup
+// loss log (the CLI's stderr, the editor's status) under the TUF repository's host, because a
+// stale root can make a signature by a rotated Fulcio CA or Rekor key fail to verify.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,8 @@ export interface TrustedRootRefreshOptions {
   http: HttpClient;
   offline: boolean;
   now?: () => number;
+  /** Where a failed refresh is said (and a later success clears it). */
+  losses?: { record(service: string, message: string): void; succeeded(service: string): void };
 }
 
 /** tuf-js's fetcher interface over the network door. */
@@ -79,6 +83,11 @@ export class TrustedRootRefresher {
   constructor(private readonly options: TrustedRootRefreshOptions) {
     this.mirror = (options.mirrorUrl ?? PUBLIC_GOOD_TUF_URL).replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
+  }
+
+  /** The name the failure is said under: the TUF repository's host, like a registry's. */
+  get service(): string {
+    return new URL(this.mirror).host;
   }
 
   private get dir(): string | undefined {
@@ -151,9 +160,11 @@ export class TrustedRootRefresher {
       writeFileSync(join(dir, 'refreshed.json'), JSON.stringify({ at }));
       this.current = { at, root };
       this.lastFailure = undefined;
+      this.options.losses?.succeeded(this.service);
       return root;
     } catch (error) {
       this.lastFailure = `the Sigstore trusted root could not be refreshed from ${this.mirror} (${(error as Error).message}); using ${keep.ok ? keep.root.name : 'none'}`;
+      this.options.losses?.record(this.service, this.lastFailure);
       // Try again tomorrow, not on every signature.
       this.current = { at: this.now(), root: keep };
       return keep;
