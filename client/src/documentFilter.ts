@@ -5,9 +5,7 @@
 import * as vscode from 'vscode';
 import { DidOpenTextDocumentNotification, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
 import { detectFileKind, type FileGlobs, type ImageFileKind } from '../../protocol/documentKinds';
-
-/** Language ids that files of several kinds, and many unrelated files, share. */
-export const SHARED_LANGUAGE_IDS = ['yaml', 'github-actions-workflow', 'jsonc', 'json', 'hcl'] as const;
+import { SHARED_LANGUAGE_IDS } from './filePatterns';
 
 export interface FilterOptions {
   /** `imageTrust.files` and whether some policy file has `files:`: then the server decides. */

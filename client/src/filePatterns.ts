@@ -8,6 +8,12 @@ export const DOCKERFILE_GLOBS = [
 ];
 export const COMPOSE_GLOBS = ['**/{compose,docker-compose}.{yaml,yml}', '**/{compose,docker-compose}.*.{yaml,yml}'];
 export const POLICY_GLOB = '**/.image-trust.yaml';
+/**
+ * Language ids that files of several kinds, and many unrelated files, share (`github-actions-workflow`
+ * is GitHub's extension's; `hcl` needs an HCL extension, else a bake file opens as plain text and
+ * its glob in the document selector finds it).
+ */
+export const SHARED_LANGUAGE_IDS = ['yaml', 'github-actions-workflow', 'jsonc', 'json', 'hcl'] as const;
 /** The file kinds beyond Dockerfile and compose that a name alone decides (see the README). */
 export const KIND_GLOBS = [
   '**/docker-bake.{hcl,json}',
@@ -24,7 +30,7 @@ export const KIND_GLOBS = [
 /**
  * Every file whose kind its name decides, in one glob: workspace.findFiles takes a single include
  * pattern. Kubernetes manifests (decided by content) and values files beside a Chart.yaml under
- * another name are pinned from their editor or with `image-trust pin`.
+ * another name are found by reading the YAML files (workspaceFiles.ts).
  */
 export const PINNABLE_FILES_GLOB =
   '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*,' +

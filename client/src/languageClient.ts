@@ -21,8 +21,8 @@ import {
   type StatusParams,
   type WorkspaceImagesResult,
 } from '../../protocol/messages';
-import { documentFilterMiddleware, SHARED_LANGUAGE_IDS, userGlobsFromSettings } from './documentFilter';
-import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, KIND_GLOBS, POLICY_GLOB } from './filePatterns';
+import { documentFilterMiddleware, userGlobsFromSettings } from './documentFilter';
+import { COMPOSE_GLOBS, DOCKERFILE_GLOBS, KIND_GLOBS, POLICY_GLOB, SHARED_LANGUAGE_IDS } from './filePatterns';
 import { readMachineSettings } from './machineSettings';
 import {
   MachineSettingsNotification,

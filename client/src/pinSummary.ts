@@ -32,7 +32,10 @@ export function inBatches<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function summarizePins(totals: PinTotals, t: Translate = english): string {
-  if (totals.filesFound === 0) return t('No Dockerfiles or compose files found in this workspace.');
+  if (totals.filesFound === 0)
+    return t(
+      'No files that name images (Dockerfiles, compose, Kubernetes, Helm, CI, dev container or bake files) found in this workspace.',
+    );
   const parts: string[] = [];
   if (totals.declined) {
     parts.push(t('Pinning discarded: no file was changed.'));

@@ -10,6 +10,7 @@ import {
   KIND_GLOBS,
   PINNABLE_FILES_GLOB,
   POLICY_GLOB,
+  SHARED_LANGUAGE_IDS,
 } from '../../client/src/filePatterns';
 import { MACHINE_SETTING_KEYS } from '../../client/src/machineSettings';
 import { detectDocumentKind } from '../../server/src/core/analyze';
@@ -200,13 +201,14 @@ test('the settings of the contract exist; the ones that route requests are machi
   assert.equal(manifest.capabilities.virtualWorkspaces, false);
 });
 
-test('activation on languages only (commands and views activate by themselves), and the bundled entry point', () => {
+test('activation on languages (and bake files, which may open as plain text) only, and the bundled entry point', () => {
   assert.equal(manifest.main, './dist/extension.js');
   assert.ok(manifest.activationEvents.includes('onLanguage:dockerfile'));
   assert.ok(manifest.activationEvents.includes('onLanguage:dockercompose'));
   // The policy file is YAML; so are the Kubernetes, Actions and GitLab files the server reads.
   assert.ok(manifest.activationEvents.includes('onLanguage:yaml'));
-  for (const event of manifest.activationEvents) assert.match(event, /^(onLanguage|onCommand|onView):/, event);
+  for (const event of manifest.activationEvents)
+    assert.match(event, /^(?:onLanguage|onCommand|onView):|^workspaceContains:\*\*\/docker-bake/, event);
   for (const language of manifest.contributes.languages) {
     if (language.configuration)
       assert.doesNotThrow(
@@ -214,4 +216,14 @@ test('activation on languages only (commands and views activate by themselves), 
         language.configuration,
       );
   }
+});
+
+test('the extension activates on every shared language id, and on a bake file opened as plain text', () => {
+  const events = manifest.activationEvents as string[];
+  for (const language of SHARED_LANGUAGE_IDS) assert.ok(events.includes(`onLanguage:${language}`), language);
+  // Without an HCL extension docker-bake.hcl is plain text: only the workspace's files can activate us.
+  const bake = events.find((e) => e.startsWith('workspaceContains:'))?.slice('workspaceContains:'.length);
+  assert.ok(bake, 'a workspaceContains event');
+  for (const name of ['docker-bake.hcl', 'docker-bake.override.hcl', 'docker-bake.json'])
+    assert.ok(matchesGlob(`repo/${name}`, bake), name);
 });

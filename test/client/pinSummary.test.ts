@@ -35,7 +35,10 @@ test('totals add up over batches', () => {
 });
 
 test('summaries for nothing found, nothing to do, only failures and a cancel', () => {
-  assert.equal(summarizePins(emptyPinTotals(0)), 'No Dockerfiles or compose files found in this workspace.');
+  assert.equal(
+    summarizePins(emptyPinTotals(0)),
+    'No files that name images (Dockerfiles, compose, Kubernetes, Helm, CI, dev container or bake files) found in this workspace.',
+  );
   assert.equal(
     summarizePins({ ...emptyPinTotals(2), files: 2 }),
     'Nothing to pin in 2 files: every image is already pinned to a digest.',

@@ -211,6 +211,12 @@ before(
     );
     // Not a compose file: YAML that image-trust does not check.
     writeFileSync(join(workspace, 'notes.yaml'), 'image: nginx:latest\n');
+    // A Kubernetes manifest under a name no convention gives: found by its content.
+    mkdirSync(join(workspace, 'deploy'));
+    writeFileSync(
+      join(workspace, 'deploy', 'db.yaml'),
+      'apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  template:\n    spec:\n      containers:\n        - name: db\n          image: postgres:16 # the database\n',
+    );
     // Workspace pinning leaves what files.exclude and search.exclude hide alone.
     for (const folder of ['hidden', 'vendor', '.vscode']) mkdirSync(join(workspace, folder));
     writeFileSync(join(workspace, 'hidden', 'Dockerfile'), 'FROM nginx:1.27\n');
@@ -596,6 +602,7 @@ test(
   { timeout: 5 * 60_000 },
   async () => {
     const before = {
+      notes: readFileSync(join(workspace, 'notes.yaml'), 'utf8'),
       hidden: readFileSync(join(workspace, 'hidden', 'Dockerfile'), 'utf8'),
       vendor: readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'),
     };
@@ -604,7 +611,8 @@ test(
     const dialog = page.locator('.monaco-dialog-box').first();
     await dialog.waitFor({ timeout: NETWORK_WAIT });
     const listed = await dialog.innerText();
-    assert.match(listed, /Pin 4 image references in 2 files to digests\?/, listed);
+    assert.match(listed, /Pin 5 image references in 3 files to digests\?/, listed);
+    assert.ok(listed.includes(`db.yaml:8  →  postgres:16@${postgresDigest}`), listed);
     assert.ok(listed.includes(`compose.yaml:3  →  postgres:latest@${postgresDigest}`), listed);
     assert.ok(listed.includes(`Dockerfile:2  →  someuser/nginx:1.25@${someuserDigest}`), listed);
     assert.doesNotMatch(listed, /hidden|vendor/, listed);
@@ -622,6 +630,11 @@ test(
       readFileSync(join(workspace, 'Dockerfile'), 'utf8'),
       `FROM nginx:1.27@${nginxDigest} AS web\nFROM someuser/nginx:1.25@${someuserDigest} AS extra\nFROM nginx:latest@${nginxDigest}\nCOPY --from=extra /etc/nginx /etc/nginx\n`,
     );
+    assert.equal(
+      readFileSync(join(workspace, 'deploy', 'db.yaml'), 'utf8'),
+      `apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  template:\n    spec:\n      containers:\n        - name: db\n          image: postgres:16@${postgresDigest} # the database\n`,
+    );
+    assert.equal(readFileSync(join(workspace, 'notes.yaml'), 'utf8'), before.notes, 'not a file of any kind');
     assert.equal(readFileSync(join(workspace, 'hidden', 'Dockerfile'), 'utf8'), before.hidden, 'files.exclude');
     assert.equal(readFileSync(join(workspace, 'vendor', 'Dockerfile'), 'utf8'), before.vendor, 'search.exclude');
   },
@@ -644,7 +657,8 @@ test(
     // nginx: Dockerfile lines 1 and 3 and compose.yaml; the files excluded from pinning are listed
     // too (the view shows what the CLI walks).
     assert.match(text, /^nginx\s*5 places/m, text);
-    assert.match(text, /^postgres\s*1 place/m, text);
+    // postgres: compose.yaml and the Kubernetes manifest deploy/db.yaml (a file kind found by content).
+    assert.match(text, /^postgres\s*2 places · 16, latest/m, text);
     assert.match(text, /^someuser\/nginx\s*1 place/m, text);
     await page.screenshot({ path: join(SHOTS, '08-images-view.png') });
   },
