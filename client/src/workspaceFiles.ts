@@ -3,8 +3,7 @@
 // that are a kind by content (Kubernetes manifests, values*.yaml beside a Chart.yaml), the files a
 // `.gitlab-ci.yml` includes (`include: local:`), and those of the user's `imageTrust.files` globs. The server decides again for each file it is sent.
 import * as vscode from 'vscode';
-import { detectFileKind, type FileGlobs } from '../../server/src/core/kinds/fileKinds';
-import { gitlabLocalIncludes } from '../../server/src/core/kinds/gitlabCi';
+import { detectFileKind, gitlabLocalIncludes, type FileGlobs } from '../../protocol/documentKinds';
 import { userGlobsFromSettings } from './documentFilter';
 import { enabledGlobs, isExcluded } from './fileExclusion';
 import { PINNABLE_FILES_GLOB } from './filePatterns';
