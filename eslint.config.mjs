@@ -38,4 +38,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The VS Code client is UI only: what it shares with the server comes through protocol/, never
+    // from server/src directly (the server's internals must not end up in the extension bundle).
+    files: ['client/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)server/',
+              message: 'client/src imports from protocol/ only; re-export what it needs there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -10,6 +10,7 @@ import type { PublisherTier } from '../server/src/core/facts';
 import type { RuleId, Severity } from '../server/src/core/types';
 
 export type { MachineSettingsParams } from './machineSettings';
+export type { PublisherTier, Severity };
 
 /** A notification with parameters `P`; `params` is never set, it only carries the type. */
 export interface NotificationMessage<P> {
@@ -34,9 +35,7 @@ interface Range {
 
 /** Registry health as the server sees it, sent whenever it changes. */
 export interface StatusParams {
-  state: 'online' | 'offline' | 'degraded' | 'busy';
-  /** One line for a status item. */
-  text: string;
+  state: 'online' | 'offline' | 'degraded';
   tooltip: string;
   unreachable: Array<{ registry: string; message: string }>;
   rateLimit?: { limit: number; remaining: number; windowSeconds?: number };

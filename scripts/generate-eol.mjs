@@ -1,9 +1,14 @@
-// Writes server/src/data/eolSnapshot.json from shared/data/eol.json and image-to-product.json
-// (endoflife.date, snapshot of 2026-08-22): only the products an image maps to, only the fields
-// the eol-version rule and the hover use. Run: node scripts/generate-eol.mjs [DATA_DIR]
+// Writes server/src/data/eolSnapshot.json from a data folder's eol.json (endoflife.date's products;
+// the shipped snapshot is of 2026-08-22) and image-to-product.json (which product an image is):
+// only the products an image maps to, only the fields the eol-version rule and the hover use.
+// Run: node scripts/generate-eol.mjs DATA_DIR
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const dir = process.argv[2] ?? new URL('../../shared/data/', import.meta.url).pathname;
+const dir = process.argv[2];
+if (!dir) {
+  process.stderr.write('usage: node scripts/generate-eol.mjs DATA_DIR (holding eol.json and image-to-product.json)\n');
+  process.exit(2);
+}
 const eol = JSON.parse(readFileSync(`${dir}/eol.json`, 'utf8'));
 const mapping = JSON.parse(readFileSync(`${dir}/image-to-product.json`, 'utf8'));
 const sources = readFileSync(`${dir}/SOURCES.md`, 'utf8');

@@ -1,7 +1,11 @@
-// Writes server/src/data/officialImages.ts from shared/data/official-images.txt (the names under
-// library/ in docker-library/official-images). Run: node scripts/generate-official-images.mjs [DIR]
+// Writes server/src/data/officialImages.ts from a data folder's official-images.txt (the names under
+// library/ in docker-library/official-images). Run: node scripts/generate-official-images.mjs DIR
 import { readFileSync, writeFileSync } from 'node:fs';
-const dir = process.argv[2] ?? new URL('../../shared/data/', import.meta.url).pathname;
+const dir = process.argv[2];
+if (!dir) {
+  process.stderr.write('usage: node scripts/generate-official-images.mjs DIR (holding official-images.txt)\n');
+  process.exit(2);
+}
 const names = readFileSync(`${dir}/official-images.txt`, 'utf8')
   .split('\n')
   .map((s) => s.trim())

@@ -4,9 +4,8 @@
 // that becomes a kind while it is edited (the user types `apiVersion:` and `kind:`) is sent then.
 import * as vscode from 'vscode';
 import { DidOpenTextDocumentNotification, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
-import { detectFileKind, type FileGlobs } from '../../server/src/core/kinds/fileKinds';
+import { detectFileKind, type FileGlobs, type ImageFileKind } from '../../protocol/documentKinds';
 import { SHARED_LANGUAGE_IDS } from './filePatterns';
-import type { ImageFileKind } from '../../server/src/core/types';
 
 export interface FilterOptions {
   /** `imageTrust.files` and whether some policy file has `files:`: then the server decides. */

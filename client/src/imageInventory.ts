@@ -1,8 +1,6 @@
 // The images view's grouping and words: places grouped by image or by file, each group's worst
 // finding, counts and state. Free of the vscode module so it can be tested with plain node.
-import type { PublisherTier } from '../../server/src/core/facts';
-import type { Severity } from '../../server/src/core/types';
-import type { ImagePlace } from '../../protocol/messages';
+import type { ImagePlace, PublisherTier, Severity } from '../../protocol/messages';
 import { english, type Translate } from './translate';
 
 export type { ImagePlace };

@@ -1,8 +1,7 @@
 // "Create Policy File": a `.image-trust.yaml` at the root of the workspace folder, with a header
 // that says what it is and the `$schema` comment, opened for editing. An existing file is opened.
 import * as vscode from 'vscode';
-import { POLICY_FILE_NAME } from '../../server/src/core/policy';
-import { policyFileHeader } from '../../server/src/core/policySchema';
+import { POLICY_FILE_NAME, policyFileHeader } from '../../protocol/policyFile';
 
 /** The starting content: the header and the keys people set first, commented out. */
 export function newPolicyFileText(): string {

@@ -53,14 +53,6 @@ export function presentStatus(status: StatusParams, t: Translate = english): Sta
         tone: 'normal',
         busy: false,
       };
-    case 'busy':
-      return {
-        text: `$(sync~spin) Image Trust${rate}`,
-        summary: t('Asking registries'),
-        tooltip: withActions(`**${t('Image Trust: asking registries')}**${rateLine}`, t),
-        tone: rateExhausted ? 'warning' : 'normal',
-        busy: true,
-      };
     case 'degraded': {
       const [first, ...others] = status.unreachable.map((u) => u.registry);
       const where = first ? `: ${first}${others.length ? ` +${others.length}` : ''}` : '';

@@ -85,3 +85,31 @@ test('network limits and token realms: only the user value counts, and the serve
   assert.equal(settings.requestDeadlineMs, undefined);
   assert.deepEqual(settings.trustedTokenRealms, ['auth.partner.net']);
 });
+
+test('the Sigstore trusted root: only the user value counts, the server maps it, and workspace/configuration never sets it', async () => {
+  const { networkSettings, readEditorSettings } = await import('../../server/src/lsp/settings');
+  const { validateMachineSettings: readOnServer } = await import('../../protocol/machineSettings');
+  const fromWorkspace = readMachineSettings(
+    configuration({ sigstoreTrustedRoot: { defaultValue: '', workspaceValue: '/workspace/evil_root.json' } }),
+  );
+  assert.equal(
+    fromWorkspace.sigstoreTrustedRoot,
+    undefined,
+    'a workspace cannot choose whom signatures are verified against',
+  );
+  const fromUser = readMachineSettings(
+    configuration({
+      sigstoreTrustedRoot: {
+        defaultValue: '',
+        globalValue: ' /etc/sigstore/trusted_root.json ',
+        workspaceFolderValue: '/workspace/evil_root.json',
+      },
+    }),
+  );
+  assert.equal(fromUser.sigstoreTrustedRoot, '/etc/sigstore/trusted_root.json');
+  const settings = networkSettings({}, readOnServer(fromUser), { workspaceTrusted: true });
+  assert.equal(settings.sigstoreTrustedRoot, '/etc/sigstore/trusted_root.json');
+  // The same key sent as an editor setting (workspace/configuration) is not read at all.
+  const editor = readEditorSettings({ sigstoreTrustedRoot: '/workspace/evil_root.json' });
+  assert.equal(networkSettings(editor, {}, { workspaceTrusted: true }).sigstoreTrustedRoot, undefined);
+});

@@ -10,7 +10,6 @@ const ACTION_LINKS =
 test('before any registry answered it says "not asked yet", not online', () => {
   const p = presentStatus({
     state: 'online',
-    text: 'Image Trust',
     tooltip: 'Online: registries answer.',
     unreachable: [],
   });
@@ -20,7 +19,6 @@ test('before any registry answered it says "not asked yet", not online', () => {
   assert.ok(p.tooltip.endsWith(ACTION_LINKS), p.tooltip);
   const asked = presentStatus({
     state: 'online',
-    text: '',
     tooltip: 'Online: registries answer.',
     unreachable: [],
     asked: true,
@@ -37,7 +35,6 @@ test('every status action is a contributed command', () => {
 test('online shows the shield and the Docker Hub quota left', () => {
   const p = presentStatus({
     state: 'online',
-    text: 'Image Trust',
     tooltip: 'Online.',
     unreachable: [],
     rateLimit: { limit: 100, remaining: 76, windowSeconds: 21600 },
@@ -55,7 +52,6 @@ test('online shows the shield and the Docker Hub quota left', () => {
 test('an exhausted Hub quota is a warning', () => {
   const p = presentStatus({
     state: 'online',
-    text: '',
     tooltip: '',
     unreachable: [],
     rateLimit: { limit: 100, remaining: 0 },
@@ -68,7 +64,6 @@ test('an exhausted Hub quota is a warning', () => {
 test('offline shows the cloud-offline icon', () => {
   const p = presentStatus({
     state: 'offline',
-    text: 'Image Trust: offline',
     tooltip: 'Registry lookups are off: offline mode is on.',
     unreachable: [],
   });
@@ -79,7 +74,6 @@ test('offline shows the cloud-offline icon', () => {
 test('degraded names the unreachable registry and counts the others', () => {
   const one = presentStatus({
     state: 'degraded',
-    text: '',
     tooltip: 'Could not reach ghcr.io',
     unreachable: [{ registry: 'ghcr.io', message: 'connection refused' }],
   });
@@ -88,7 +82,6 @@ test('degraded names the unreachable registry and counts the others', () => {
   assert.equal(one.tone, 'warning');
   const three = presentStatus({
     state: 'degraded',
-    text: '',
     tooltip: '',
     unreachable: [
       { registry: 'docker.io', message: 'timeout' },
@@ -98,13 +91,6 @@ test('degraded names the unreachable registry and counts the others', () => {
     rateLimit: { limit: 100, remaining: 3 },
   });
   assert.equal(three.text, '$(warning) Image Trust: docker.io +2 Hub 3/100');
-});
-
-test('busy spins', () => {
-  assert.equal(
-    presentStatus({ state: 'busy', text: '', tooltip: '', unreachable: [] }).text,
-    '$(sync~spin) Image Trust',
-  );
 });
 
 test('starting and stopped', () => {

@@ -4,7 +4,7 @@ import { isLoopbackHost, parseImageReference, withTagAndDigest } from '../../ser
 
 const HEX = 'a'.repeat(64);
 
-// Worked examples of registry-facts §1.3 (distribution/reference normalize_test.go).
+// Worked examples of docs/registries.md §1.3 (distribution/reference normalize_test.go).
 const valid: Array<[string, string, string, string | undefined, string | undefined, string]> = [
   ['nginx', 'docker.io', 'library/nginx', undefined, undefined, 'nginx'],
   ['nginx:1.27-alpine', 'docker.io', 'library/nginx', '1.27-alpine', undefined, 'nginx'],

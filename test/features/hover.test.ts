@@ -128,3 +128,66 @@ test('community and private registries say so', () => {
   assert.match(other, /Offline/);
   assert.doesNotMatch(other, /Open on Docker Hub/, 'ghcr.io has no Docker Hub page');
 });
+
+test('Provenance: a verified signed SLSA attestation names its signer; an unsigned one says so; a failing one says why', () => {
+  const analysis = analyzeDocument('FROM ghcr.io/acme/widget:1\n', 'dockerfile');
+  const policy = defaultPolicy();
+  const base = { reference: 'alpine:3.20', digest: `sha256:${'a'.repeat(64)}` };
+  const unsignedLookup: ImageFacts['provenance'] = {
+    'linux/amd64': {
+      state: 'known',
+      value: {
+        from: 'slsa-v1',
+        sourceRepository: 'https://github.com/someone/else',
+        bases: [{ ...base, currentDigests: [`sha256:${'b'.repeat(64)}`] }],
+      },
+    },
+  };
+  const signed = (attestation: Record<string, unknown>): ImageFacts['signature'] => ({
+    state: 'known',
+    value: {
+      state: 'signed',
+      kinds: [],
+      attestations: [{ predicateType: 'https://slsa.dev/provenance/v1', ...attestation }],
+    },
+  });
+  const render = (facts: ImageFacts) =>
+    renderHover({ analyzed: analysis.references[0], facts, policy, findings: [], online: true });
+
+  const verified = render({
+    provenance: unsignedLookup,
+    signature: signed({
+      verified: {
+        method: 'keyless',
+        kind: 'OCI referrers (Sigstore bundle)',
+        identity: {
+          subject: 'https://github.com/acme/widget/.github/workflows/release.yml@refs/tags/v1',
+          issuer: 'https://token.actions.githubusercontent.com',
+        },
+      },
+      provenance: {
+        from: 'slsa-v1',
+        sourceRepository: 'https://github.com/acme/widget',
+        revision: '4f6a1b2c3d4e5f60',
+        bases: [base],
+      },
+    }),
+  });
+  assert.match(
+    verified,
+    /\*\*Provenance\*\* \(SLSA provenance v1, verified: signed by https:\/\/github\.com\/acme\/widget\/\.github\/workflows\/release\.yml@refs\/tags\/v1 \(issuer https:\/\/token\.actions\.githubusercontent\.com\)\)/,
+  );
+  assert.match(verified, /\| Source \| https:\/\/github\.com\/acme\/widget @ `4f6a1b2c3d4e` \|/);
+  assert.ok(!verified.includes('someone/else'), 'the signed statement is shown, not the unsigned one');
+  assert.match(verified, /Built on \| alpine:3\.20 `sha256:aaaaaaaaaaaa…` \(the tag has moved since/);
+
+  const unsigned = render({ provenance: unsignedLookup, signature: signed({ failure: 'signed another digest' }) });
+  assert.match(unsigned, /\*\*Provenance\*\* \(SLSA provenance v1, unsigned attestation\)/);
+  assert.match(unsigned, /\| Signed provenance \| does not verify \(signed another digest\) \|/);
+
+  const onlyFailing = render({ signature: signed({ failure: 'the certificate does not chain' }) });
+  assert.match(
+    onlyFailing,
+    /\*\*Provenance\*\*: the signed provenance attestation does not verify \(the certificate does not chain\)\./,
+  );
+});

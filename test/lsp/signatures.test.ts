@@ -112,6 +112,11 @@ test('over LSP: the hover says who signed, from where, when Rekor logged it, aga
     text,
     /Attestation: https:\/\/slsa\.dev\/provenance\/v1: verified, signed by https:\/\/github\.com\/acme\/widget/,
   );
+  assert.match(
+    text,
+    /\*\*Provenance\*\* \(SLSA provenance v1, verified: signed by https:\/\/github\.com\/acme\/widget\/\.github\/workflows\/release\.yml@refs\/tags\/v1\.0\.0 \(issuer https:\/\/token\.actions\.githubusercontent\.com\)\)/,
+  );
+  assert.match(text, /\| Source \| https:\/\/github\.com\/acme\/widget @ `4f6a1b2c3d4e` \|/);
   const evil = await client.request<{ contents: { value: string } }>('textDocument/hover', {
     textDocument: { uri },
     position: { line: 1, character: 8 },

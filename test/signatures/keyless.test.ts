@@ -266,6 +266,15 @@ describe('signed attestations', () => {
     assert.equal(status.attestations?.length, 1);
     assert.equal(status.attestations?.[0].predicateType, SLSA_PREDICATE);
     assert.equal(status.attestations?.[0].verified?.identity?.subject, identities.trusted);
+    // The verified statement's content is what the hover's Provenance shows (GitHub's workflow build type).
+    assert.deepEqual(status.attestations?.[0].provenance, {
+      from: 'slsa-v1',
+      sourceRepository: 'https://github.com/acme/widget',
+      revision: '4f6a1b2c3d4e5f60718293a4b5c6d7e8f9012345',
+      builder: 'https://github.com/actions/runner/github-hosted',
+      dockerfile: undefined,
+      bases: [],
+    });
     const policy: Policy = {
       ...trustedPolicy(),
       attestations: [
@@ -300,6 +309,9 @@ describe('signed attestations', () => {
     ]);
     const evilStatus = await check(evil.repo, evil.digest);
     assert.ok(evilStatus.attestations?.[0].verified);
+    // It claims acme's repository: only who signed it tells it apart.
+    assert.equal(evilStatus.attestations?.[0].provenance?.sourceRepository, 'https://github.com/acme/widget');
+    assert.match(evilStatus.attestations?.[0].verified?.identity?.subject ?? '', /^https:\/\/github\.com\/evil\//);
     assert.match(
       failures(evil.path, evilStatus, policy)[0].found,
       /attestation signed by https:\/\/github\.com\/evil\//,

@@ -1,6 +1,6 @@
 // Writes signatures into the test registry the way cosign and Notation do, with key pairs made in
 // the test: cosign's legacy layout (a manifest under tag `sha256-<hex>.sig` whose simple-signing
-// layers carry the signature annotation, registry-facts §6.1), cosign 3's Sigstore bundle as an
+// layers carry the signature annotation, docs/registries.md §6.1), cosign 3's Sigstore bundle as an
 // OCI referrer (§6.2, with the `sha256-<hex>` fallback index that a registry without the
 // referrers API needs, §6.3), a Notation referrer (§6.4), and attestation bundles.
 // Each writer can be told to sign the wrong thing or to corrupt the signature.
@@ -75,7 +75,7 @@ export interface SignOptions {
   capitalizedDigestKey?: boolean;
 }
 
-/** cosign's simple-signing payload (registry-facts §6.1). */
+/** cosign's simple-signing payload (docs/registries.md §6.1). */
 export function simpleSigningPayload(repository: string, digest: string, capitalized = false): Buffer {
   const digestKey = capitalized ? 'Docker-manifest-digest' : 'docker-manifest-digest';
   return Buffer.from(
@@ -160,7 +160,7 @@ export interface BundleOptions extends SignOptions {
   subjectBytes?: Buffer;
 }
 
-/** A Sigstore bundle v0.3 as cosign 3 writes for a key-based `cosign sign` (registry-facts §6.2). */
+/** A Sigstore bundle v0.3 as cosign 3 writes for a key-based `cosign sign` (docs/registries.md §6.2). */
 export function sigstoreBundle(key: TestKey, subjectDigest: string, options: BundleOptions = {}): Buffer {
   const signedDigest = options.signedDigest ?? subjectDigest;
   const verificationMaterial = {

@@ -1,5 +1,5 @@
 // A local stand-in for Docker Hub's web API (hub.docker.com), serving the response shapes
-// documented in registry-facts §4.3 (tag), §5.1 (repository) and §5.2 (search v4 badges) for a
+// documented in docs/registries.md §4.3 (tag), §5.1 (repository) and §5.2 (search v4 badges) for a
 // few repositories of each publisher tier, plus the failure modes a client must survive.
 // It counts requests and keeps their headers, so tests can check caching, retries and that no
 // credential is ever sent.
@@ -130,7 +130,7 @@ function fixtures(): Record<string, RepoFixture> {
         '1.27-alpine': tagBody('1.27-alpine', {
           images: [
             ...(tagBody('x', {}).images as unknown[]),
-            // A BuildKit attestation entry: not a platform (registry-facts §6.5).
+            // A BuildKit attestation entry: not a platform (docs/registries.md §6.5).
             { architecture: 'unknown', os: 'unknown', digest: digest('d'), size: 840, status: 'active' },
           ],
         }),

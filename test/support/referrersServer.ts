@@ -1,4 +1,4 @@
-// A registry that speaks the OCI referrers API (registry-facts §6.3), for the one thing Debian's
+// A registry that speaks the OCI referrers API (docs/registries.md §6.3), for the one thing Debian's
 // distribution 2.8 cannot show: `GET /v2/<name>/referrers/<digest>`. Everything else is passed
 // through to a real test registry; the referrers listed are the ones the test registers (as a
 // registry would index the `subject` of pushed manifests). It logs every request path so a test

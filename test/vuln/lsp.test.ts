@@ -69,7 +69,7 @@ test('diagnostics and hover sections for a vulnerable image and an SBOM-only ima
   const sbom = await hover(uri, 1);
   assert.match(sbom, /from the SBOM attestation/);
   assert.ok(sbom.includes(`\`${OLD_OPENSSL}\``));
-  assert.match(sbom, /\*\*Provenance\*\* \(SLSA provenance v1\)/);
+  assert.match(sbom, /\*\*Provenance\*\* \(SLSA provenance v1, unsigned attestation\)/);
   assert.match(sbom, /\| Source \| https:\/\/github\.com\/acme\/app\.git @ `c0ffee000000` \|/);
   assert.match(sbom, /\| Builder \| https:\/\/github\.com\/acme\/app\/actions\/runs\/1 \|/);
   assert.match(sbom, /\| Dockerfile \| build\/Dockerfile \|/);

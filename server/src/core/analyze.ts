@@ -134,8 +134,6 @@ export interface EvaluateOptions {
   online: boolean;
   /** Network answers for a reference; undefined or {} when none are known yet. */
   factsFor?: (ref: AnalyzedReference) => ImageFacts | undefined;
-  /** Evaluate only the rules that need no network (the first, instant pass). */
-  offlineRulesOnly?: boolean;
 }
 
 export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, options: EvaluateOptions): Finding[] {
@@ -173,7 +171,6 @@ export function evaluateRules(analysis: DocumentAnalysis, policy: Policy, option
     const facts = options.factsFor?.(analyzed) ?? {};
     for (const rule of RULES) {
       if (rule.id === 'invalid-reference') continue;
-      if (options.offlineRulesOnly && rule.needsNetwork) continue;
       const severity = effectiveSeverity(rule.id, rule.defaultSeverity, policy);
       if (severity === 'off' || isSuppressed(occurrence, rule.id)) continue;
       const result = rule.check({ occurrence, reference, policy, facts, online: options.online });

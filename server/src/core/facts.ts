@@ -89,6 +89,8 @@ export interface AttestationStatus {
   predicateType: string;
   /** Set when the attestation's signature verified and its statement names this digest. */
   verified?: VerifiedSignature;
+  /** What a verified SLSA provenance statement says (only ever read from a verified one). */
+  provenance?: ProvenanceInfo;
   /** Why it did not verify. */
   failure?: string;
 }

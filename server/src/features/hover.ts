@@ -3,7 +3,8 @@
 // are not repeated: editors show them with the hover already. Each part is its own function, so a
 // new kind of fact (vulnerabilities, signatures) is a new section in HOVER_SECTIONS.
 import type { AnalyzedReference } from '../core/analyze';
-import type { ImageFacts, PublisherTier, SignatureStatus } from '../core/facts';
+import type { AttestationStatus, BaseImageStatus, ImageFacts, PublisherTier, SignatureStatus } from '../core/facts';
+import { SLSA_V02, SLSA_V1, type ProvenanceInfo } from '../core/provenance/provenance';
 import { signatureRequirementsFor, trustedSignature } from '../core/signaturePolicy';
 import { hubNamespace } from '../core/reference';
 import { humanizeCount, hubPageUrl } from '../hub/display';
@@ -337,10 +338,45 @@ export function renderVulnerabilitySection(facts: ImageFacts, platform: string):
   return lines;
 }
 
-/** "Provenance": source repository and commit, builder, Dockerfile, and the bases it was built on. */
+/** The SLSA provenance attestations signed with Sigstore (cosign attest) that were checked for this digest. */
+function signedProvenance(facts: ImageFacts): { verified?: AttestationStatus; failed?: AttestationStatus } {
+  const attestations = facts.signature?.state === 'known' ? (facts.signature.value.attestations ?? []) : [];
+  const slsa = attestations.filter((a) => a.predicateType === SLSA_V1 || a.predicateType === SLSA_V02);
+  return { verified: slsa.find((a) => a.verified && a.provenance), failed: slsa.find((a) => !a.verified) };
+}
+
+function signerText(a: AttestationStatus): string {
+  const id = a.verified?.identity;
+  if (!id) return 'verified with a key of your policy';
+  return `verified: signed by ${escapeMd(id.subject)}${id.issuer ? ` (issuer ${escapeMd(id.issuer)})` : ''}`;
+}
+
+/**
+ * "Provenance": source repository and commit, builder, Dockerfile, and the bases it was built on.
+ * A signed SLSA attestation that verified (who signed it is named) is shown first; otherwise the
+ * image's own attestation or annotations, which anyone who can push the image can write.
+ */
 export function renderProvenanceSection(facts: ImageFacts, platform: string): string[] {
   const answer = facts.provenance?.[platform];
-  if (!answer) return [];
+  const signed = signedProvenance(facts);
+  const whyNot = signed.failed && !signed.verified ? signed.failed.failure : undefined;
+  const notVerifiedRow: Array<[string, string]> = whyNot
+    ? [['Signed provenance', `does not verify (${escapeMd(whyNot)})`]]
+    : [];
+  if (signed.verified) {
+    const p = signed.verified.provenance!;
+    const lookedUp = answer?.state === 'known' ? answer.value.bases : [];
+    // The base digests are the signed statement's; whether their tags moved is what the lookup found.
+    const bases = p.bases.map(
+      (b) => lookedUp.find((l) => l.reference === b.reference && l.digest === b.digest) ?? (b as BaseImageStatus),
+    );
+    return provenanceLines(p, bases, signerText(signed.verified), []);
+  }
+  if (!answer) {
+    return notVerifiedRow.length
+      ? ['', `**Provenance**: the signed provenance attestation ${notVerifiedRow[0][1]}.`]
+      : [];
+  }
   if (answer.state !== 'known')
     return [
       '',
@@ -348,11 +384,24 @@ export function renderProvenanceSection(facts: ImageFacts, platform: string): st
     ];
   const p = answer.value;
   if (p.from === 'none')
-    return ['', '**Provenance**: none published (no SLSA provenance attestation, no OCI source annotations).'];
+    return [
+      '',
+      `**Provenance**: none published (no SLSA provenance attestation, no OCI source annotations)${whyNot ? `; a signed provenance attestation does not verify (${escapeMd(whyNot)})` : ''}.`,
+    ];
+  return provenanceLines(p, p.bases, p.from === 'annotations' ? undefined : 'unsigned attestation', notVerifiedRow);
+}
+
+function provenanceLines(
+  p: ProvenanceInfo,
+  bases: BaseImageStatus[],
+  trust: string | undefined,
+  extra: Array<[string, string]>,
+): string[] {
   const label = {
     'slsa-v1': 'SLSA provenance v1',
     'slsa-v0.2': 'SLSA provenance v0.2',
     annotations: 'OCI annotations',
+    none: 'none',
   }[p.from];
   const rows: Array<[string, string]> = [];
   if (p.sourceRepository)
@@ -363,14 +412,15 @@ export function renderProvenanceSection(facts: ImageFacts, platform: string): st
   else if (p.revision) rows.push(['Revision', `\`${p.revision.slice(0, 12)}\``]);
   if (p.builder) rows.push(['Builder', escapeMd(p.builder)]);
   if (p.dockerfile) rows.push(['Dockerfile', escapeMd(p.dockerfile)]);
-  for (const base of p.bases) {
+  for (const base of bases) {
     const moved = base.digest && base.currentDigests?.length && !base.currentDigests.includes(base.digest);
     rows.push([
       'Built on',
       `${escapeMd(base.reference)}${base.digest ? ` \`${base.digest.slice(0, 19)}…\`` : ''}${moved ? ` (the tag has moved since: now \`${base.currentDigests![0].slice(0, 19)}…\`)` : ''}`,
     ]);
   }
-  const lines = [`**Provenance** (${label})`];
+  rows.push(...extra);
+  const lines = [`**Provenance** (${label}${trust ? `, ${trust}` : ''})`];
   if (rows.length) {
     lines.push('', '| | |', '|---|---|');
     for (const [k, v] of rows) lines.push(`| ${k} | ${v.replace(/\|/g, '\\|')} |`);

@@ -1,4 +1,4 @@
-// Docker Hub's pull limit headers ([HUBLIM], docs/registries.md §3.7): `ratelimit-limit: 100;w=21600`,
+// Docker Hub's pull limit headers (docs/registries.md §3.7; https://docs.docker.com/docker-hub/usage/pulls/): `ratelimit-limit: 100;w=21600`,
 // `ratelimit-remaining: 76;w=21600`, sometimes spelled `x-ratelimit-*`. Never hard-code the numbers.
 import type { RateLimitState } from './types';
 

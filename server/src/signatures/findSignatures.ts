@@ -4,6 +4,7 @@
 // signatures and signed attestations are verified too, and the result lists who signed
 // (`verified`), why the rest did not verify (`failures`), and the attestations.
 import type { AttestationStatus, SignatureStatus, VerifiedSignature } from '../core/facts';
+import { parseProvenanceStatement } from '../core/provenance/provenance';
 import type { RegistryClient, RegistryError, RegistryResult, RepositoryName } from '../registry/types';
 import { discoverSignatures, type Discovery, type FoundAttestation } from './discover';
 import { parsePublicKeys, type SigningKey } from './keys';
@@ -170,11 +171,13 @@ async function verifyAttestations(
       { keys, sigstore: check.sigstore, predicateType: attestation.predicateType },
       signal,
     );
+    const provenance = outcome.verified && outcome.statement ? parseProvenanceStatement(outcome.statement) : undefined;
     out.push(
       outcome.verified
         ? {
             predicateType: attestation.predicateType,
             verified: toVerified(outcome, 'OCI referrers (Sigstore bundle)', check.keys),
+            ...(provenance ? { provenance } : {}),
           }
         : {
             predicateType: attestation.predicateType,

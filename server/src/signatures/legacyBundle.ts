@@ -1,4 +1,4 @@
-// cosign's legacy keyless signature (registry-facts §6.1) is not a Sigstore bundle: the layer's
+// cosign's legacy keyless signature (docs/registries.md §6.1) is not a Sigstore bundle: the layer's
 // annotations carry the signature, the Fulcio certificate (and chain) as PEM, and the Rekor
 // entry as cosign's own "bundle" JSON `{SignedEntryTimestamp, Payload{body, integratedTime,
 // logIndex, logID}}` (sigstore/cosign pkg/cosign/bundle/rekor.go). The same facts fit a v0.1

@@ -21,8 +21,9 @@ export interface VerifyWith {
 }
 
 export type VerifyOutcome =
-  | { verified: true; key: SigningKey; keyless?: undefined }
-  | { verified: true; keyless: KeylessSigner; key?: undefined }
+  /** `statement`: the verified in-toto statement of a DSSE bundle (its predicate is now trusted data). */
+  | { verified: true; key: SigningKey; keyless?: undefined; statement?: InTotoStatement }
+  | { verified: true; keyless: KeylessSigner; key?: undefined; statement?: InTotoStatement }
   | { verified: false; reasons: string[] }
   /** Could not look (network): neither verified nor invalid. */
   | { verified: false; error: RegistryError; reasons: string[] };
@@ -217,21 +218,30 @@ async function verifyKeyless(
   if (!outcome.ok) return { verified: false, reasons: [outcome.reason] };
   if (artifact) return { verified: true, keyless: outcome };
   const envelope = bundle.dsseEnvelope as Record<string, unknown>;
-  const statementProblem = checkStatement(decodeBase64(envelope.payload), digest, using.predicateType);
-  return statementProblem ? { verified: false, reasons: [statementProblem] } : { verified: true, keyless: outcome };
+  const checked = checkStatement(decodeBase64(envelope.payload), digest, using.predicateType);
+  return 'problem' in checked
+    ? { verified: false, reasons: [checked.problem] }
+    : { verified: true, keyless: outcome, statement: checked.statement };
 }
 
-/** Why an in-toto statement does not vouch for this digest with this predicate; undefined when it does. */
+export interface InTotoStatement {
+  predicateType?: unknown;
+  subject?: unknown;
+  predicate?: unknown;
+}
+
+/** The in-toto statement when it vouches for this digest with this predicate; else why not. */
 function checkStatement(
   payload: Buffer | undefined,
   digest: string,
   predicateType = COSIGN_SIGN_PREDICATE,
-): string | undefined {
-  let statement: { predicateType?: unknown; subject?: unknown };
+): { statement: InTotoStatement } | { problem: string } {
+  let statement: InTotoStatement;
   try {
     statement = JSON.parse(payload!.toString('utf8'));
+    if (!isObject(statement)) return { problem: REASON.unreadable };
   } catch {
-    return REASON.unreadable;
+    return { problem: REASON.unreadable };
   }
   const [algorithm, hex] = digest.split(':');
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
@@ -239,10 +249,10 @@ function checkStatement(
     .map((s) => (isObject(s) && isObject(s.digest) ? s.digest[algorithm] : undefined))
     .filter((d): d is string => typeof d === 'string');
   if (!named.some((d) => d.toLowerCase() === hex.toLowerCase()))
-    return otherDigest(named[0] ? `${algorithm}:${named[0]}` : undefined);
+    return { problem: otherDigest(named[0] ? `${algorithm}:${named[0]}` : undefined) };
   if (statement.predicateType !== predicateType)
-    return predicateType === COSIGN_SIGN_PREDICATE ? REASON.attestation : REASON.otherPredicate;
-  return undefined;
+    return { problem: predicateType === COSIGN_SIGN_PREDICATE ? REASON.attestation : REASON.otherPredicate };
+  return { statement };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -269,8 +279,10 @@ function verifyDsse(envelope: Record<string, unknown>, digest: string, using: Ve
     if (key) break;
   }
   if (!key) return { verified: false, reasons: [keys.length ? REASON.badSignature : REASON.noKeys] };
-  const problem = checkStatement(payload, digest, using.predicateType);
-  return problem ? { verified: false, reasons: [problem] } : { verified: true, key };
+  const checked = checkStatement(payload, digest, using.predicateType);
+  return 'problem' in checked
+    ? { verified: false, reasons: [checked.problem] }
+    : { verified: true, key, statement: checked.statement };
 }
 
 /**

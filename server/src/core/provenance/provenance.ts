@@ -76,7 +76,9 @@ export function parseProvenanceStatement(json: unknown): ProvenanceInfo | undefi
       builder: str(obj(run?.builder)?.id),
       dockerfile: str(config?.path),
       bases: materials(definition?.resolvedDependencies, 'uri'),
-      ...sourceOf(str(config?.uri), str(obj(config?.digest)?.sha1), obj(vcs)),
+      ...(definition?.buildType === GITHUB_WORKFLOW_BUILD_TYPE
+        ? githubWorkflowSource(definition)
+        : sourceOf(str(config?.uri), str(obj(config?.digest)?.sha1), obj(vcs))),
     };
     return info;
   }
@@ -94,6 +96,30 @@ export function parseProvenanceStatement(json: unknown): ProvenanceInfo | undefi
     };
   }
   return undefined;
+}
+
+/**
+ * GitHub Actions' build type (slsa-framework/github-actions-buildtypes workflow/v1, written by
+ * actions/attest-build-provenance and the SLSA GitHub generator): the repository is
+ * `externalParameters.workflow.repository`, the commit the `gitCommit` of the resolved dependency
+ * that is that repository.
+ */
+export const GITHUB_WORKFLOW_BUILD_TYPE = 'https://actions.github.io/buildtypes/workflow/v1';
+
+function githubWorkflowSource(
+  definition: Record<string, unknown>,
+): Pick<ProvenanceInfo, 'sourceRepository' | 'revision'> {
+  const workflow = obj(obj(definition.externalParameters)?.workflow);
+  const repository = str(workflow?.repository);
+  if (!repository) return {};
+  const dependencies = Array.isArray(definition.resolvedDependencies) ? definition.resolvedDependencies : [];
+  const source = dependencies.map(obj).find(
+    (d) =>
+      str(d?.uri)
+        ?.replace(/^git\+/, '')
+        .replace(/@.*$/, '') === repository,
+  );
+  return { sourceRepository: repository, revision: str(obj(source?.digest)?.gitCommit) };
 }
 
 function sourceOf(

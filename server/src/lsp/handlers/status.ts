@@ -46,7 +46,6 @@ export class StatusReporter {
         : 'this workspace is not trusted (Restricted Mode)';
       return {
         state: 'offline',
-        text: 'Image Trust: offline',
         tooltip: `Registry lookups are off: ${why}. Rules that need no network still run.`,
         unreachable: [],
       };
@@ -56,11 +55,9 @@ export class StatusReporter {
     const rateLimit = rate
       ? { limit: rate.limit, remaining: rate.remaining, windowSeconds: rate.windowSeconds }
       : undefined;
-    const rateText = rate ? ` · Hub ${rate.remaining}/${rate.limit}` : '';
     if (health.unreachable.length) {
       return {
         state: 'degraded',
-        text: `Image Trust: ${health.unreachable.map((u) => u.registry).join(', ')} unreachable${rateText}`,
         tooltip: `Could not reach:\n${health.unreachable.map((u) => `• ${u.registry}: ${u.message}`).join('\n')}\nRules that need no network still run; network findings are paused for these registries.`,
         unreachable: health.unreachable,
         rateLimit,
@@ -69,7 +66,6 @@ export class StatusReporter {
     }
     return {
       state: 'online',
-      text: `Image Trust${rateText}`,
       tooltip: rate
         ? `Online. Docker Hub pull rate limit: ${rate.remaining} of ${rate.limit} left${rate.windowSeconds ? ` per ${Math.round(rate.windowSeconds / 3600)} h` : ''}.`
         : 'Online: registries answer.',
