@@ -1,9 +1,9 @@
 // The files of the workspace that a workspace-wide command may touch: those whose name decides
 // their kind (Dockerfiles, compose, bake, dev containers, CI files, values.yaml), the YAML files
-// that are a kind by content (Kubernetes manifests, values*.yaml beside a Chart.yaml) or by the
-// user's `imageTrust.files` globs. The server decides again for each file it is sent.
+// that are a kind by content (Kubernetes manifests, values*.yaml beside a Chart.yaml), the files a
+// `.gitlab-ci.yml` includes (`include: local:`), and those of the user's `imageTrust.files` globs. The server decides again for each file it is sent.
 import * as vscode from 'vscode';
-import { detectFileKind, type FileGlobs } from '../../protocol/documentKinds';
+import { detectFileKind, gitlabLocalIncludes, type FileGlobs } from '../../protocol/documentKinds';
 import { userGlobsFromSettings } from './documentFilter';
 import { enabledGlobs, isExcluded } from './fileExclusion';
 import { PINNABLE_FILES_GLOB } from './filePatterns';
@@ -27,11 +27,27 @@ export async function findPinnableFiles(token?: vscode.CancellationToken): Promi
   const found = new Map<string, vscode.Uri>();
   for (const uri of [...named, ...byGlob.flat()]) if (notExcluded(uri)) found.set(uri.toString(), uri);
   const chartFolders = new Set(charts.map((uri) => vscode.Uri.joinPath(uri, '..').toString()));
+  const yamlFiles = new Map(yaml.map((uri) => [uri.toString(), uri]));
+  for (const ci of named.filter((uri) => /\/\.gitlab-ci\.ya?ml$/.test(uri.path))) {
+    for (const local of await gitlabIncludes(ci)) {
+      // `local:` paths are relative to the repository root, where .gitlab-ci.yml sits (GitLab Docs, `include:local`).
+      const included = yamlFiles.get(vscode.Uri.joinPath(ci, '..', local.replace(/^\/+/, '')).toString());
+      if (included && notExcluded(included)) found.set(included.toString(), included);
+    }
+  }
   for (const uri of yaml) {
     if (found.has(uri.toString()) || !notExcluded(uri)) continue;
     if (await isKindByContent(uri, userGlobs, chartFolders)) found.set(uri.toString(), uri);
   }
   return [...found.values()].sort((a, b) => (a.toString() < b.toString() ? -1 : 1));
+}
+
+async function gitlabIncludes(ci: vscode.Uri): Promise<string[]> {
+  try {
+    return gitlabLocalIncludes(new TextDecoder().decode(await vscode.workspace.fs.readFile(ci)));
+  } catch {
+    return [];
+  }
 }
 
 function notExcluded(uri: vscode.Uri): boolean {

@@ -211,6 +211,10 @@ before(
     );
     // Not a compose file: YAML that image-trust does not check.
     writeFileSync(join(workspace, 'notes.yaml'), 'image: nginx:latest\n');
+    // A pipeline file that .gitlab-ci.yml includes: GitLab CI by the include, not by its name.
+    mkdirSync(join(workspace, 'ci'));
+    writeFileSync(join(workspace, '.gitlab-ci.yml'), 'include:\n  - local: ci/db.yml\n');
+    writeFileSync(join(workspace, 'ci', 'db.yml'), 'migrate:\n  image: postgres:16\n  script: [true]\n');
     // A Kubernetes manifest under a name no convention gives: found by its content.
     mkdirSync(join(workspace, 'deploy'));
     writeFileSync(
@@ -611,7 +615,8 @@ test(
     const dialog = page.locator('.monaco-dialog-box').first();
     await dialog.waitFor({ timeout: NETWORK_WAIT });
     const listed = await dialog.innerText();
-    assert.match(listed, /Pin 5 image references in 3 files to digests\?/, listed);
+    assert.match(listed, /Pin 6 image references in 4 files to digests\?/, listed);
+    assert.ok(listed.includes(`db.yml:2  →  postgres:16@${postgresDigest}`), listed);
     assert.ok(listed.includes(`db.yaml:8  →  postgres:16@${postgresDigest}`), listed);
     assert.ok(listed.includes(`compose.yaml:3  →  postgres:latest@${postgresDigest}`), listed);
     assert.ok(listed.includes(`Dockerfile:2  →  someuser/nginx:1.25@${someuserDigest}`), listed);
@@ -633,6 +638,10 @@ test(
     assert.equal(
       readFileSync(join(workspace, 'deploy', 'db.yaml'), 'utf8'),
       `apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  template:\n    spec:\n      containers:\n        - name: db\n          image: postgres:16@${postgresDigest} # the database\n`,
+    );
+    assert.equal(
+      readFileSync(join(workspace, 'ci', 'db.yml'), 'utf8'),
+      `migrate:\n  image: postgres:16@${postgresDigest}\n  script: [true]\n`,
     );
     assert.equal(readFileSync(join(workspace, 'notes.yaml'), 'utf8'), before.notes, 'not a file of any kind');
     assert.equal(readFileSync(join(workspace, 'hidden', 'Dockerfile'), 'utf8'), before.hidden, 'files.exclude');
@@ -657,8 +666,9 @@ test(
     // nginx: Dockerfile lines 1 and 3 and compose.yaml; the files excluded from pinning are listed
     // too (the view shows what the CLI walks).
     assert.match(text, /^nginx\s*5 places/m, text);
-    // postgres: compose.yaml and the Kubernetes manifest deploy/db.yaml (a file kind found by content).
-    assert.match(text, /^postgres\s*2 places · 16, latest/m, text);
+    // postgres: compose.yaml, the Kubernetes manifest deploy/db.yaml (a file kind found by content)
+    // and ci/db.yml (included by .gitlab-ci.yml).
+    assert.match(text, /^postgres\s*3 places · 16, latest/m, text);
     assert.match(text, /^someuser\/nginx\s*1 place/m, text);
     await page.screenshot({ path: join(SHOTS, '08-images-view.png') });
   },
