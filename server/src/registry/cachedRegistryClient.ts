@@ -250,13 +250,20 @@ export class CachedRegistryClient implements RegistryClient {
       this.inFlight.set(cacheKey, shared);
     }
     if (!signal) return shared;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const onAbort = () => resolve(cancelled(repo.registry, signal));
       signal.addEventListener('abort', onAbort, { once: true });
-      shared.then((result) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      });
+      // A failure of the shared lookup reaches this caller too (an unhandled rejection otherwise).
+      shared.then(
+        (result) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
     });
   }
 

@@ -217,8 +217,8 @@ export class ImageFactsService {
       currentDigest: { state: 'unavailable', reason: String((error as Error)?.message ?? error) },
     }));
     this.memo.set(key, { at: Date.now(), wanted: merged, facts });
-    // A failed or aborted gather must not be served from the memo later.
-    facts.then((f) => {
+    // A failed or aborted gather must not be served from the memo later (`facts` never rejects).
+    void facts.then((f) => {
       if (signal?.aborted || f.currentDigest?.state === 'unavailable') {
         if (this.memo.get(key)?.facts === facts) this.memo.delete(key);
       }
