@@ -78,6 +78,11 @@ export interface UpdateCandidate {
   pushedAt?: string;
   /** The end of life of the candidate's release cycle, when known: ISO date and whether it has passed. */
   endOfLife?: { date?: string; isEol: boolean; cycle: string };
+  /**
+   * Known vulnerabilities of the candidate that the policy reports (its threshold, ignore list and
+   * fixableOnly), by severity, when the policy checks vulnerabilities and the answer is known.
+   */
+  vulnerabilities?: { critical: number; high: number; medium: number; low: number; unknown: number; fixable: number };
   /** The candidate's digest, when the reference is pinned (the edit keeps it pinned). */
   digest?: string;
   /** The edit that moves the document to this candidate; absent when it cannot be written. */

@@ -30,6 +30,15 @@ export function updateRows(result: UpdateOptionsResult, t: Translate = english, 
     const description: string[] = [];
     if (candidate.pushedAt) description.push(t('pushed {0}', candidate.pushedAt.slice(0, 10)));
     if (candidate.digest) description.push(t('pinned'));
+    const vulnerabilities = candidate.vulnerabilities;
+    if (vulnerabilities) {
+      const counted = (['critical', 'high', 'medium', 'low', 'unknown'] as const).filter((s) => vulnerabilities[s] > 0);
+      description.push(
+        counted.length
+          ? t('$(shield) {0}', counted.map((s) => `${vulnerabilities[s]} ${t(s)}`).join(', '))
+          : t('$(shield) no known vulnerabilities'),
+      );
+    }
     const detail: string[] = [];
     const eol = candidate.endOfLife;
     if (eol?.isEol)

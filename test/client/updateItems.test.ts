@@ -9,8 +9,20 @@ test('update picker rows: one separator per level, push date, pinned, end of lif
       reference: 'nginx:1.26.1',
       currentTag: '1.26.1',
       candidates: [
-        { tag: '1.26.3', level: 'patch', pushedAt: '2026-10-01T00:00:00Z', edit },
-        { tag: '1.26.2', level: 'patch', endOfLife: { cycle: '1.26', isEol: true, date: '2026-04-01' }, edit },
+        {
+          tag: '1.26.3',
+          level: 'patch',
+          pushedAt: '2026-10-01T00:00:00Z',
+          vulnerabilities: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0, fixable: 0 },
+          edit,
+        },
+        {
+          tag: '1.26.2',
+          level: 'patch',
+          endOfLife: { cycle: '1.26', isEol: true, date: '2026-04-01' },
+          vulnerabilities: { critical: 1, high: 2, medium: 0, low: 0, unknown: 1, fixable: 3 },
+          edit,
+        },
         {
           tag: '1.27.3',
           level: 'minor',
@@ -28,8 +40,13 @@ test('update picker rows: one separator per level, push date, pinned, end of lif
     rows.map((r) => [r.kind, r.label, r.description, r.detail]),
     [
       ['separator', 'Patch', undefined, undefined],
-      ['item', '1.26.3', 'pushed 2026-10-01', undefined],
-      ['item', '1.26.2', undefined, '$(warning) 1.26 is past its end of life (2026-04-01)'],
+      ['item', '1.26.3', 'pushed 2026-10-01 · $(shield) no known vulnerabilities', undefined],
+      [
+        'item',
+        '1.26.2',
+        '$(shield) 1 critical, 2 high, 1 unknown',
+        '$(warning) 1.26 is past its end of life (2026-04-01)',
+      ],
       ['separator', 'Minor', undefined, undefined],
       ['item', '1.27.3', 'pinned', '1.27 supported until 2027-04-01'],
       ['separator', 'Major', undefined, undefined],

@@ -144,6 +144,47 @@ function isolatedEnv(): NodeJS.ProcessEnv {
   };
 }
 
+let codeServerEnv: NodeJS.ProcessEnv;
+let codeServerArgs: string[];
+let codeServerInstall: CodeServerInstall;
+
+/** Starts code-server on the workspace with the user data written in `before`; returns its port. */
+async function startCodeServer(): Promise<number> {
+  const install = codeServerInstall;
+  const port = await freePort();
+  codeServer = spawn(
+    install.node,
+    [
+      install.entry,
+      ...codeServerArgs,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--ignore-last-opened',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { env: codeServerEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const server = codeServer;
+  server.stdout!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, server);
+  return port;
+}
+
+/** A new browser page on the workspace, once the workbench and the explorer are drawn. */
+async function openWorkbench(port: number): Promise<void> {
+  page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
+    waitUntil: 'commit',
+    timeout: UI_WAIT,
+  });
+  await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
+}
+
 function killCodeServer(): void {
   if (!codeServer?.pid) return;
   try {
@@ -292,7 +333,10 @@ before(
     const ours = readdirSync(extensions).filter((name) => name.startsWith('image-trust.image-trust-'));
     assert.equal(ours.length, 1, `extension not in ${extensions}: ${readdirSync(extensions).join(', ')}`);
 
-    const port = await freePort();
+    codeServerInstall = install;
+    codeServerEnv = env;
+    codeServerArgs = common;
+    const port = await startCodeServer();
     codeServer = spawn(
       install.node,
       [
@@ -326,13 +370,7 @@ before(
       ],
       // launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
-      waitUntil: 'commit',
-      timeout: UI_WAIT,
-    });
-    await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
+    await openWorkbench(port);
     SHOTS = ASKED_SHOTS ?? join(work, 'screenshots');
     mkdirSync(SHOTS, { recursive: true });
   },
@@ -734,5 +772,39 @@ test(
     );
     while (Date.now() < deadline && readFileSync(file, 'utf8').includes('16.2')) await page.waitForTimeout(250);
     assert.equal(readFileSync(file, 'utf8'), 'FROM postgres:16.4\nFROM someuser/nginx:1.25\n');
+  },
+);
+
+test(
+  'Restricted Mode: the offline findings come, the status says why, and no registry is asked',
+  { timeout: 8 * 60_000 },
+  async () => {
+    // Restart code-server with workspace trust on: this folder was never trusted.
+    const settingsFile = join(work, 'user-data', 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true }, null, 2));
+    await page.close();
+    killCodeServer();
+    const asked = registry.requestCount();
+    await openWorkbench(await startCodeServer());
+    // VS Code asks whether to trust the folder's authors; the user says no.
+    const decline = page.locator('.monaco-dialog-box .monaco-button', { hasText: /don.t trust/i }).first();
+    await decline.waitFor({ timeout: UI_WAIT });
+    await decline.click();
+    await openFile('Dockerfile');
+    // The offline findings: `latest` on line 3 is flagged without any registry answer.
+    await page
+      .locator('.squiggly-warning, .squiggly-error, .squiggly-info')
+      .first()
+      .waitFor({ state: 'attached', timeout: UI_WAIT });
+    const deadline = Date.now() + UI_WAIT;
+    let tooltip = '';
+    while (Date.now() < deadline && !/Restricted Mode/.test(tooltip)) {
+      tooltip = await statusTooltip().catch(() => '');
+      await page.waitForTimeout(500);
+    }
+    assert.match(tooltip, /Restricted Mode/, tooltip);
+    await page.screenshot({ path: join(SHOTS, '10-restricted-mode.png') });
+    assert.equal(registry.requestCount(), asked, 'no registry request in Restricted Mode');
   },
 );

@@ -78,6 +78,16 @@ test('diagnostics and hover sections for a vulnerable image and an SBOM-only ima
     /\| Built on \| .*team\/debian:12\.7 `sha256:abababababab…` \(the tag has moved since: now `sha256:/,
   );
   assert.doesNotMatch(sbom, /dockerfile@1|docker\/dockerfile/, 'the Dockerfile frontend is not a base');
+
+  // "Update to…" counts what each newer tag carries, as the policy reports it.
+  const options = await client.request<{
+    candidates: Array<{ tag: string; vulnerabilities?: Record<string, number> }>;
+  }>('imageTrust/updateOptions', { textDocument: { uri }, position: { line: 0, character: 8 } });
+  const counts = Object.fromEntries(options.candidates.map((c) => [c.tag, c.vulnerabilities]));
+  assert.deepEqual(counts, {
+    '12.9': { critical: 0, high: 0, medium: 0, low: 0, unknown: 0, fixable: 0 },
+    '12.8': { critical: 0, high: 1, medium: 0, low: 0, unknown: 0, fixable: 1 },
+  });
 });
 
 test('OSV failing shows in the status, and the other diagnostics stay', async () => {

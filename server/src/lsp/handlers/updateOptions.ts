@@ -4,7 +4,10 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { rangeContains } from '../../core/ranges';
 import { referenceFix } from '../../core/rules/fixes';
+import { platformFor } from '../../core/platform';
 import { referenceAtTag } from '../../core/reference';
+import { countBySeverity, reportableVulnerabilities } from '../../core/vuln/vulnerabilityReport';
+import { factsWantedFor } from '../../services/imageFacts';
 import { listNewerVersions } from '../../core/versions/findNewerVersions';
 import type { UpdateCandidate, UpdateOptionsParams, UpdateOptionsResult } from '../../../../protocol/messages';
 import { UpdateOptionsRequest } from '../protocol';
@@ -58,9 +61,18 @@ export class UpdateOptionsHandler {
       return n < UPDATE_CANDIDATES_PER_LEVEL;
     });
     const refs = new Map(chosen.map((c) => [c.tag, referenceAtTag(reference, c.tag)]));
+    // Vulnerability counts per candidate when the policy checks vulnerabilities (the rule is on),
+    // for the platform the reference is used with.
+    const policy = state!.policy;
+    const platform = platformFor(occurrence, policy);
+    const withVulnerabilities = !!factsWantedFor(policy).vulnerabilities;
     const details = await this.lookup.gather(
       [...refs.values()],
-      { tagDetails: true, digest: !!reference.digest },
+      {
+        tagDetails: true,
+        digest: !!reference.digest,
+        ...(withVulnerabilities ? { vulnerabilities: true, platforms: [platform] } : {}),
+      },
       token,
     );
     for (const { tag, level } of chosen) {
@@ -69,6 +81,11 @@ export class UpdateOptionsHandler {
       if (found.tagDetails?.state === 'known' && found.tagDetails.value.lastPushed)
         candidate.pushedAt = found.tagDetails.value.lastPushed;
       if (found.eol) candidate.endOfLife = { date: found.eol.eolDate, isEol: found.eol.isEol, cycle: found.eol.cycle };
+      const report = found.vulnerabilities?.[platform];
+      if (report?.state === 'known') {
+        const reported = reportableVulnerabilities(report.value, policy.vulnerabilities);
+        candidate.vulnerabilities = { ...countBySeverity(reported), fixable: reported.filter((v) => v.fixedIn).length };
+      }
       let digest: string | undefined;
       if (reference.digest) {
         digest = found.currentDigest?.state === 'known' ? found.currentDigest.value : facts.tagDigests?.[tag];
