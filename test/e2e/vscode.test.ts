@@ -787,10 +787,9 @@ test(
     killCodeServer();
     const asked = registry.requestCount();
     await openWorkbench(await startCodeServer());
-    // VS Code asks whether to trust the folder's authors; the user says no.
-    const decline = page.locator('.monaco-dialog-box .monaco-button', { hasText: /don.t trust/i }).first();
-    await decline.waitFor({ timeout: UI_WAIT });
-    await decline.click();
+    // The folder was never trusted: VS Code opens it in Restricted Mode (code-server shows the
+    // banner and the status bar entry rather than the startup dialog).
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_WAIT });
     await openFile('Dockerfile');
     // The offline findings: `latest` on line 3 is flagged without any registry answer.
     await page
