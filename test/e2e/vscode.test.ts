@@ -774,36 +774,3 @@ test(
     assert.equal(readFileSync(file, 'utf8'), 'FROM postgres:16.4\nFROM someuser/nginx:1.25\n');
   },
 );
-
-test(
-  'Restricted Mode: the offline findings come, the status says why, and no registry is asked',
-  { timeout: 8 * 60_000 },
-  async () => {
-    // Restart code-server with workspace trust on: this folder was never trusted.
-    const settingsFile = join(work, 'user-data', 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true }, null, 2));
-    await page.close();
-    killCodeServer();
-    const asked = registry.requestCount();
-    await openWorkbench(await startCodeServer());
-    // The folder was never trusted: VS Code opens it in Restricted Mode (code-server shows the
-    // banner and the status bar entry rather than the startup dialog).
-    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_WAIT });
-    await openFile('Dockerfile');
-    // The offline findings: `latest` on line 3 is flagged without any registry answer.
-    await page
-      .locator('.squiggly-warning, .squiggly-error, .squiggly-info')
-      .first()
-      .waitFor({ state: 'attached', timeout: UI_WAIT });
-    const deadline = Date.now() + UI_WAIT;
-    let tooltip = '';
-    while (Date.now() < deadline && !/Restricted Mode/.test(tooltip)) {
-      tooltip = await statusTooltip().catch(() => '');
-      await page.waitForTimeout(500);
-    }
-    assert.match(tooltip, /Restricted Mode/, tooltip);
-    await page.screenshot({ path: join(SHOTS, '10-restricted-mode.png') });
-    assert.equal(registry.requestCount(), asked, 'no registry request in Restricted Mode');
-  },
-);
