@@ -144,47 +144,6 @@ function isolatedEnv(): NodeJS.ProcessEnv {
   };
 }
 
-let codeServerEnv: NodeJS.ProcessEnv;
-let codeServerArgs: string[];
-let codeServerInstall: CodeServerInstall;
-
-/** Starts code-server on the workspace with the user data written in `before`; returns its port. */
-async function startCodeServer(): Promise<number> {
-  const install = codeServerInstall;
-  const port = await freePort();
-  codeServer = spawn(
-    install.node,
-    [
-      install.entry,
-      ...codeServerArgs,
-      '--auth',
-      'none',
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--ignore-last-opened',
-      '--disable-getting-started-override',
-      workspace,
-    ],
-    { env: codeServerEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const server = codeServer;
-  server.stdout!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
-  server.stderr!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, server);
-  return port;
-}
-
-/** A new browser page on the workspace, once the workbench and the explorer are drawn. */
-async function openWorkbench(port: number): Promise<void> {
-  page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
-    waitUntil: 'commit',
-    timeout: UI_WAIT,
-  });
-  await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
-  await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
-}
-
 function killCodeServer(): void {
   if (!codeServer?.pid) return;
   try {
@@ -333,10 +292,7 @@ before(
     const ours = readdirSync(extensions).filter((name) => name.startsWith('image-trust.image-trust-'));
     assert.equal(ours.length, 1, `extension not in ${extensions}: ${readdirSync(extensions).join(', ')}`);
 
-    codeServerInstall = install;
-    codeServerEnv = env;
-    codeServerArgs = common;
-    const port = await startCodeServer();
+    const port = await freePort();
     codeServer = spawn(
       install.node,
       [
@@ -370,7 +326,13 @@ before(
       ],
       // launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
-    await openWorkbench(port);
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'commit',
+      timeout: UI_WAIT,
+    });
+    await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
     SHOTS = ASKED_SHOTS ?? join(work, 'screenshots');
     mkdirSync(SHOTS, { recursive: true });
   },
