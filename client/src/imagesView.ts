@@ -35,6 +35,8 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   private groupBy: GroupBy = 'image';
   private places: ImagePlace[] | undefined;
   private loading: Promise<void> | undefined;
+  /** Counts refreshes: an answer asked for before the latest one is not shown. */
+  private generation = 0;
   private stale = true;
   private timer: NodeJS.Timeout | undefined;
 
@@ -72,6 +74,7 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     this.stale = true;
     if (!this.view.visible) return;
     this.stale = false;
+    this.generation++;
     this.places = undefined;
     this.changed.fire(undefined);
   }
@@ -165,19 +168,26 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   }
 
   private async load(): Promise<ImagePlace[]> {
-    if (this.places) return this.places;
-    this.loading ??= (async () => {
-      try {
-        this.places = await this.fetchPlaces();
-      } catch (error) {
-        this.log.warn(`Images view: ${error instanceof Error ? error.message : String(error)}`);
-        this.places = [];
-      } finally {
-        this.loading = undefined;
-      }
-    })();
-    await this.loading;
-    return this.places ?? [];
+    // A refresh while a request is out asks again: the answer in flight may predate the change.
+    while (!this.places) {
+      this.loading ??= this.fetch();
+      await this.loading;
+    }
+    return this.places;
+  }
+
+  private async fetch(): Promise<void> {
+    const generation = this.generation;
+    let places: ImagePlace[];
+    try {
+      places = await this.fetchPlaces();
+    } catch (error) {
+      this.log.warn(`Images view: ${error instanceof Error ? error.message : String(error)}`);
+      places = [];
+    } finally {
+      this.loading = undefined;
+    }
+    if (generation === this.generation) this.places = places;
   }
 
   dispose(): void {

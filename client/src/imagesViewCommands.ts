@@ -25,6 +25,8 @@ export function registerImagesView(client: ImageTrustClient, log: vscode.LogOutp
   return [
     view,
     client.onWorkspaceImagesChanged(() => view.refresh()),
+    // Shown before the server ran, the view listed nothing: it asks again once the server answers.
+    client.onDidStart(() => view.refresh()),
     vscode.commands.registerCommand('imageTrust.images.refresh', () => view.refresh()),
     vscode.commands.registerCommand('imageTrust.images.groupByImage', () => view.setGroupBy('image')),
     vscode.commands.registerCommand('imageTrust.images.groupByFile', () => view.setGroupBy('file')),

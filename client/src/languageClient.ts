@@ -238,6 +238,13 @@ export class ImageTrustClient implements vscode.Disposable {
     await this.start();
   }
 
+  /** The server (re)started and answers requests. */
+  onDidStart(listener: () => void): vscode.Disposable {
+    return this.client.onDidChangeState(({ newState }) => {
+      if (newState === State.Running) listener();
+    });
+  }
+
   isRunning(): boolean {
     return this.client.isRunning();
   }

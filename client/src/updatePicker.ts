@@ -134,12 +134,17 @@ export async function updateEverywhere(log: vscode.LogOutputChannel, places: rea
     async () => {
       for (const uri of uris) {
         const action = await patchUpdateOf(uri);
+        let here = 0;
         for (const [target, edits] of action?.edit?.entries() ?? [])
           for (const e of edits)
             if (starts.has(`${target.toString()}#${e.range.start.line}:${e.range.start.character}`)) {
               edit.replace(target, e.range, e.newText);
-              count++;
+              here++;
             }
+        log.info(
+          `${vscode.workspace.asRelativePath(uri)}: ${action ? `${here} of the file's patch updates are at these places` : 'no newer patch release'}.`,
+        );
+        count += here;
       }
     },
   );

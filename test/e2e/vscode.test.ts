@@ -24,6 +24,8 @@ interface PageElement {
   value?: string;
   getAttribute(name: string): string | null;
   querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
 }
 declare const document: {
   querySelector(selector: string): PageElement | null;
@@ -84,25 +86,24 @@ function packagedExtension(): string {
   return join(ROOT, 'image-trust.vsix');
 }
 
+interface CliFinding {
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
 /**
- * Finding counts per severity that the CLI reports for `files`, against the same registry and Hub.
- * Asynchronous on purpose: the registry's counting proxy and the Hub fixture answer from this
- * process, so a synchronous spawn would leave the CLI (and the editor) waiting on them.
+ * What the CLI reports for `files` (`--format json`), against the same registry and Hub, or with
+ * no network at all. Asynchronous on purpose: the registry's counting proxy and the Hub fixture
+ * answer from this process, so a synchronous spawn would leave the CLI (and the editor) waiting on them.
  */
-async function cliCounts(files: string[]): Promise<Counts> {
-  const args = [
-    join(ROOT, 'dist', 'cli.js'),
-    'lint',
-    ...files,
-    '--format',
-    'json',
-    '--fail-on',
-    'never',
-    '--registry-mirror',
-    `docker.io=${registry.url}`,
-    '--hub-url',
-    hub.url,
-  ];
+async function cliReport(files: string[], { offline = false } = {}): Promise<CliFinding[]> {
+  const args = [join(ROOT, 'dist', 'cli.js'), 'lint', ...files, '--format', 'json', '--fail-on', 'never'];
+  if (offline) args.push('--offline');
+  else args.push('--registry-mirror', `docker.io=${registry.url}`, '--hub-url', hub.url);
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
     (resolve, reject) => {
       const child = spawn(process.execPath, args, {
@@ -119,14 +120,17 @@ async function cliCounts(files: string[]): Promise<Counts> {
     },
   );
   assert.equal(code, 0, `image-trust lint failed: ${stderr}`);
-  const report = JSON.parse(stdout) as { files: Array<{ findings: Array<{ severity: string }> }> };
+  const report = JSON.parse(stdout) as { files: Array<{ findings: CliFinding[] }> };
+  return report.files.flatMap((f) => f.findings);
+}
+
+/** Finding counts per severity that the CLI reports for `files`. */
+async function cliCounts(files: string[]): Promise<Counts> {
   const counts: Counts = { errors: 0, warnings: 0, infos: 0 };
-  for (const f of report.files) {
-    for (const finding of f.findings) {
-      if (finding.severity === 'error') counts.errors++;
-      else if (finding.severity === 'warning') counts.warnings++;
-      else counts.infos++;
-    }
+  for (const finding of await cliReport(files)) {
+    if (finding.severity === 'error') counts.errors++;
+    else if (finding.severity === 'warning') counts.warnings++;
+    else counts.infos++;
   }
   return counts;
 }
@@ -144,15 +148,67 @@ function isolatedEnv(): NodeJS.ProcessEnv {
   };
 }
 
-function killCodeServer(): void {
-  if (!codeServer?.pid) return;
+let codeServerEnv: NodeJS.ProcessEnv;
+let codeServerArgs: string[];
+let codeServerInstall: CodeServerInstall;
+
+/**
+ * Starts code-server on the workspace with the user data written in `before`; returns its port.
+ * There is one at a time: `codeServer` is the only handle to it, and `after` kills its group.
+ */
+async function startCodeServer(): Promise<number> {
+  assert.equal(codeServer, undefined, 'a code-server is still running');
+  const install = codeServerInstall;
+  const port = await freePort();
+  codeServer = spawn(
+    install.node,
+    [
+      install.entry,
+      ...codeServerArgs,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--ignore-last-opened',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { env: codeServerEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const server = codeServer;
+  server.stdout!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
+  server.stderr!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, server);
+  return port;
+}
+
+/** A new browser page on the workspace, once the workbench and the explorer are drawn. */
+async function openWorkbench(port: number): Promise<void> {
+  page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
+    waitUntil: 'commit',
+    timeout: UI_WAIT,
+  });
+  await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
+}
+
+/** Kills code-server's process group and waits until it has exited (its pipes closed). */
+async function killCodeServer(): Promise<void> {
+  const server = codeServer;
+  codeServer = undefined;
+  if (!server?.pid) return;
+  const exited =
+    server.exitCode !== null || server.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => server.once('close', () => resolve()));
   try {
     // The group: code-server, its extension host and our language server.
-    process.kill(-codeServer.pid, 'SIGKILL');
+    process.kill(-server.pid, 'SIGKILL');
   } catch {
     // Already gone.
   }
-  codeServer = undefined;
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
 }
 
 async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
@@ -292,26 +348,10 @@ before(
     const ours = readdirSync(extensions).filter((name) => name.startsWith('image-trust.image-trust-'));
     assert.equal(ours.length, 1, `extension not in ${extensions}: ${readdirSync(extensions).join(', ')}`);
 
-    const port = await freePort();
-    codeServer = spawn(
-      install.node,
-      [
-        install.entry,
-        ...common,
-        '--auth',
-        'none',
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        '--ignore-last-opened',
-        '--disable-getting-started-override',
-        workspace,
-      ],
-      { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const server = codeServer;
-    server.stdout!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
-    server.stderr!.on('data', (d: Buffer) => (codeServerLog += d.toString()));
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server);
+    codeServerInstall = install;
+    codeServerEnv = env;
+    codeServerArgs = common;
+    const port = await startCodeServer();
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -326,13 +366,7 @@ before(
       ],
       // launch() gives every run a fresh temporary profile (it refuses --user-data-dir).
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, {
-      waitUntil: 'commit',
-      timeout: UI_WAIT,
-    });
-    await page.locator('.monaco-workbench').waitFor({ timeout: UI_WAIT });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_WAIT });
+    await openWorkbench(port);
     SHOTS = ASKED_SHOTS ?? join(work, 'screenshots');
     mkdirSync(SHOTS, { recursive: true });
   },
@@ -341,7 +375,7 @@ before(
 
 after(async () => {
   await browser?.close().catch(() => undefined);
-  killCodeServer();
+  await killCodeServer();
   await Promise.all([registry?.stop(), hub?.close()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -448,6 +482,55 @@ async function showHoverAt(line: number, column: number): Promise<string> {
   return hover.innerText();
 }
 
+/**
+ * The ranges of the squiggles drawn in the editor, as "line:column-endColumn" (1-based, end
+ * exclusive, as the CLI's JSON), read from where Monaco draws them: each squiggle's left edge and
+ * width over the width of a character (the editor font is monospaced), its line from the line
+ * number drawn at the same height.
+ */
+async function squiggleRanges(): Promise<string[]> {
+  const ranges = await page.evaluate(() => {
+    const editor = document.querySelector('.part.editor .monaco-editor');
+    const lines = editor?.querySelector('.view-lines');
+    if (!editor || !lines) return [];
+    let charWidth = 0;
+    for (const line of editor.querySelectorAll('.view-line > span')) {
+      const length = (line.textContent ?? '').length;
+      if (length > 0) charWidth = Math.max(charWidth, line.getBoundingClientRect().width / length);
+    }
+    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].map((n) => ({
+      top: n.getBoundingClientRect().top,
+      line: Number((n.textContent ?? '').trim()),
+    }));
+    const origin = lines.getBoundingClientRect().left;
+    const out = new Set<string>();
+    for (const squiggle of editor.querySelectorAll('.squiggly-error, .squiggly-warning, .squiggly-info')) {
+      const box = squiggle.getBoundingClientRect();
+      const line = numbers.find((n) => Math.abs(n.top - box.top) < 2)?.line;
+      const start = Math.round((box.left - origin) / charWidth) + 1;
+      const end = Math.round((box.left + box.width - origin) / charWidth) + 1;
+      out.add(`${line}:${start}-${end}`);
+    }
+    return [...out];
+  });
+  return ranges.sort();
+}
+
+/** What the extension wrote to its "Image Trust" output channel (code-server keeps it under the user data). */
+function imageTrustLog(): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/Image Trust\.log$/.test(entry.name)) found.push(readFileSync(path, 'utf8'));
+    }
+  };
+  const logs = join(work, 'user-data', 'logs');
+  if (existsSync(logs)) walk(logs);
+  return found.join('\n') || '(no Image Trust log found)';
+}
+
 /** Runs a command from the palette by its title, as a user would. */
 async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -498,6 +581,16 @@ test(
       .locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info')
       .count();
     assert.ok(squiggles > 0, 'no squiggles drawn in the Dockerfile');
+    // Exactly where the CLI says: every finding's range, and no other.
+    const cliRanges = [
+      ...new Set(
+        (await cliReport([join(workspace, 'Dockerfile')])).map((f) => {
+          assert.equal(f.endLine, f.line, 'one-line findings in this Dockerfile');
+          return `${f.line}:${f.column}-${f.endColumn}`;
+        }),
+      ),
+    ].sort();
+    assert.deepEqual(await squiggleRanges(), cliRanges);
     await page.screenshot({ path: join(SHOTS, '01-squiggles.png') });
     // Contributing the dockerfile language does not rename VS Code's own "Docker" language.
     const mode = (await page.locator('[id="status.editor.mode"]').first().innerText()).trim();
@@ -734,5 +827,101 @@ test(
     );
     while (Date.now() < deadline && readFileSync(file, 'utf8').includes('16.2')) await page.waitForTimeout(250);
     assert.equal(readFileSync(file, 'utf8'), 'FROM postgres:16.4\nFROM someuser/nginx:1.25\n');
+  },
+);
+
+test(
+  'the Container Images view updates an image everywhere to the newest patch, after a confirmation',
+  { timeout: 5 * 60_000 },
+  async () => {
+    mkdirSync(join(workspace, 'legacy'));
+    const dockerfile = join(workspace, 'legacy', 'Dockerfile');
+    const compose = join(workspace, 'legacy', 'compose.yaml');
+    writeFileSync(dockerfile, 'FROM nginx:1.27.1 AS web\r\nRUN true\r\n');
+    writeFileSync(compose, 'services:\n  web:\n    image: nginx:1.27.1 # the old one\n');
+    const untouched = {
+      compose: readFileSync(join(workspace, 'compose.yaml'), 'utf8'),
+      k8s: readFileSync(join(workspace, 'deploy', 'db.yaml'), 'utf8'),
+    };
+    const header = page.locator('.pane-header', { hasText: 'Container Images' }).first();
+    await header.waitFor({ timeout: UI_WAIT });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // The view refreshes when files change: nginx now has 1.27.1 among its tags, and once the
+    // registry has answered, a newer one is known.
+    const pane = page.locator('.pane', { has: header });
+    const row = pane.locator('.monaco-list-row', { hasText: /^nginx\s*\d+ places.*1\.27\.1.* available/ }).first();
+    if (
+      !(await row.waitFor({ timeout: NETWORK_WAIT }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await page.screenshot({ path: join(SHOTS, 'update-everywhere-failed.png') });
+      assert.fail(`the view shows:\n${await pane.innerText()}\nImage Trust log:\n${imageTrustLog()}`);
+    }
+    await row.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Update Everywhere to the Newest Patch' }).click({ timeout: UI_WAIT });
+    const dialog = page.locator('.monaco-dialog-box').first();
+    const toast = page.locator('.notifications-toasts .notification-toast').first();
+    await Promise.race([dialog.waitFor({ timeout: NETWORK_WAIT }), toast.waitFor({ timeout: NETWORK_WAIT })]).catch(
+      () => undefined,
+    );
+    if (!(await dialog.isVisible())) {
+      await page.screenshot({ path: join(SHOTS, 'update-everywhere-failed.png') });
+      const said = (await toast.isVisible()) ? await toast.innerText() : '(nothing)';
+      assert.fail(`no confirmation, but: ${said}\nImage Trust log:\n${imageTrustLog()}`);
+    }
+    const asked = await dialog.innerText();
+    // Only the two places on 1.27.1 have a newer patch release (1.27.3); 1.27, latest and the
+    // pinned ones stay.
+    assert.match(asked, /Update 2 places to the newest patch release\?/, asked);
+    assert.equal(readFileSync(dockerfile, 'utf8'), 'FROM nginx:1.27.1 AS web\r\nRUN true\r\n', 'nothing before Update');
+    await dialog.getByRole('button', { name: 'Update', exact: true }).click();
+    await runCommand('File: Save All');
+    const deadline = Date.now() + UI_WAIT;
+    while (Date.now() < deadline && readFileSync(compose, 'utf8').includes('1.27.1')) await page.waitForTimeout(250);
+    // Byte for byte: the CRLF line endings and the comment stay.
+    assert.equal(readFileSync(dockerfile, 'utf8'), 'FROM nginx:1.27.3 AS web\r\nRUN true\r\n');
+    assert.equal(readFileSync(compose, 'utf8'), 'services:\n  web:\n    image: nginx:1.27.3 # the old one\n');
+    assert.equal(readFileSync(join(workspace, 'compose.yaml'), 'utf8'), untouched.compose);
+    assert.equal(readFileSync(join(workspace, 'deploy', 'db.yaml'), 'utf8'), untouched.k8s);
+  },
+);
+
+// Last: it restarts code-server with workspace trust on.
+test(
+  'Restricted Mode: the offline findings come, the status says why, and no registry is asked',
+  { timeout: 8 * 60_000 },
+  async () => {
+    const file = join(workspace, 'restricted.Dockerfile');
+    writeFileSync(file, 'FROM nginx:latest\nFROM someuser/nginx\n');
+    const expected = (await cliReport([file], { offline: true })).map((f) => f.message);
+    assert.ok(expected.length >= 2, `the CLI finds offline findings: ${expected.join(' | ')}`);
+    const settingsFile = join(work, 'user-data', 'User', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'security.workspace.trust.enabled': true }, null, 2));
+    await page.close();
+    await killCodeServer();
+    const asked = registry.requestCount();
+    await openWorkbench(await startCodeServer());
+    // The folder was never trusted: VS Code opens it in Restricted Mode (code-server shows the
+    // banner and the status bar entry rather than the startup dialog).
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_WAIT });
+    await openFile('restricted.Dockerfile');
+    const deadline = Date.now() + UI_WAIT;
+    let problems = '';
+    while (Date.now() < deadline && !expected.every((m) => problems.includes(m))) {
+      problems = await problemsPanelText();
+      await page.waitForTimeout(500);
+    }
+    for (const message of expected) assert.ok(problems.includes(message), `${message}\nnot in:\n${problems}`);
+    let tooltip = '';
+    while (Date.now() < deadline && !/Restricted Mode/.test(tooltip)) {
+      tooltip = await statusTooltip().catch(() => '');
+      await page.waitForTimeout(500);
+    }
+    assert.match(tooltip, /Restricted Mode/, tooltip);
+    await page.screenshot({ path: join(SHOTS, '10-restricted-mode.png') });
+    assert.equal(registry.requestCount(), asked, 'no registry request in Restricted Mode');
   },
 );

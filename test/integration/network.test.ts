@@ -349,6 +349,26 @@ describe('language server against the real registry', () => {
     ]);
   });
 
+  test('source.updatePatches right after didOpen, for a tag the registry lacks, in a CRLF file', async () => {
+    // What "Update Everywhere" does: open a file that no editor shows and ask at once.
+    const uri = pathToFileURL(join(dir, 'legacy.Dockerfile')).toString();
+    client.open(uri, 'dockerfile', 'FROM nginx:1.27.1 AS web\r\nRUN true\r\n');
+    const actions = await client.request<
+      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
+    >('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } },
+      context: { diagnostics: [], only: ['source.updatePatches.imageTrust'] },
+    });
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.kind]),
+      [['Update all images in this file to the newest patch (1)', 'source.updatePatches.imageTrust']],
+    );
+    assert.deepEqual(actions[0].edit.changes[uri], [
+      { range: { start: { line: 0, character: 5 }, end: { line: 0, character: 17 } }, newText: 'nginx:1.27.3' },
+    ]);
+  });
+
   test('imageTrust/pinFiles pins whole files through workspace/applyEdit', async () => {
     const path = join(dir, 'ws.Dockerfile');
     writeFileSync(path, 'FROM nginx:1.26\nFROM python:3.12.1-slim-bookworm\n');

@@ -130,6 +130,23 @@ test('status: "not asked yet" until a network pass finished; offline says why', 
   assert.match(last.tooltip, /imageTrust\.offline/);
 });
 
+test('a code action request sent just before the didOpen of its document waits for it', async () => {
+  const { stub } = startServer(false);
+  const uri = pathToFileURL(join(dir, 'early.Dockerfile')).toString();
+  const range = { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } };
+  const asked = stub.call<CodeAction[]>('codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } });
+  await settle(20);
+  stub.open(uri, 'dockerfile', 'FROM someuser/tool:1.0\n');
+  const titles = (await asked).map((a) => a.title);
+  assert.ok(titles.includes('Ignore unofficial-image for this line'), titles.join(' | '));
+  // A document that never comes is answered with nothing once the wait is over.
+  const never = pathToFileURL(join(dir, 'never.Dockerfile')).toString();
+  assert.deepEqual(
+    await stub.call<CodeAction[]>('codeAction', { textDocument: { uri: never }, range, context: { diagnostics: [] } }),
+    [],
+  );
+});
+
 test('code actions offline: ignore comments and trust edits, attached to their diagnostics', async () => {
   const { stub } = startServer(false);
   const uri = pathToFileURL(join(dir, 'Dockerfile')).toString();

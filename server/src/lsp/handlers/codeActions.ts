@@ -36,6 +36,9 @@ import type { SettingsState } from '../settingsState';
 import { uniqueReferences, wantedFor, type DocumentChecker, type DocumentState } from './documents';
 import type { FactsLookup } from './factsLookup';
 
+/** How long a code action request waits for a document whose didOpen is still on its way. */
+const DOCUMENT_ARRIVAL_WAIT_MS = 2_000;
+
 export const CODE_ACTION_KINDS = [
   CodeActionKind.QuickFix,
   CodeActionKind.RefactorRewrite,
@@ -66,7 +69,7 @@ export class CodeActionHandler {
 
   async codeActions(params: CodeActionParams, token?: CancellationToken): Promise<CodeAction[]> {
     const uri = params.textDocument.uri;
-    const current = this.checker.currentState(uri);
+    const current = await this.checker.currentStateSoon(uri, DOCUMENT_ARRIVAL_WAIT_MS);
     if (!current) return [];
     const { document, state } = current;
     const still = () => !token?.isCancellationRequested && this.checker.currentState(uri)?.state === state;

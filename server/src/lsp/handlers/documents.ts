@@ -45,6 +45,8 @@ type DocumentsConnection = Pick<Connection, 'sendDiagnostics' | 'console' | 'onD
 
 export class DocumentChecker {
   private readonly states = new Map<string, DocumentState>();
+  /** Requests waiting for a document whose didOpen has not come yet. */
+  private readonly arrivals = new Map<string, Array<() => void>>();
   /** Per open document: answers keystrokes that change no image from the last analysis. */
   private readonly analyzers = new Map<string, IncrementalAnalyzer>();
   private readonly policyCache = new Map<string, LoadedPolicy | undefined>();
@@ -86,6 +88,34 @@ export class DocumentChecker {
     const document = this.documents.get(uri);
     const state = this.states.get(uri);
     return document && state && state.version === document.version ? { document, state } : undefined;
+  }
+
+  /**
+   * The current state of `uri`, waiting up to `ms` for a document the server has not seen yet: a
+   * client may send a request for a document it has just opened before the didOpen notification
+   * (vscode-languageclient sends both through asynchronous middleware). A known document that is
+   * not current, or one that does not come in time, answers undefined at once / at the deadline.
+   */
+  async currentStateSoon(
+    uri: string,
+    ms: number,
+  ): Promise<{ document: TextDocument; state: DocumentState } | undefined> {
+    const now = this.currentState(uri);
+    if (now || this.documents.get(uri) || ms <= 0) return now;
+    await new Promise<void>((resolve) => {
+      const waiting = this.arrivals.get(uri) ?? [];
+      const done = () => {
+        clearTimeout(timer);
+        const left = (this.arrivals.get(uri) ?? []).filter((w) => w !== done);
+        if (left.length) this.arrivals.set(uri, left);
+        else this.arrivals.delete(uri);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiting.push(done);
+      this.arrivals.set(uri, waiting);
+    });
+    return this.currentState(uri);
   }
 
   /** Facts known right now without waiting: offline facts plus the last network answers. */
@@ -195,6 +225,8 @@ export class DocumentChecker {
       this.connection.console.error(`image-trust: could not check ${document.uri}: ${(error as Error).stack ?? error}`);
       void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     }
+    // Requests that came before the document (currentStateSoon) go on, checked or not.
+    for (const arrived of [...(this.arrivals.get(document.uri) ?? [])]) arrived();
   }
 
   private validate(document: TextDocument): void {
