@@ -46,6 +46,8 @@ export interface HttpRegistryClientOptions {
   /** Tag-list bytes read per repository across pages (default 8 MiB). */
   maxTagListBytes?: number;
   now?: () => number;
+  /** One `GET /v2/` per origin before its first request (default true). */
+  pingOrigins?: boolean;
 }
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // the spec lets registries refuse bigger manifests
@@ -177,6 +179,7 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly originChallenges = new Map<string, string>();
   /** One `GET /v2/` per origin before its first request, shared by every request that waits for it. */
   private readonly originPings = new Map<string, Promise<void>>();
+  private readonly pingOrigins: boolean;
 
   constructor(options: HttpRegistryClientOptions) {
     this.network = options.network;
@@ -188,6 +191,7 @@ export class HttpRegistryClient implements RegistryClient {
     this.maxTags = Math.max(1, options.maxTags ?? DEFAULT_MAX_TAGS);
     this.maxTagListBytes = Math.max(1024, options.maxTagListBytes ?? DEFAULT_MAX_TAG_LIST_BYTES);
     this.now = options.now ?? Date.now;
+    this.pingOrigins = options.pingOrigins ?? true;
   }
 
   clearAuthorizations(): void {
@@ -591,7 +595,7 @@ export class HttpRegistryClient implements RegistryClient {
    * A failed ping costs nothing more: the requests then learn the challenge from their own 401.
    */
   private async ping(repo: RepositoryName, endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<void> {
-    if (this.originChallenges.has(endpoint.origin)) return;
+    if (!this.pingOrigins || this.originChallenges.has(endpoint.origin)) return;
     let pinging = this.originPings.get(endpoint.origin);
     if (!pinging) {
       pinging = this.transport
