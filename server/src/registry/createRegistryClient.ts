@@ -46,6 +46,8 @@ export interface RegistryClientOptions {
   env?: NodeJS.ProcessEnv;
   ttl?: Partial<CacheTtls>;
   now?: () => number;
+  /** One `GET /v2/` per origin before its first request (default true; false measures what it saves, bench/network.ts). */
+  pingOrigins?: boolean;
 }
 
 /** A RegistryClient itself (the cached one), plus what the server and CLI need around it. */
@@ -104,6 +106,7 @@ export function createRegistryClient(
     health,
     tagPageSize: options.tagPageSize,
     now,
+    pingOrigins: options.pingOrigins,
   });
   const cacheDir = network.cacheDir === '' ? undefined : (network.cacheDir ?? defaultCacheDir(env));
   const cached = new CachedRegistryClient(http, {
