@@ -125,6 +125,7 @@ export function createRegistryClient(
     listTags: (repo, signal) => cached.listTags(repo, signal),
     getBlob: (repo, digest, signal) => cached.getBlob(repo, digest, signal),
     getLayer: (repo, digest, maxBytes, signal) => cached.getLayer(repo, digest, maxBytes, signal),
+    streamLayer: (repo, digest, maxBytes, read, signal) => cached.streamLayer(repo, digest, maxBytes, read, signal),
     listReferrers: (repo, digest, signal) => cached.listReferrers(repo, digest, signal),
     client: cached,
     health: () => health.snapshot(),

@@ -1,6 +1,7 @@
 // The RegistryClient that talks to registries over HTTP (OCI distribution spec, docs/registries.md §2-4).
 // Authentication follows the registry's challenge; redirects are followed here so credentials never
 // leave the registry's origin; every failure comes back as a RegistryError value.
+import { createHash } from 'node:crypto';
 import type { NetworkSettings } from '../core/settings';
 import type { DockerCredentialStore, RegistryCredentials } from './credentials';
 import { digestOf, matchesDigest } from './digests';
@@ -17,9 +18,10 @@ import {
 import { parseRateLimit, parseRetryAfter } from './rateLimit';
 import { walkPages } from './pagination';
 import type { TokenCache } from './tokens';
-import type { HttpExchange, RegistryTransport } from './transport';
+import type { HttpExchange, RegistryTransport, SendRequest } from './transport';
 import type {
   Descriptor,
+  LayerStreamed,
   Manifest,
   ManifestHead,
   ManifestJson,
@@ -51,7 +53,7 @@ export interface HttpRegistryClientOptions {
 }
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // the spec lets registries refuse bigger manifests
-const MAX_BLOB_BYTES = 16 * 1024 * 1024; // image configs; layers are never fetched
+const MAX_BLOB_BYTES = 16 * 1024 * 1024; // image configs and attestation blobs; layers are streamed (streamLayer)
 /** One tags/list page: 1000 tags of the longest legal length are about 130 KiB. */
 export const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 /** Tags kept per repository, all pages together: the version model needs the versions, not every nightly. */
@@ -375,6 +377,47 @@ export class HttpRegistryClient implements RegistryClient {
     return { ok: true, value: new Uint8Array(response.body) };
   }
 
+  async streamLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    read: (chunks: AsyncIterable<Buffer>) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<LayerStreamed>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    const algorithm = digest.startsWith('sha512:') ? 'sha512' : digest.startsWith('sha256:') ? 'sha256' : undefined;
+    if (!isDigest(digest) || !algorithm)
+      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/blobs/${digest}`;
+    let mismatch = false;
+    // The bytes are hashed as they pass; at their end a wrong digest fails the reader before it
+    // can finish, so nothing read from a forged layer is taken.
+    const verified = async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      const hash = createHash(algorithm);
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        yield chunk;
+      }
+      if (`${algorithm}:${hash.digest('hex')}` !== digest) {
+        mismatch = true;
+        throw new Error('digest mismatch');
+      }
+    };
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', maxBytes, signal, (status) =>
+      status === 200 ? (chunks) => read(verified(chunks)) : undefined,
+    );
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status !== 200 || !response.streamed)
+      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'blob', signal) };
+    if (mismatch) return this.mismatch(repo, digest, 'the blob served hashes to something else');
+    const { bytes, complete, readerError } = response.streamed;
+    return { ok: true, value: readerError === undefined ? { bytes, complete } : { bytes, complete, readerError } };
+  }
+
   async listReferrers(
     repo: RepositoryName,
     digest: string,
@@ -464,6 +507,7 @@ export class HttpRegistryClient implements RegistryClient {
     accept: string,
     maxBodyBytes: number,
     signal?: AbortSignal,
+    streamBody?: SendRequest['streamBody'],
   ): Promise<RegistryResult<Outcome>> {
     let current = new URL(url);
     const registryKey = `${endpoint.origin} ${repo.repository}`;
@@ -509,6 +553,7 @@ export class HttpRegistryClient implements RegistryClient {
         purpose: 'registry',
         maxBodyBytes,
         signal,
+        streamBody,
       });
       if (!sent.ok) {
         if (!sent.error.cancelled && sent.error.kind === 'unreachable')
