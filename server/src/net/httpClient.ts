@@ -10,7 +10,7 @@ import { ConcurrencyLimit } from './concurrencyLimit';
 import { isTransportAllowed } from './plainHttp';
 import { USER_AGENT } from './productVersion';
 import { retryWaitMs } from './retryAfter';
-import { BudgetExhausted, DeadlinePassed, formatSeconds, type RunBudget } from './runBudget';
+import { BudgetExhausted, DeadlinePassed, formatSeconds, unlimitedListeners, type RunBudget } from './runBudget';
 import { undici } from './undici';
 
 export interface HttpClientOptions {
@@ -289,6 +289,8 @@ export class HttpClient {
   private runSignal: AbortSignal | undefined;
 
   constructor(options: HttpClientOptions = {}) {
+    // Every request in flight listens to the door's lifetime (close() ends them all).
+    unlimitedListeners(this.lifetime.signal);
     this.settings = {
       userAgent: options.userAgent ?? USER_AGENT,
       connectionsPerOrigin: Math.max(1, Math.floor(options.connectionsPerOrigin ?? 12)),
