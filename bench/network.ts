@@ -17,6 +17,8 @@ import {
   type TestRegistry,
 } from '../test/support/registry';
 import { CLI_PATH } from '../test/support/runCli';
+import { defaultNetworkSettings } from '../server/src/core/settings';
+import { createRegistryClient } from '../server/src/registry';
 import { networkImages, writeNetworkCorpus, type NetworkImage } from './corpus';
 
 export const DISTINCT_REFERENCES = 200;
@@ -27,6 +29,8 @@ export const DELAY_MS = 50;
 const SKOPEO_SAMPLE = 40;
 /** Requests of the cold run replayed one by one; the sum is scaled to all of them. */
 const SERIAL_SAMPLE = 120;
+/** The cold default-rules run is repeated with this many connections per registry (default 12). */
+const FEWER_CONNECTIONS = 6;
 /** `IMAGE_TRUST_BENCH_CLI=/path/to/cli.js` measures another build (a candidate fix) against the same registry and corpus. */
 const CLI = process.env.IMAGE_TRUST_BENCH_CLI || CLI_PATH;
 /** `IMAGE_TRUST_BENCH_PROFILE=<folder>`: every CLI run writes a CPU profile there (node --cpu-prof), named by run. */
@@ -40,7 +44,7 @@ export interface LintRun {
   rules: string;
   ms: number;
   requests: RequestCounts;
-  /** Requests the registry answered 401 (sent without the token it then asked for). */
+  /** Requests the registry answered 401 (sent without the token it then asked for); the ping's challenge is not one. */
   unauthorized: number;
   /** Manifest requests (HEAD + GET) per distinct reference. */
   manifestPerReference: number;
@@ -53,11 +57,26 @@ export interface LintRun {
   log: RequestRecord[];
 }
 
+/** The digest of every reference at once, in process, with or without the origin ping. */
+export interface FirstWave {
+  pings: boolean;
+  ms: number;
+  requests: RequestCounts;
+  unauthorized: number;
+  /** Registry requests (pings and tokens included) per distinct reference. */
+  perReference: number;
+  failures: number;
+}
+
 export interface NetworkResult {
   distinct: number;
   files: number;
   delayMs: number;
   cold: LintRun[];
+  /** The default-rules cold run again with `--connections` at FEWER_CONNECTIONS (the others run at the default 12). */
+  fewerConnections: LintRun;
+  fewerConnectionsCount: number;
+  firstWave: FirstWave[];
   warm: LintRun;
   skopeo:
     | { sampled: number; sampledMs: number; estimatedMs: number; requestsPerReference: number; version: string }
@@ -228,13 +247,16 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
         config: policyFile('no-tag-lists', { 'outdated-version': 'off', 'latest-tag': 'off', 'missing-tag': 'off' }),
       },
       {
+        // Every rule that reads more than the digest off: what is left is one manifest request per reference.
         label: 'cold, digests only',
-        rules: 'also stale-image off',
+        rules: 'also stale-image, vulnerable-image and stale-base off',
         config: policyFile('digests-only', {
           'outdated-version': 'off',
           'latest-tag': 'off',
           'missing-tag': 'off',
           'stale-image': 'off',
+          'vulnerable-image': 'off',
+          'stale-base': 'off',
         }),
       },
     ];
@@ -245,10 +267,11 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
       rules: string,
       config: string | undefined,
       cacheDir: string,
+      extraArgs: string[] = [],
     ): Promise<LintRun> => {
       registry.resetLog();
       hub.reset();
-      const args = ['lint', corpus, '--format', 'json', '--fail-on', 'never', '--hub-url', hub.url];
+      const args = ['lint', corpus, '--format', 'json', '--fail-on', 'never', '--hub-url', hub.url, ...extraArgs];
       if (config) args.push('--config', config);
       const started = performance.now();
       const run = await runImageTrust(
@@ -265,7 +288,7 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
         rules,
         ms,
         requests: counts,
-        unauthorized: records.filter((r) => r.status === 401).length,
+        unauthorized: records.filter((r) => r.status === 401 && r.kind !== 'ping').length,
         manifestPerReference: ((counts.manifestHead ?? 0) + (counts.manifestGet ?? 0)) / images.length,
         hubRequests: hub.count(),
         findings: countFindings(run.stdout),
@@ -282,6 +305,19 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
       const cacheDir = mkdtempSync(join(workDir, 'cache-'));
       if (!defaultCache) defaultCache = cacheDir;
       cold.push(await lintOnce(c.label, c.rules, c.config, cacheDir));
+    }
+    log(`  network: cold, default rules, ${FEWER_CONNECTIONS} connections per registry`);
+    const fewerConnections = await lintOnce(
+      `cold, default rules, ${FEWER_CONNECTIONS} connections`,
+      configs[0].rules,
+      undefined,
+      mkdtempSync(join(workDir, 'cache-')),
+      ['--connections', String(FEWER_CONNECTIONS)],
+    );
+    const firstWave: FirstWave[] = [];
+    for (const pings of [false, true]) {
+      log(`  network: every digest at once, in process, ${pings ? 'with' : 'without'} the /v2/ ping`);
+      firstWave.push(await digestWave(registry, images, dockerConfig, pings));
     }
     log('  network: warm (same cache as the default-rules cold run)');
     const warm = await lintOnce('warm, default rules', 'none off', undefined, defaultCache);
@@ -300,11 +336,55 @@ export async function benchNetwork(workDir: string, log: (s: string) => void): P
       estimatedMs: (sampledMs * cold[0].log.length) / Math.max(1, replayed.length),
     };
 
-    return { distinct: images.length, files: FILES, delayMs: DELAY_MS, cold, warm, skopeo, serial };
+    return {
+      distinct: images.length,
+      files: FILES,
+      delayMs: DELAY_MS,
+      cold,
+      fewerConnections,
+      fewerConnectionsCount: FEWER_CONNECTIONS,
+      firstWave,
+      warm,
+      skopeo,
+      serial,
+    };
   } finally {
     await hub.stop();
     await registry.stop();
   }
+}
+
+/**
+ * A fresh registry client (no disk cache, no token yet, 12 connections) resolves the digest of
+ * every reference at once: the first wave a document or a CI run sends. Counts what reached the
+ * registry and how much of it was answered 401.
+ */
+async function digestWave(
+  registry: TestRegistry,
+  images: NetworkImage[],
+  dockerConfigDir: string,
+  pings: boolean,
+): Promise<FirstWave> {
+  const handle = createRegistryClient(
+    { ...defaultNetworkSettings(), cacheDir: '', dockerConfigDir, connectionsPerRegistry: 12 },
+    { pingOrigins: pings },
+  );
+  registry.resetLog();
+  const started = performance.now();
+  const results = await Promise.all(
+    images.map((image) => handle.resolveDigest({ registry: registry.host, repository: image.repository }, image.tag)),
+  );
+  const ms = performance.now() - started;
+  await handle.dispose();
+  const records = [...registry.log];
+  return {
+    pings,
+    ms,
+    requests: count(records),
+    unauthorized: records.filter((r) => r.status === 401 && r.kind !== 'ping').length,
+    perReference: records.length / images.length,
+    failures: results.filter((r) => !r.ok).length,
+  };
 }
 
 async function skopeoLoop(

@@ -36,6 +36,10 @@ export interface TypingResult {
   targetP50Ratio?: number;
   /** didOpen → first diagnostics through the server, ms (median of a few opens). */
   openToFirstDiagnosticsMs: number;
+  /** JSON bytes of the diagnostics pushed per recorded keystroke (mean). */
+  pushBytesPerKeystroke: number;
+  /** The same keystrokes from a client that pulls (`textDocument/diagnostic` with the last resultId), as VS Code does. */
+  pull: Latency & { unchanged: number; bytesPerKeystroke: number };
 }
 
 interface TypingCase {
@@ -138,10 +142,11 @@ async function measureServer(
   uri: string,
   testCase: TypingCase,
   edits: TextDocumentContentChangeEvent[],
-): Promise<number[]> {
+): Promise<{ samples: number[]; bytes: number }> {
   client.open(uri, testCase.languageId, testCase.text);
   await client.diagnosticsFor(uri, (d) => d.version === 1, 30_000);
   const samples: number[] = [];
+  let bytes = 0;
   const started = performance.now();
   for (const [i, edit] of edits.entries()) {
     const version = i + 2;
@@ -150,12 +155,56 @@ async function measureServer(
       textDocument: { uri, version },
       contentChanges: [edit],
     });
-    await client.diagnosticsFor(uri, (d) => d.version === version, 30_000);
-    if (i >= testCase.warmup) samples.push(performance.now() - before);
+    const published = await client.diagnosticsFor(uri, (d) => d.version === version, 30_000);
+    if (i >= testCase.warmup) {
+      samples.push(performance.now() - before);
+      bytes += JSON.stringify(published.diagnostics).length;
+    }
     if (samples.length >= MINIMUM_SAMPLES && performance.now() - started > SERVER_BUDGET_MS) break;
   }
   client.close(uri);
-  return samples;
+  client.diagnostics.delete(uri);
+  return { samples, bytes: bytes / Math.max(1, samples.length) };
+}
+
+interface PullReport {
+  kind: 'full' | 'unchanged';
+  resultId?: string;
+  items?: unknown[];
+}
+
+/** The same keystrokes from a client that pulls: didChange, then `textDocument/diagnostic` with the last resultId. */
+async function measurePull(
+  client: LspTestClient,
+  uri: string,
+  testCase: TypingCase,
+  edits: TextDocumentContentChangeEvent[],
+): Promise<{ samples: number[]; unchanged: number; bytes: number }> {
+  const pull = (previousResultId: string | undefined) =>
+    client.request<PullReport>('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
+  client.open(uri, testCase.languageId, testCase.text);
+  let resultId = (await pull(undefined)).resultId;
+  const samples: number[] = [];
+  let unchanged = 0;
+  let bytes = 0;
+  const started = performance.now();
+  for (const [i, edit] of edits.entries()) {
+    const before = performance.now();
+    void client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: i + 2 },
+      contentChanges: [edit],
+    });
+    const report = await pull(resultId);
+    resultId = report.resultId;
+    if (i >= testCase.warmup) {
+      samples.push(performance.now() - before);
+      if (report.kind === 'unchanged') unchanged++;
+      bytes += JSON.stringify(report.items ?? []).length;
+    }
+    if (samples.length >= MINIMUM_SAMPLES && performance.now() - started > SERVER_BUDGET_MS) break;
+  }
+  client.close(uri);
+  return { samples, unchanged, bytes: bytes / Math.max(1, samples.length) };
 }
 
 export async function benchTyping(workDir: string, log: (s: string) => void): Promise<TypingResult[]> {
@@ -196,6 +245,12 @@ export async function benchTyping(workDir: string, log: (s: string) => void): Pr
     configuration: { offline: true },
     rootPath: workDir,
   });
+  const pullClient = await LspTestClient.start({
+    initializationOptions: { settings: { offline: true } },
+    configuration: { offline: true },
+    rootPath: workDir,
+    pullDiagnostics: true,
+  });
   const policy = defaultPolicy();
   const results: TypingResult[] = [];
   try {
@@ -216,6 +271,7 @@ export async function benchTyping(workDir: string, log: (s: string) => void): Pr
         client.close(openUri);
       }
       const ours = await measureServer(client, uri, testCase, edits);
+      const pulled = await measurePull(pullClient, uri, testCase, edits);
       const texts = textsAfter(testCase.text, edits, testCase.languageId);
       const core = timeEach(
         texts,
@@ -237,16 +293,19 @@ export async function benchTyping(workDir: string, log: (s: string) => void): Pr
         name: testCase.name,
         lines: testCase.text.split('\n').length - 1,
         bytes: Buffer.byteLength(testCase.text),
-        ours: latency(ours),
+        ours: latency(ours.samples),
         core: latency(core),
         peer: { label: peer.label, ...latency(peer.samples) },
         targetP99Ms: testCase.targetP99Ms,
         targetP50Ratio: testCase.targetP50Ratio,
         openToFirstDiagnosticsMs: percentile(opens, 50),
+        pushBytesPerKeystroke: ours.bytes,
+        pull: { ...latency(pulled.samples), unchanged: pulled.unchanged, bytesPerKeystroke: pulled.bytes },
       });
     }
   } finally {
     await client.stop();
+    await pullClient.stop();
   }
   return results;
 }

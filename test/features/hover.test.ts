@@ -24,7 +24,14 @@ test('the first line says the tier and whether the policy trusts it; details fol
       },
     },
     newer: { patch: '1.25.5', minor: '1.27.3' },
-    eol: { product: 'nginx', productTitle: 'nginx', cycle: '1.25', eolDate: '2024-05-29', isEol: true },
+    eol: {
+      product: 'nginx',
+      productTitle: 'nginx',
+      cycle: '1.25',
+      eolDate: '2024-05-29',
+      isEol: true,
+      data: { source: 'snapshot', asOf: '2026-08-22' },
+    },
     signature: { state: 'known', value: { state: 'unsigned', kinds: [] } },
   };
   const policy = defaultPolicy();
@@ -47,7 +54,11 @@ test('the first line says the tier and whether the policy trusts it; details fol
   assert.match(md, /linux\/amd64, linux\/arm64/);
   assert.match(md, /70\.0 MB/);
   assert.match(md, /1\.25\.5 \(patch\), 1\.27\.3 \(minor\)/);
-  assert.match(md, /End of life: nginx 1\.25 ended 2024-05-29/);
+  // The end-of-life data says how old it is (the snapshot shipped with the extension ages with it).
+  assert.match(
+    md,
+    /End of life: nginx 1\.25 ended 2024-05-29 \(data as of 2026-08-22: shipped endoflife\.date snapshot, 92 days old\)/,
+  );
   assert.match(md, /Signature: unsigned/);
   // The digest once, in full; no table with an empty header; the diagnostics are not repeated
   // (editors show them above the hover).

@@ -12,7 +12,13 @@ test('every reference with its range, state and the findings at its place', () =
   const facts: Record<string, ImageFacts> = {
     'nginx:1.25': {
       newer: { patch: '1.25.5', minor: '1.27.3' },
-      eol: { product: 'nginx', productTitle: 'nginx', cycle: '1.25', isEol: true },
+      eol: {
+        product: 'nginx',
+        productTitle: 'nginx',
+        cycle: '1.25',
+        isEol: true,
+        data: { source: 'snapshot', asOf: '2026-08-22' },
+      },
     },
   };
   const findings = evaluateRules(analysis, policy, {

@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { defaultNetworkSettings, type NetworkSettings } from '../../server/src/core/settings';
 import { createRegistryClient, type RegistryClientOptions, type RequestInfo } from '../../server/src/registry';
 import { buildImage, sha256Digest } from '../support/ociImages';
+import { isPing } from '../support/registry';
 
 interface ScriptedServer {
   host: string;
@@ -24,6 +25,9 @@ async function scriptedServer(
 ): Promise<ScriptedServer> {
   const self: ScriptedServer = { host: '', url: '', requests: [], stop: async () => undefined };
   const server: Server = createServer((req, res) => {
+    // The client's one GET /v2/ per origin (test/registry/originPing.test.ts) is answered as a
+    // registry without authentication answers it, and left out of the script and the counts.
+    if (req.url === '/v2/') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     self.requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization });
     handler(req, res, self);
   });
@@ -57,7 +61,12 @@ function clientFor(
   const requests: RequestInfo[] = [];
   const handle = createRegistryClient(
     { ...defaultNetworkSettings(), cacheDir: '', dockerConfigDir: configDir, ...overrides },
-    { retryBaseDelayMs: 5, maxRetryDelayMs: 2000, ...options, onRequest: (info) => requests.push(info) },
+    {
+      retryBaseDelayMs: 5,
+      maxRetryDelayMs: 2000,
+      ...options,
+      onRequest: (info) => void (isPing(info) || requests.push(info)),
+    },
   );
   return { handle, requests };
 }

@@ -46,8 +46,11 @@ test('a refreshed answer replaces the snapshot for its product, once a day, cach
   const refresher = new EolRefresher({ baseUrl: base, offline: false, cacheDir });
   await refresher.refresh(redis);
   await refresher.refresh(redis);
-  const info = lookupEol(redis, '7.2', today, undefined, refresher.cyclesFor(redis));
+  const fetchedAt = refresher.refreshedAt(redis);
+  assert.ok(fetchedAt !== undefined && Date.now() - fetchedAt < 60_000);
+  const info = lookupEol(redis, '7.2', today, undefined, refresher.cyclesFor(redis), fetchedAt);
   assert.equal(info?.isEol, true);
+  assert.deepEqual(info?.data, { source: 'refreshed', asOf: new Date(fetchedAt).toISOString() });
   assert.equal(info?.eolDate, '2026-01-01');
   assert.equal(info?.oldestSupportedCycle, '8.2');
   assert.equal(requests.filter((r) => r === '/api/redis.json').length, 1);

@@ -26,6 +26,10 @@ export interface RequestRecord {
   authorization?: string;
   /** Status the target answered, or 502 when it could not be reached. */
   status?: number;
+  /** Body bytes the proxy passed on to the client (with what sat in socket buffers when it closed). */
+  bytesSent?: number;
+  /** The client closed the connection before the body ended (the proxy then closes its upstream too). */
+  closedEarly?: boolean;
 }
 
 export interface CountingProxy {
@@ -167,7 +171,15 @@ export async function startCountingProxy(
         { hostname: target.hostname, port: target.port, method, path, headers },
         (upstreamRes) => {
           record.status = upstreamRes.statusCode;
+          record.bytesSent = 0;
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.on('data', (chunk: Buffer) => (record.bytesSent! += chunk.length));
+          res.once('close', () => {
+            if (!upstreamRes.complete) {
+              record.closedEarly = true;
+              upstreamRes.destroy();
+            }
+          });
           upstreamRes.pipe(res);
         },
       );

@@ -31,6 +31,8 @@ export interface StartOptions {
   rootPath?: string;
   /** Workspace edits with documentChanges and file creation, as VS Code offers them. */
   resourceOperations?: boolean;
+  /** Pull diagnostics (`textDocument/diagnostic` and `workspace/diagnostic/refresh`), as VS Code offers them. */
+  pullDiagnostics?: boolean;
 }
 
 export class LspTestClient {
@@ -38,6 +40,10 @@ export class LspTestClient {
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly logs: string[] = [];
   readonly appliedEdits: unknown[] = [];
+  /** `workspace/diagnostic/refresh` requests the server sent. */
+  diagnosticRefreshes = 0;
+  /** What the server answered to initialize. */
+  initializeResult: { capabilities: Record<string, unknown> } = { capabilities: {} };
   private waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
 
@@ -73,13 +79,18 @@ export class LspTestClient {
     );
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => {
+      client.diagnosticRefreshes++;
+      client.wake();
+      return null;
+    });
     connection.onRequest('workspace/applyEdit', (params: unknown) => {
       client.appliedEdits.push(params);
       return { applied: true };
     });
     connection.listen();
     const root = options.rootPath ? pathToFileURL(options.rootPath).toString() : null;
-    await connection.sendRequest('initialize', {
+    client.initializeResult = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: root,
       workspaceFolders: root ? [{ uri: root, name: 'test' }] : null,
@@ -91,9 +102,13 @@ export class LspTestClient {
           ...(options.resourceOperations
             ? { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } }
             : {}),
+          ...(options.pullDiagnostics ? { diagnostics: { refreshSupport: true } } : {}),
         },
         textDocument: {
           publishDiagnostics: { versionSupport: true },
+          ...(options.pullDiagnostics
+            ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } }
+            : {}),
           codeAction: {
             codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'source'] } },
           },

@@ -494,3 +494,8 @@ export async function pushReferrer(
   await pushManifest(registry, repo, fallbackTag, JSON.stringify(index), MEDIA_TYPES.ociIndex);
   return { digest, fallbackTag };
 }
+
+/** The client's `GET /v2/` before its first request to an origin (tests that count the other requests leave it out). */
+export function isPing(request: { url: string }): boolean {
+  return new URL(request.url).pathname.endsWith('/v2/');
+}

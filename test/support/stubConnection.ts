@@ -92,6 +92,17 @@ export class StubConnection {
     },
   };
   readonly client = { register: () => Promise.resolve(disposable) };
+  /** `workspace/diagnostic/refresh` requests the server sent (a client that pulls re-pulls on each). */
+  diagnosticRefreshes = 0;
+  readonly languages = {
+    diagnostics: {
+      on: this.on('request:textDocument/diagnostic'),
+      refresh: () => {
+        this.diagnosticRefreshes++;
+        return Promise.resolve();
+      },
+    },
+  };
 
   // ---- driving the server -------------------------------------------------------------------
 

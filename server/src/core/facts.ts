@@ -124,6 +124,12 @@ export interface EolInfo {
   /** The oldest cycle still supported today, to move to. */
   oldestSupportedCycle?: string;
   latestCycle?: string;
+  /**
+   * How old the cycles are: the snapshot shipped with the extension (its date, YYYY-MM-DD) or an
+   * answer refreshed from endoflife.date (when it was fetched, an ISO time; unknown only if the
+   * caller did not say).
+   */
+  data: { source: 'snapshot'; asOf: string } | { source: 'refreshed'; asOf?: string };
 }
 
 /** Everything known about one reference. Every field may be missing (not asked, offline). */

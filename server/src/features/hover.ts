@@ -3,7 +3,14 @@
 // are not repeated: editors show them with the hover already. Each part is its own function, so a
 // new kind of fact (vulnerabilities, signatures) is a new section in HOVER_SECTIONS.
 import type { AnalyzedReference } from '../core/analyze';
-import type { AttestationStatus, BaseImageStatus, ImageFacts, PublisherTier, SignatureStatus } from '../core/facts';
+import type {
+  AttestationStatus,
+  BaseImageStatus,
+  EolInfo,
+  ImageFacts,
+  PublisherTier,
+  SignatureStatus,
+} from '../core/facts';
 import { SLSA_V02, SLSA_V1, type ProvenanceInfo } from '../core/provenance/provenance';
 import { signatureRequirementsFor, trustedSignature } from '../core/signaturePolicy';
 import { hubNamespace } from '../core/reference';
@@ -156,7 +163,7 @@ export const digestSection: HoverSection = ({ reference, facts }) => {
 };
 
 /** Newer versions of the same variant, what latest means today, and end of life. */
-export const versionsSection: HoverSection = ({ facts }) => {
+export const versionsSection: HoverSection = ({ facts, now }) => {
   const lines: string[] = [];
   const newer = facts.newer;
   if (newer && (newer.patch || newer.minor || newer.major)) {
@@ -173,7 +180,7 @@ export const versionsSection: HoverSection = ({ facts }) => {
     lines.push(
       `End of life: ${escapeMd(`${e.productTitle} ${e.cycle}`)} ${
         e.eolDate ? `${e.isEol ? 'ended' : 'ends'} ${e.eolDate}` : 'has no date announced'
-      }`,
+      } (${eolDataAge(e, now)})`,
     );
   }
   return lines;
@@ -457,6 +464,20 @@ export function humanizeBytes(n: number): string {
     i++;
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+/** How old the end-of-life data is: a shipped snapshot ages with the extension, a refresh is at most days old. */
+function eolDataAge(eol: EolInfo, now: Date): string {
+  const { source, asOf } = eol.data;
+  const from = source === 'snapshot' ? 'shipped endoflife.date snapshot' : 'refreshed from endoflife.date';
+  const t = asOf ? Date.parse(asOf) : NaN;
+  if (Number.isNaN(t)) return `data ${from}`;
+  const hours = Math.max(0, Math.floor((now.getTime() - t) / 3_600_000));
+  const age =
+    hours < 24
+      ? `${hours} hour${hours === 1 ? '' : 's'} old`
+      : `${Math.floor(hours / 24)} day${hours < 48 ? '' : 's'} old`;
+  return `data as of ${asOf!.slice(0, 10)}: ${from}, ${age}`;
 }
 
 function formatAge(iso: string, now: Date): string {

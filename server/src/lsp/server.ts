@@ -1,6 +1,7 @@
 // The language server: wiring only. Each handler module owns one part of the protocol and reads
 // the one SettingsState; features/ and core/ decide what is said.
-//   documents.ts     didOpen/didChange/didClose, watched files → diagnostics (+ debounced network pass)
+//   documents.ts     didOpen/didChange/didClose, watched files → diagnostics (+ debounced network pass),
+//                    pushed or, for a client that pulls, answered to textDocument/diagnostic
 //   settings.ts      initializationOptions, workspace/configuration, imageTrust/machineSettings
 //   status.ts        imageTrust/status
 //   hover.ts         textDocument/hover
@@ -19,6 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { POLICY_FILE_NAME } from '../core/policy';
 import { RefreshRequest } from './protocol';
+import { clientPullsDiagnostics } from './diagnosticsPublisher';
 import { CODE_ACTION_KINDS, CodeActionHandler } from './handlers/codeActions';
 import { DocumentChecker } from './handlers/documents';
 import { FactsLookup } from './handlers/factsLookup';
@@ -68,6 +70,9 @@ export class ImageTrustServer {
     new UpdateOptionsHandler(c, this.settings, this.checker, this.lookup).register(guard);
     registerWorkspaceImages(c, this.settings, this.checker, this.lookup, guard);
     c.onRequest(RefreshRequest, () => guard(() => this.refresh(), undefined));
+    c.languages.diagnostics.on((params) =>
+      this.checker.publisher.report(params.textDocument.uri, params.previousResultId),
+    );
     c.onShutdown(() => this.settings.dispose());
     this.documents.listen(c);
     c.listen();
@@ -75,11 +80,24 @@ export class ImageTrustServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.settingsHandler.initialize(params);
+    const pull = clientPullsDiagnostics(params.capabilities);
+    if (pull) this.checker.publisher.usePull();
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+        // Findings of one document depend on the policy and `.env` files, whose changes the server
+        // watches itself and answers with a refresh.
+        ...(pull
+          ? {
+              diagnosticProvider: {
+                identifier: 'image-trust',
+                interFileDependencies: false,
+                workspaceDiagnostics: false,
+              },
+            }
+          : {}),
       },
       serverInfo: { name: 'image-trust', version: SERVER_VERSION },
     };

@@ -10,7 +10,7 @@ import { ConcurrencyLimit } from './concurrencyLimit';
 import { isTransportAllowed } from './plainHttp';
 import { USER_AGENT } from './productVersion';
 import { retryWaitMs } from './retryAfter';
-import { BudgetExhausted, DeadlinePassed, formatSeconds, type RunBudget } from './runBudget';
+import { BudgetExhausted, DeadlinePassed, formatSeconds, unlimitedListeners, type RunBudget } from './runBudget';
 import { undici } from './undici';
 
 export interface HttpClientOptions {
@@ -58,6 +58,27 @@ export interface HttpRequest {
   maxAttempts?: number;
   /** Overrides the client's longest retry wait. */
   maxRetryWaitMs?: number;
+  /**
+   * Streams the body of the responses it accepts instead of buffering it (a layer blob): the
+   * reader gets the chunks as they arrive, still under `maxBodyBytes`, the deadline and the
+   * caller's signal. A reader that returns before the end closes the connection, so the rest is
+   * never downloaded. Responses it declines (redirects, challenges, errors) are buffered as usual.
+   * Once a body has started streaming the request is not retried (the reader has seen part of it).
+   */
+  streamBody?: (status: number, headers: Record<string, string>) => BodyReader | undefined;
+}
+
+/** Reads a streamed body; whatever it makes of the chunks it keeps itself. */
+export type BodyReader = (chunks: AsyncIterable<Buffer>) => Promise<void>;
+
+/** What happened to a streamed body. */
+export interface StreamedBody {
+  /** Bytes received (at most `maxBodyBytes`). */
+  bytes: number;
+  /** The body was read to its end (not stopped early by the reader). */
+  complete: boolean;
+  /** The reader's own failure (bad data), not the network's. */
+  readerError?: unknown;
 }
 
 export interface HttpExchange {
@@ -66,6 +87,8 @@ export interface HttpExchange {
   headers: Record<string, string>;
   body: Buffer;
   url: string;
+  /** Set when the body went to `streamBody`'s reader (then `body` is empty). */
+  streamed?: StreamedBody;
 }
 
 export type NetFailureKind =
@@ -99,6 +122,8 @@ export interface RequestInfo {
 
 export interface RequestCounts {
   total: number;
+  /** Body bytes received, buffered and streamed (what actually came over the wire, decoded). */
+  bytesReceived: number;
   byService: Record<string, number>;
   byPurpose: Record<string, number>;
 }
@@ -109,6 +134,13 @@ const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 class BodyTooLarge extends Error {}
+
+/** A failure of the connection while a reader was consuming the body. */
+class StreamBroken extends Error {
+  constructor(readonly original: unknown) {
+    super('the connection failed while the body was read');
+  }
+}
 
 /** Waits `ms`, or less if `signal` aborts; never rejects. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -168,11 +200,16 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
 }
 
 /** Reads a body up to `maxBytes`; one byte more and it stops reading and throws. */
-async function readCappedBody(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<Buffer> {
+async function readCappedBody(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  received: (bytes: number) => void,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body) {
     total += (chunk as Buffer).length;
+    received((chunk as Buffer).length);
     if (total > maxBytes) {
       body.destroy();
       throw new BodyTooLarge();
@@ -180,6 +217,58 @@ async function readCappedBody(body: Dispatcher.ResponseData['body'], maxBytes: n
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Hands a body to a reader chunk by chunk (pulled, so a slow reader slows the download instead of
+ * piling it up in memory), at most `maxBytes`; a reader that stops early closes the connection.
+ * Throws BodyTooLarge past the cap and StreamBroken when the connection fails under the reader.
+ */
+async function streamCappedBody(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  reader: BodyReader,
+  received: (bytes: number) => void,
+): Promise<StreamedBody> {
+  const state: StreamedBody & { tooLarge: boolean; broken?: unknown } = { bytes: 0, complete: false, tooLarge: false };
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const iterator = body[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          state.broken = error;
+          throw new StreamBroken(error);
+        }
+        if (next.done) break;
+        const chunk = next.value as Buffer;
+        state.bytes += chunk.length;
+        received(chunk.length);
+        if (state.bytes > maxBytes) {
+          state.tooLarge = true;
+          throw new BodyTooLarge();
+        }
+        yield chunk;
+      }
+      state.complete = true;
+    } finally {
+      // Stopped early, over the cap or failed: nothing more is read, the connection is closed.
+      if (!state.complete) body.destroy();
+    }
+  }
+  try {
+    await reader(chunks());
+  } catch (error) {
+    if (!state.tooLarge && state.broken === undefined) state.readerError = error;
+  } finally {
+    if (!state.complete) body.destroy();
+  }
+  if (state.tooLarge) throw new BodyTooLarge();
+  if (state.broken !== undefined) throw state.broken;
+  const { bytes, complete, readerError } = state;
+  return readerError === undefined ? { bytes, complete } : { bytes, complete, readerError };
 }
 
 function formatBytes(bytes: number): string {
@@ -194,12 +283,14 @@ export class HttpClient {
   /** Aborted by close(): every request still running ends. */
   private readonly lifetime = new AbortController();
   private readonly listeners = new Set<(info: RequestInfo) => void>();
-  private readonly counts: RequestCounts = { total: 0, byService: {}, byPurpose: {} };
+  private readonly counts: RequestCounts = { total: 0, bytesReceived: 0, byService: {}, byPurpose: {} };
   private readonly settings: Required<Omit<HttpClientOptions, 'onRequest' | 'now'>>;
   private readonly now: () => number;
   private runSignal: AbortSignal | undefined;
 
   constructor(options: HttpClientOptions = {}) {
+    // Every request in flight listens to the door's lifetime (close() ends them all).
+    unlimitedListeners(this.lifetime.signal);
     this.settings = {
       userAgent: options.userAgent ?? USER_AGENT,
       connectionsPerOrigin: Math.max(1, Math.floor(options.connectionsPerOrigin ?? 12)),
@@ -243,6 +334,7 @@ export class HttpClient {
   requestCounts(): RequestCounts {
     return {
       total: this.counts.total,
+      bytesReceived: this.counts.bytesReceived,
       byService: { ...this.counts.byService },
       byPurpose: { ...this.counts.byPurpose },
     };
@@ -379,6 +471,10 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
     }
+    let streaming = false;
+    const received = (bytes: number) => {
+      this.counts.bytesReceived += bytes;
+    };
     try {
       const response = await undici().request(url, {
         method: req.method,
@@ -389,8 +485,15 @@ export class HttpClient {
       });
       const responseHeaders = flattenHeaders(response.headers);
       let responseBody: Buffer;
+      let streamed: StreamedBody | undefined;
+      const reader = req.method === 'HEAD' ? undefined : req.streamBody?.(response.statusCode, responseHeaders);
       if (req.method === 'HEAD') {
         await response.body.dump();
+        responseBody = Buffer.alloc(0);
+      } else if (reader) {
+        // No refusal on a declared length here: a reader may find what it needs before the cap.
+        streaming = true;
+        streamed = await streamCappedBody(response.body, req.maxBodyBytes, reader, received);
         responseBody = Buffer.alloc(0);
       } else {
         const declared = Number(responseHeaders['content-length']);
@@ -398,12 +501,16 @@ export class HttpClient {
           response.body.destroy();
           throw new BodyTooLarge();
         }
-        responseBody = await readCappedBody(response.body, req.maxBodyBytes);
+        responseBody = await readCappedBody(response.body, req.maxBodyBytes, received);
       }
-      return {
-        kind: 'response',
-        response: { status: response.statusCode, headers: responseHeaders, body: responseBody, url: url.href },
+      const exchange: HttpExchange = {
+        status: response.statusCode,
+        headers: responseHeaders,
+        body: responseBody,
+        url: url.href,
       };
+      if (streamed) exchange.streamed = streamed;
+      return { kind: 'response', response: exchange };
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         return {
@@ -420,7 +527,7 @@ export class HttpClient {
       const code = errorCode(err);
       return {
         kind: 'error',
-        retryable: code !== undefined && RETRY_ERROR_CODES.has(code),
+        retryable: !streaming && code !== undefined && RETRY_ERROR_CODES.has(code),
         error: { kind: 'unreachable', service: req.service, message: describeNetworkError(err, url.host) },
       };
     }

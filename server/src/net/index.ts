@@ -2,6 +2,7 @@
 export {
   HttpClient,
   sleep,
+  type BodyReader,
   type HttpClientOptions,
   type HttpExchange,
   type HttpOutcome,
@@ -10,6 +11,7 @@ export {
   type NetFailureKind,
   type RequestCounts,
   type RequestInfo,
+  type StreamedBody,
 } from './httpClient';
 export { DiskCache, defaultCacheDir, type KeyedRecord } from './diskCache';
 export { isPlainHttpAllowed, isTransportAllowed, normalizeHostEntry } from './plainHttp';

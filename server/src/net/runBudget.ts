@@ -1,6 +1,7 @@
 // The time one run may spend on the network (a CLI lint or pin, the editor's network pass for one
 // document). When it runs out every request still waiting ends, and the caller reports what is
 // missing instead of hanging on a registry that drips its answer a byte at a time.
+import { setMaxListeners } from 'node:events';
 
 /** The abort reason of a spent budget: not a cancellation by the user. */
 export class BudgetExhausted extends Error {
@@ -28,6 +29,7 @@ export class RunBudget {
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(readonly budgetMs: number) {
+    unlimitedListeners(this.controller.signal);
     if (Number.isFinite(budgetMs) && budgetMs > 0) {
       this.timer = setTimeout(() => this.controller.abort(new BudgetExhausted(budgetMs)), budgetMs);
       // A budget never keeps the process alive on its own.
@@ -57,6 +59,7 @@ export class RunBudget {
 export function budgetedSignal(signal: AbortSignal, budgetMs: number): { signal: AbortSignal; dispose(): void } {
   const budget = new RunBudget(budgetMs);
   const combined = new AbortController();
+  unlimitedListeners(combined.signal);
   const forward = (event: Event) => combined.abort((event.target as AbortSignal).reason);
   for (const source of [signal, budget.signal]) {
     if (source.aborted) combined.abort(source.reason);
@@ -70,4 +73,13 @@ export function budgetedSignal(signal: AbortSignal, budgetMs: number): { signal:
       budget.signal.removeEventListener('abort', forward);
     },
   };
+}
+
+/**
+ * Every request of a run listens to the run's signal while it waits or runs, and stops listening
+ * when it ends: more than Node's default of ten listeners at once is the normal case, not a leak
+ * (left at ten, Node prints MaxListenersExceededWarning on the CLI's stderr).
+ */
+export function unlimitedListeners(signal: AbortSignal): void {
+  setMaxListeners(0, signal);
 }

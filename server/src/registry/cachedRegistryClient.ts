@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { DiskCache } from '../net/diskCache';
 import { BudgetExhausted, formatSeconds } from '../net/runBudget';
 import { isDigest } from './mediaTypes';
-import type { Descriptor, Manifest, ManifestHead, RegistryClient, RegistryResult, RepositoryName } from './types';
+import type {
+  Descriptor,
+  LayerStreamed,
+  Manifest,
+  ManifestHead,
+  RegistryClient,
+  RegistryResult,
+  RepositoryName,
+} from './types';
 
 export interface CacheTtls {
   /** Tag → digest (HEAD and GET by tag). */
@@ -187,6 +195,22 @@ export class CachedRegistryClient implements RegistryClient {
         error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
       });
     return this.inner.getLayer(repo, digest, maxBytes, signal);
+  }
+
+  /** Never cached here: callers cache what they read from a layer by its (immutable) digest. */
+  streamLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    read: (chunks: AsyncIterable<Buffer>) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<LayerStreamed>> {
+    if (this.options.offline)
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
+      });
+    return this.inner.streamLayer(repo, digest, maxBytes, read, signal);
   }
 
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>> {

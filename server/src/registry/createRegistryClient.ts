@@ -46,6 +46,8 @@ export interface RegistryClientOptions {
   env?: NodeJS.ProcessEnv;
   ttl?: Partial<CacheTtls>;
   now?: () => number;
+  /** One `GET /v2/` per origin before its first request (default true; false measures what it saves, bench/network.ts). */
+  pingOrigins?: boolean;
 }
 
 /** A RegistryClient itself (the cached one), plus what the server and CLI need around it. */
@@ -104,6 +106,7 @@ export function createRegistryClient(
     health,
     tagPageSize: options.tagPageSize,
     now,
+    pingOrigins: options.pingOrigins,
   });
   const cacheDir = network.cacheDir === '' ? undefined : (network.cacheDir ?? defaultCacheDir(env));
   const cached = new CachedRegistryClient(http, {
@@ -122,6 +125,7 @@ export function createRegistryClient(
     listTags: (repo, signal) => cached.listTags(repo, signal),
     getBlob: (repo, digest, signal) => cached.getBlob(repo, digest, signal),
     getLayer: (repo, digest, maxBytes, signal) => cached.getLayer(repo, digest, maxBytes, signal),
+    streamLayer: (repo, digest, maxBytes, read, signal) => cached.streamLayer(repo, digest, maxBytes, read, signal),
     listReferrers: (repo, digest, signal) => cached.listReferrers(repo, digest, signal),
     client: cached,
     health: () => health.snapshot(),

@@ -1,6 +1,7 @@
 // The RegistryClient that talks to registries over HTTP (OCI distribution spec, docs/registries.md §2-4).
 // Authentication follows the registry's challenge; redirects are followed here so credentials never
 // leave the registry's origin; every failure comes back as a RegistryError value.
+import { createHash } from 'node:crypto';
 import type { NetworkSettings } from '../core/settings';
 import type { DockerCredentialStore, RegistryCredentials } from './credentials';
 import { digestOf, matchesDigest } from './digests';
@@ -17,9 +18,10 @@ import {
 import { parseRateLimit, parseRetryAfter } from './rateLimit';
 import { walkPages } from './pagination';
 import type { TokenCache } from './tokens';
-import type { HttpExchange, RegistryTransport } from './transport';
+import type { HttpExchange, RegistryTransport, SendRequest } from './transport';
 import type {
   Descriptor,
+  LayerStreamed,
   Manifest,
   ManifestHead,
   ManifestJson,
@@ -46,10 +48,12 @@ export interface HttpRegistryClientOptions {
   /** Tag-list bytes read per repository across pages (default 8 MiB). */
   maxTagListBytes?: number;
   now?: () => number;
+  /** One `GET /v2/` per origin before its first request (default true). */
+  pingOrigins?: boolean;
 }
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024; // the spec lets registries refuse bigger manifests
-const MAX_BLOB_BYTES = 16 * 1024 * 1024; // image configs; layers are never fetched
+const MAX_BLOB_BYTES = 16 * 1024 * 1024; // image configs and attestation blobs; layers are streamed (streamLayer)
 /** One tags/list page: 1000 tags of the longest legal length are about 130 KiB. */
 export const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 /** Tags kept per repository, all pages together: the version model needs the versions, not every nightly. */
@@ -59,6 +63,8 @@ export const DEFAULT_MAX_TAG_LIST_BYTES = 8 * 1024 * 1024;
 const MAX_REFERRERS = 1000;
 const MAX_REFERRERS_BYTES = 8 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+/** `GET /v2/` answers `{}` or an error list. */
+const MAX_PING_BYTES = 64 * 1024;
 const MAX_PAGES = 100;
 /** Statuses by which a registry without the referrers API answers ([DS] referrers, "if the registry does not support"). */
 const NO_REFERRERS_API = new Set([404, 400, 405, 406, 501]);
@@ -171,8 +177,11 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly now: () => number;
   /** `origin repository` → Authorization value that worked (or was issued) last. */
   private readonly authorizations = new Map<string, string>();
-  /** The bearer challenge each registry origin answered with, to fetch a new repository's token up front. */
+  /** The challenge each registry origin answered with, to fetch a new repository's token up front. */
   private readonly originChallenges = new Map<string, string>();
+  /** One `GET /v2/` per origin before its first request, shared by every request that waits for it. */
+  private readonly originPings = new Map<string, Promise<void>>();
+  private readonly pingOrigins: boolean;
 
   constructor(options: HttpRegistryClientOptions) {
     this.network = options.network;
@@ -184,11 +193,13 @@ export class HttpRegistryClient implements RegistryClient {
     this.maxTags = Math.max(1, options.maxTags ?? DEFAULT_MAX_TAGS);
     this.maxTagListBytes = Math.max(1024, options.maxTagListBytes ?? DEFAULT_MAX_TAG_LIST_BYTES);
     this.now = options.now ?? Date.now;
+    this.pingOrigins = options.pingOrigins ?? true;
   }
 
   clearAuthorizations(): void {
     this.authorizations.clear();
     this.originChallenges.clear();
+    this.originPings.clear();
     this.tokens.clear();
     this.credentials.clear();
   }
@@ -366,6 +377,47 @@ export class HttpRegistryClient implements RegistryClient {
     return { ok: true, value: new Uint8Array(response.body) };
   }
 
+  async streamLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    read: (chunks: AsyncIterable<Buffer>) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<LayerStreamed>> {
+    const offline = this.offline(repo);
+    if (offline) return offline;
+    const algorithm = digest.startsWith('sha512:') ? 'sha512' : digest.startsWith('sha256:') ? 'sha256' : undefined;
+    if (!isDigest(digest) || !algorithm)
+      return { ok: false, error: { kind: 'protocol', registry: repo.registry, message: `${digest} is not a digest.` } };
+    const endpoint = resolveEndpoint(repo.registry, this.network);
+    if (!endpoint.ok) return endpoint;
+    const url = `${endpoint.value.baseUrl}/v2/${repo.repository}/blobs/${digest}`;
+    let mismatch = false;
+    // The bytes are hashed as they pass; at their end a wrong digest fails the reader before it
+    // can finish, so nothing read from a forged layer is taken.
+    const verified = async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      const hash = createHash(algorithm);
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        yield chunk;
+      }
+      if (`${algorithm}:${hash.digest('hex')}` !== digest) {
+        mismatch = true;
+        throw new Error('digest mismatch');
+      }
+    };
+    const sent = await this.exchange(repo, endpoint.value, 'GET', url, '*/*', maxBytes, signal, (status) =>
+      status === 200 ? (chunks) => read(verified(chunks)) : undefined,
+    );
+    if (!sent.ok) return sent;
+    const { response } = sent.value;
+    if (response.status !== 200 || !response.streamed)
+      return { ok: false, error: await this.failure(repo, endpoint.value, sent.value, 'blob', signal) };
+    if (mismatch) return this.mismatch(repo, digest, 'the blob served hashes to something else');
+    const { bytes, complete, readerError } = response.streamed;
+    return { ok: true, value: readerError === undefined ? { bytes, complete } : { bytes, complete, readerError } };
+  }
+
   async listReferrers(
     repo: RepositoryName,
     digest: string,
@@ -455,6 +507,7 @@ export class HttpRegistryClient implements RegistryClient {
     accept: string,
     maxBodyBytes: number,
     signal?: AbortSignal,
+    streamBody?: SendRequest['streamBody'],
   ): Promise<RegistryResult<Outcome>> {
     let current = new URL(url);
     const registryKey = `${endpoint.origin} ${repo.repository}`;
@@ -464,6 +517,10 @@ export class HttpRegistryClient implements RegistryClient {
     let freshAuthorization: string | undefined;
     let credentials: RegistryCredentials | undefined;
     let withheld: string | undefined;
+    // Before the first wave to an origin, one `GET /v2/` learns its challenge (distribution spec,
+    // "API Version Check": a registry that wants authentication answers it 401 with
+    // WWW-Authenticate), so no request of the wave goes out without the token it would be refused for.
+    await this.ping(repo, endpoint, signal);
     // A registry that challenged once will challenge for this repository too: fetch its token
     // before the first request instead of after a 401 (one round trip less per repository).
     const knownChallenge = this.originChallenges.get(endpoint.origin);
@@ -496,6 +553,7 @@ export class HttpRegistryClient implements RegistryClient {
         purpose: 'registry',
         maxBodyBytes,
         signal,
+        streamBody,
       });
       if (!sent.ok) {
         if (!sent.error.cancelled && sent.error.kind === 'unreachable')
@@ -555,9 +613,7 @@ export class HttpRegistryClient implements RegistryClient {
           if (authorization.startsWith('Bearer ')) this.tokens.invalidate(authorization.slice(7));
           if (atRegistry) this.authorizations.delete(registryKey);
         }
-        const header = response.headers['www-authenticate'];
-        if (atRegistry && typeof header === 'string' && /^\s*bearer\b/i.test(header))
-          this.originChallenges.set(endpoint.origin, header);
+        if (atRegistry) this.rememberChallenge(endpoint, response.headers['www-authenticate']);
         const answered = await this.answerChallenge(repo, endpoint, current, response, atRegistry, signal);
         if (!answered.ok) return answered;
         if (answered.value.credentials) credentials = answered.value.credentials;
@@ -571,6 +627,39 @@ export class HttpRegistryClient implements RegistryClient {
       }
       return { ok: true, value: { response, refusedFreshAuthorization: false, credentials, withheld } };
     }
+  }
+
+  private rememberChallenge(endpoint: RegistryEndpoint, header: string | undefined): void {
+    if (typeof header === 'string' && /^\s*(bearer|basic)\b/i.test(header))
+      this.originChallenges.set(endpoint.origin, header);
+  }
+
+  /**
+   * The origin's challenge, asked once per origin and shared: the ping is not tied to one caller's
+   * signal (the door's request timeout bounds it), but a caller that gives up stops waiting for it.
+   * A failed ping costs nothing more: the requests then learn the challenge from their own 401.
+   */
+  private async ping(repo: RepositoryName, endpoint: RegistryEndpoint, signal?: AbortSignal): Promise<void> {
+    if (!this.pingOrigins || this.originChallenges.has(endpoint.origin)) return;
+    let pinging = this.originPings.get(endpoint.origin);
+    if (!pinging) {
+      pinging = this.transport
+        .send({
+          method: 'GET',
+          url: `${endpoint.baseUrl}/v2/`,
+          headers: { accept: 'application/json' },
+          registry: repo.registry,
+          purpose: 'registry',
+          maxBodyBytes: MAX_PING_BYTES,
+        })
+        .then((sent) => {
+          if (sent.ok && sent.value.status === 401)
+            this.rememberChallenge(endpoint, sent.value.headers['www-authenticate']);
+        })
+        .catch(() => undefined);
+      this.originPings.set(endpoint.origin, pinging);
+    }
+    await untilAborted(pinging, signal);
   }
 
   private async answerChallenge(
@@ -766,4 +855,18 @@ export class HttpRegistryClient implements RegistryClient {
     if (sent.value.response.status === 200) return 'manifest';
     return undefined;
   }
+}
+
+/** `promise`, or earlier when `signal` aborts (the work behind `promise` goes on for others). */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = () => resolve();
+    signal.addEventListener('abort', stop, { once: true });
+    void promise.finally(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    });
+  });
 }

@@ -1,7 +1,7 @@
 // Registry requests through the network door (net/httpClient.ts): what the door reports as a
 // failure becomes a RegistryError value. Redirects are NOT followed by the door: the registry
 // client follows them itself so it can drop credentials when the host changes.
-import type { HttpClient, HttpExchange, NetFailure } from '../net';
+import type { BodyReader, HttpClient, HttpExchange, NetFailure } from '../net';
 import type { RegistryError, RegistryResult } from './types';
 
 export type { HttpExchange, RequestInfo } from '../net';
@@ -16,6 +16,8 @@ export interface SendRequest {
   purpose: 'registry' | 'token';
   maxBodyBytes: number;
   signal?: AbortSignal;
+  /** Streams the bodies it accepts (HttpRequest.streamBody). */
+  streamBody?: (status: number, headers: Record<string, string>) => BodyReader | undefined;
 }
 
 export function registryErrorOf(failure: NetFailure, registry: string): RegistryError {
@@ -47,6 +49,7 @@ export class RegistryTransport {
       purpose: req.purpose,
       maxBodyBytes: req.maxBodyBytes,
       signal: req.signal,
+      streamBody: req.streamBody,
     });
     return sent.ok ? sent : { ok: false, error: registryErrorOf(sent.error, req.registry) };
   }

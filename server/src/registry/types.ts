@@ -87,6 +87,16 @@ export interface ManifestJson {
   annotations?: Record<string, string>;
 }
 
+/** What a streamed layer read came to. */
+export interface LayerStreamed {
+  /** Compressed bytes downloaded. */
+  bytes: number;
+  /** Read to the end (and so checked against the digest), not stopped early. */
+  complete: boolean;
+  /** The reader's own failure (the bytes were not a readable layer), if any. */
+  readerError?: unknown;
+}
+
 /** Docker Hub's pull rate limit as last seen in `ratelimit-*` headers. */
 export interface RateLimitState {
   limit: number;
@@ -114,6 +124,19 @@ export interface RegistryClient {
     maxBytes: number,
     signal?: AbortSignal,
   ): Promise<RegistryResult<Uint8Array>>;
+  /**
+   * Streams a layer blob to `read`, at most `maxBytes` (past that the download is aborted and the
+   * answer is a `tooLarge` protocol error). `read` may stop early: the connection is closed and the
+   * rest is never downloaded. A layer read to its end is checked against its digest (a mismatch is
+   * a `digestMismatch` error); one stopped early cannot be (`complete: false`).
+   */
+  streamLayer(
+    repo: RepositoryName,
+    digest: string,
+    maxBytes: number,
+    read: (chunks: AsyncIterable<Buffer>) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<LayerStreamed>>;
   /** Referrers of a digest: the referrers API, or the `sha256-<hex>` fallback tag index. */
   listReferrers(repo: RepositoryName, digest: string, signal?: AbortSignal): Promise<RegistryResult<Descriptor[]>>;
 }

@@ -83,6 +83,12 @@ export class EolRefresher {
     return product ? this.fresh.get(product)?.cycles : undefined;
   }
 
+  /** When the refreshed cycles of `ref`'s product were fetched (ms), if a refresh has succeeded. */
+  refreshedAt(ref: { registry: string; repository: string }): number | undefined {
+    const product = eolProductFor(ref);
+    return product ? this.fresh.get(product)?.at : undefined;
+  }
+
   /** Makes sure the product of `ref` was refreshed within a day (at most one request per product). */
   async refresh(ref: { registry: string; repository: string }, signal?: AbortSignal): Promise<void> {
     const product = eolProductFor(ref);

@@ -193,7 +193,8 @@ export class ImageFactsService {
     let entry = this.offlineMemo.get(key);
     if (!entry || entry.day !== day || entry.cycles !== cycles) {
       if (this.offlineMemo.size >= OFFLINE_MEMO_LIMIT) this.offlineMemo.clear();
-      entry = { day, cycles, eol: lookupEol(ref, ref.tag, today, undefined, cycles) };
+      const refreshedAt = cycles ? this.sources.eol?.refreshedAt(ref) : undefined;
+      entry = { day, cycles, eol: lookupEol(ref, ref.tag, today, undefined, cycles, refreshedAt) };
       this.offlineMemo.set(key, entry);
     }
     return entry.eol ? { eol: entry.eol } : {};

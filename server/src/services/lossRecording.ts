@@ -26,6 +26,8 @@ export function recordRegistryLosses(client: RegistryClient, log: LookupLossLog)
     getBlob: async (repo, digest, signal) => observe(log, repo.registry, await client.getBlob(repo, digest, signal)),
     getLayer: async (repo, digest, maxBytes, signal) =>
       observe(log, repo.registry, await client.getLayer(repo, digest, maxBytes, signal)),
+    streamLayer: async (repo, digest, maxBytes, read, signal) =>
+      observe(log, repo.registry, await client.streamLayer(repo, digest, maxBytes, read, signal)),
     listReferrers: async (repo, digest, signal) =>
       observe(log, repo.registry, await client.listReferrers(repo, digest, signal)),
   };

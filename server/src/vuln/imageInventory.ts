@@ -1,7 +1,9 @@
 // The package list of one platform's image: from its BuildKit SBOM attestation when it has one
 // (one small blob), else from the package databases in its layers, read top layer first and
-// stopping once the answer is known. What a layer holds is cached by its digest (a layer never
-// changes), in memory and on disk, so no layer is downloaded twice.
+// stopping once the answer is known (lower layers are then never downloaded). Each layer is
+// streamed through gunzip and a tar reader that keeps only the wanted paths, closes the download
+// once no later entry can be wanted, and stops at a byte cap. What a layer holds is cached by its
+// digest (a layer never changes), in memory and on disk, so no layer is downloaded twice.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Answer } from '../core/facts';
@@ -21,9 +23,10 @@ import {
   DEFAULT_LAYER_LIMITS,
   DPKG_STATUS,
   DPKG_STATUS_DIR,
+  emptyLayerFiles,
   LayerReadError,
   OS_RELEASE,
-  readLayerFiles,
+  readLayerStream,
   type LayerFiles,
   type LayerReadLimits,
 } from './layerFiles';
@@ -32,7 +35,7 @@ export interface InventoryOptions {
   registry: RegistryClient;
   /** `<cacheDir>/vuln/layers/<hex>.json`; undefined: memory only. */
   cacheDir?: string;
-  /** Largest compressed layer downloaded. */
+  /** Compressed bytes of one layer downloaded at most; a longer layer is read up to here (a note says so). */
   maxLayerBytes?: number;
   limits?: LayerReadLimits;
 }
@@ -54,6 +57,8 @@ export class ImageInventoryReader {
   private readonly layers = new Map<string, Promise<LayerFiles>>();
   /** Layers downloaded (not served from a cache), for the bench and the tests. */
   downloadedLayers = 0;
+  /** Compressed layer bytes received, for the bench and the tests. */
+  downloadedBytes = 0;
 
   constructor(private readonly options: InventoryOptions) {}
 
@@ -99,13 +104,6 @@ export class ImageInventoryReader {
     const overlay: Overlay = { statusD: new Map(), statusDClosed: false };
     for (let i = layers.length - 1; i >= 0; i--) {
       const layer = layers[i];
-      const maxBytes = this.options.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES;
-      if (layer.size > maxBytes) {
-        notes.push(
-          `a ${Math.round(layer.size / 1048576)} MiB layer was not read (over ${Math.round(maxBytes / 1048576)} MiB)`,
-        );
-        continue;
-      }
       let files: LayerFiles;
       try {
         files = await this.layerFiles(repo, layer.digest, layer.mediaType, signal);
@@ -115,6 +113,12 @@ export class ImageInventoryReader {
         if (!(error instanceof LayerReadError) && !(error instanceof LayerFetchError)) throw error;
         notes.push(`layer ${layer.digest.slice(7, 19)} could not be read: ${message}`);
         continue;
+      }
+      if (files.truncated) {
+        const maxBytes = this.options.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES;
+        notes.push(
+          `layer ${layer.digest.slice(7, 19)} was read only to its first ${Math.round(maxBytes / 1048576)} MiB; what it holds further on is not known`,
+        );
       }
       apply(overlay, files);
       const database = overlay.dpkgStatus !== undefined || overlay.apkInstalled !== undefined;
@@ -179,15 +183,32 @@ export class ImageInventoryReader {
         // Not cached yet (or unreadable): read the layer.
       }
     }
-    const blob = await this.options.registry.getLayer(
+    const files = emptyLayerFiles();
+    const limits = this.options.limits ?? DEFAULT_LAYER_LIMITS;
+    const counted = async function* (this: ImageInventoryReader, chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        this.downloadedBytes += chunk.length;
+        yield chunk;
+      }
+    }.bind(this);
+    this.downloadedLayers++;
+    const streamed = await this.options.registry.streamLayer(
       repo,
       digest,
       this.options.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES,
+      async (chunks) => {
+        await readLayerStream(counted(chunks), mediaType, limits, files);
+      },
       signal,
     );
-    if (!blob.ok) throw new LayerFetchError(blob.error.message);
-    this.downloadedLayers++;
-    const files = await readLayerFiles(blob.value, mediaType, this.options.limits ?? DEFAULT_LAYER_LIMITS);
+    if (!streamed.ok) {
+      // Over the cap: what the start of the layer held is kept (and said to be partial).
+      if (!streamed.error.tooLarge) throw new LayerFetchError(streamed.error.message);
+      files.truncated = true;
+    } else if (streamed.value.readerError !== undefined) {
+      const error = streamed.value.readerError;
+      throw error instanceof LayerReadError ? error : new LayerReadError(String((error as Error)?.message ?? error));
+    }
     if (file) {
       try {
         await mkdir(join(file, '..'), { recursive: true });
@@ -212,17 +233,28 @@ function decide<K extends 'dpkgStatus' | 'apkInstalled' | 'osRelease'>(
 ): void {
   if (overlay[key] !== undefined) return;
   for (const path of paths) {
-    if (files.whiteouts.includes(path)) {
-      overlay[key] = null;
-      return;
-    }
     const content = files.files[path];
     if (typeof content === 'string') {
       overlay[key] = content;
       return;
     }
+    if (hidesLower(files, path)) {
+      overlay[key] = null;
+      return;
+    }
   }
   if (files.capped.some((p) => paths.includes(p))) overlay[key] = null;
+}
+
+/**
+ * Whether this layer hides `path` of the layers below (OCI image-spec layer.md "Whiteouts"): a
+ * whiteout of the path or of a folder above it, or an opaque folder above it.
+ */
+function hidesLower(files: LayerFiles, path: string): boolean {
+  return (
+    files.whiteouts.some((w) => path === w || path.startsWith(`${w}/`)) ||
+    files.opaqueDirs.some((dir) => path.startsWith(dir))
+  );
 }
 
 function apply(overlay: Overlay, files: LayerFiles): void {
@@ -238,6 +270,5 @@ function apply(overlay: Overlay, files: LayerFiles): void {
     if (path.startsWith(DPKG_STATUS_DIR) && typeof content === 'string' && !overlay.statusD.has(path))
       overlay.statusD.set(path, content);
   }
-  if (files.opaqueDirs.some((d) => DPKG_STATUS_DIR.startsWith(d)) || files.whiteouts.includes('var/lib/dpkg/status.d'))
-    overlay.statusDClosed = true;
+  if (hidesLower(files, DPKG_STATUS_DIR)) overlay.statusDClosed = true;
 }

@@ -15,6 +15,7 @@ test('node:16-alpine reached end of life on 2023-09-11; Node.js 22 is the oldest
     isEol: true,
     oldestSupportedCycle: '22',
     latestCycle: '26',
+    data: { source: 'snapshot', asOf: '2026-08-22' },
   });
 });
 
@@ -185,6 +186,7 @@ test('an ended cycle without a date, and a snapshot passed in', () => {
     isEol: true,
     oldestSupportedCycle: '2',
     latestCycle: '3',
+    data: { source: 'snapshot', asOf: data.date },
   });
   // The end-of-life day itself is still supported; the day after is not.
   assert.equal(lookupEol(hub('thing'), '2', TODAY, data)?.isEol, false);

@@ -117,6 +117,7 @@ test('eol-version names the date and the cycle to move to', () => {
       isEol: true,
       oldestSupportedCycle: '20',
       latestCycle: '24',
+      data: { source: 'snapshot', asOf: '2026-08-22' },
     },
   }).find((x) => x.rule === 'eol-version')!;
   assert.match(

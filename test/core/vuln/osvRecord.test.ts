@@ -100,6 +100,59 @@ test('severity: CVSS v3, v4 and v2 scored; GHSA words; Debian urgency; unknown s
   assert.equal(sev({ severity: [{ type: 'Ubuntu', score: 'negligible' }] }).unimportant, true);
 });
 
+test('Debian urgency: DEBIAN-CVE records without CVSS take the urgency of the release installed', () => {
+  // The shape osv.dev's Debian converter writes (vulnfeeds/cmd/debian): one affected entry per
+  // release, the tracker's urgency in ecosystem_specific, no severity[] when NVD has no metrics.
+  const debianCve = readOsvVulnerability({
+    id: 'DEBIAN-CVE-2024-4444',
+    modified: '2026-02-01T00:00:00Z',
+    upstream: ['CVE-2024-4444'],
+    details: 'An issue in openssl.',
+    references: [{ type: 'ADVISORY', url: 'https://security-tracker.debian.org/tracker/CVE-2024-4444' }],
+    affected: [11, 12, 13, 14].map((release) => ({
+      package: { name: 'openssl', ecosystem: `Debian:${release}` },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.99-1' }] }],
+      ecosystem_specific: {
+        urgency: { 11: 'unimportant', 12: 'medium**', 13: 'not yet assigned', 14: 'end-of-life' }[release],
+      },
+    })),
+  });
+  assert.ok(debianCve);
+  const severityFor = (ecosystem: string) => {
+    const verdict = evaluateAffected(debianCve, pkg('3.0.1-1', ecosystem), false);
+    assert.ok(verdict.affected, ecosystem);
+    return severityOf(debianCve, verdict.entry);
+  };
+  assert.deepEqual(severityFor('Debian:12'), { severity: 'medium', unimportant: false });
+  assert.deepEqual(severityFor('Debian:11'), { severity: 'unknown', unimportant: true });
+  assert.deepEqual(severityFor('Debian:13'), { severity: 'unknown', unimportant: false });
+  assert.deepEqual(severityFor('Debian:14'), { severity: 'unknown', unimportant: false });
+  const high = { ...debianCve, affected: [{ ...debianCve.affected![1], ecosystem_specific: { urgency: ' High ' } }] };
+  assert.equal(severityOf(high, high.affected[0]).severity, 'high');
+  // A CVSS vector (NVD metrics copied by the converter) comes first.
+  const scored = { ...high, severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }] };
+  assert.equal(severityOf(scored, scored.affected[0]).severity, 'critical');
+  // DSA / DLA records carry neither severity nor urgency: unknown, not low.
+  const dsa = readOsvVulnerability({
+    id: 'DSA-5678-1',
+    modified: '2026-02-01T00:00:00Z',
+    upstream: ['CVE-2024-4444'],
+    affected: [
+      {
+        package: { ecosystem: 'Debian:12', name: 'openssl' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.99-1' }] }],
+      },
+    ],
+  });
+  assert.deepEqual(severityOf(dsa!, dsa!.affected![0]), { severity: 'unknown', unimportant: false });
+});
+
+test('a withdrawn record affects nothing', () => {
+  const r = record([{ introduced: '0' }, { fixed: '3.0.99-1' }]);
+  assert.equal(evaluateAffected(r, pkg('3.0.1-1'), false).affected, true);
+  assert.equal(evaluateAffected({ ...r, withdrawn: '2026-03-01T00:00:00Z' }, pkg('3.0.1-1'), false).affected, false);
+});
+
 test('records that do not have the schema shape are refused', () => {
   assert.equal(readOsvVulnerability({ id: 'X' }), undefined);
   assert.equal(readOsvVulnerability({ id: 'X', modified: 'm', affected: 'all' }), undefined);

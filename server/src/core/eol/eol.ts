@@ -54,6 +54,8 @@ export function lookupEol(
   data: EolSnapshot = SNAPSHOT,
   /** Cycles from a newer endoflife.date answer, replacing the snapshot's for this product. */
   refreshedCycles?: EolCycle[],
+  /** When that answer was fetched (ms since the epoch). */
+  refreshedAt?: number,
 ): EolInfo | undefined {
   if (!tag) return undefined;
   const productId = eolProductFor(ref, data);
@@ -80,6 +82,9 @@ export function lookupEol(
     isEol: ended(match),
     oldestSupportedCycle: supported[0]?.cycle,
     latestCycle: [...product.cycles].sort(byRelease).pop()?.cycle,
+    data: refreshedCycles
+      ? { source: 'refreshed', asOf: refreshedAt !== undefined ? new Date(refreshedAt).toISOString() : undefined }
+      : { source: 'snapshot', asOf: data.date },
   };
 }
 

@@ -11,7 +11,7 @@ export const vulnerableImage: Rule = {
   defaultSeverity: 'warning',
   description:
     'The image has known vulnerabilities at or above the policy threshold (default high) that have a fix (OSV data).',
-  help: 'The packages installed in the image (from its SBOM attestation, else its package databases) have advisories in OSV with a fixed version. Move to the nearest tag of the same variant that fixes them (the quick fix), or rebuild. Tune with `vulnerabilities: { minSeverity, fixableOnly, ignore }` in .image-trust.yaml.',
+  help: "The packages installed in the image (from its SBOM attestation, else its package databases) have advisories in OSV with a fixed version. Move to the nearest tag of the same variant that fixes them (the quick fix), or rebuild. Severity comes from the advisory's CVSS vector (v3, v4, v2), else the database's own word, else Debian's urgency for the installed release (`medium**` counts as medium, `not yet assigned` rates nothing, `unimportant` ones are not reported); without any it is unknown, never low. Tune with `vulnerabilities: { minSeverity, fixableOnly, ignore }` in .image-trust.yaml.",
   needsNetwork: true,
   check({ occurrence, reference, policy, facts }) {
     const platform = platformFor(occurrence, policy);

@@ -28,6 +28,8 @@ export interface OsvAffected {
 export interface OsvVulnerability {
   id: string;
   modified: string;
+  /** Set when the record was withdrawn (osv-schema: the record no longer applies). */
+  withdrawn?: string;
   summary?: string;
   details?: string;
   aliases?: string[];
@@ -81,6 +83,8 @@ export function evaluateAffected(
   trustMatch: boolean,
 ): AffectedVerdict {
   let verdict: AffectedVerdict = { affected: false };
+  // A withdrawn record stays in exports and in the list of changes; it affects nothing.
+  if (record.withdrawn) return verdict;
   for (const entry of record.affected ?? []) {
     if (!matchesPackage(entry, pkg)) continue;
     const version = pkg.sourceVersion;
@@ -176,7 +180,7 @@ export interface SeverityVerdict {
  * Ubuntu priority), else Debian's urgency; otherwise unknown, never guessed as low.
  */
 export function severityOf(record: OsvVulnerability, entry?: OsvAffected): SeverityVerdict {
-  const urgency = entry?.ecosystem_specific?.urgency;
+  const urgency = debianUrgency(entry?.ecosystem_specific?.urgency);
   const unimportant = urgency === 'unimportant';
   const vectors = [...(entry?.severity ?? []), ...(record.severity ?? [])];
   for (const type of ['CVSS_V3', 'CVSS_V4', 'CVSS_V2']) {
@@ -190,8 +194,22 @@ export function severityOf(record: OsvVulnerability, entry?: OsvAffected): Sever
     fromWord(record.database_specific?.severity) ??
     fromWord(entry?.database_specific?.severity) ??
     fromWord(ubuntu?.score) ??
-    fromWord(urgency);
+    (urgency === 'low' || urgency === 'medium' || urgency === 'high' ? urgency : undefined);
   return { severity: word ?? 'unknown', unimportant };
+}
+
+/**
+ * The urgency the Debian Security Tracker gave a CVE in one release, as osv.dev's Debian converter
+ * copies it into `affected[].ecosystem_specific.urgency` of DEBIAN-CVE records (vulnfeeds/cmd/debian):
+ * `unimportant`, `low`, `medium`, `high`, at times with trailing asterisks in the tracker's JSON
+ * (`medium**`), read as the same level. `not yet assigned`, `end-of-life` and anything else say
+ * nothing about severity (undefined: unknown, never low).
+ * DSA and DLA records carry no urgency at all.
+ */
+export function debianUrgency(value: unknown): 'unimportant' | 'low' | 'medium' | 'high' | undefined {
+  if (typeof value !== 'string') return undefined;
+  const level = value.trim().replace(/\*+$/, '').trim().toLowerCase();
+  return level === 'unimportant' || level === 'low' || level === 'medium' || level === 'high' ? level : undefined;
 }
 
 /** A page a person can read about the vulnerability. */

@@ -26,7 +26,7 @@ import {
 import { factsWantedFor, withPlatforms, type FactsWanted } from '../../services/imageFacts';
 import { budgetedSignal } from '../../net/runBudget';
 import { DEFAULT_RUN_BUDGET_MS } from '../../services/network';
-import { toDiagnostic } from '../diagnostics';
+import { DiagnosticsPublisher } from '../diagnosticsPublisher';
 import { fileUriToPath } from '../documentUris';
 import type { SettingsState } from '../settingsState';
 
@@ -41,7 +41,8 @@ export interface DocumentState {
   networkAbort?: AbortController;
 }
 
-type DocumentsConnection = Pick<Connection, 'sendDiagnostics' | 'console' | 'onDidChangeWatchedFiles'>;
+type DocumentsConnection = Pick<Connection, 'sendDiagnostics' | 'console' | 'onDidChangeWatchedFiles'> &
+  Partial<Pick<Connection, 'languages'>>;
 
 export class DocumentChecker {
   private readonly states = new Map<string, DocumentState>();
@@ -55,6 +56,8 @@ export class DocumentChecker {
   private readonly knownFacts = new Map<string, ImageFacts>();
   /** Called after a network pass, so the status can tell what the registries said. */
   onNetworkPassDone: () => void = () => undefined;
+  /** Pushes the findings, or keeps them for a client that pulls. */
+  readonly publisher: DiagnosticsPublisher;
 
   constructor(
     private readonly connection: DocumentsConnection,
@@ -62,10 +65,11 @@ export class DocumentChecker {
     private readonly settings: SettingsState,
   ) {
     settings.onNetworkRebuilt(() => this.knownFacts.clear());
+    this.publisher = new DiagnosticsPublisher(connection);
   }
 
   register(): void {
-    this.documents.onDidChangeContent((e) => this.validateNow(e.document));
+    this.documents.onDidChangeContent((e) => this.validateNow(e.document, true));
     this.documents.onDidClose((e) => this.closed(e.document));
     this.connection.onDidChangeWatchedFiles(({ changes }) => {
       for (const change of changes) {
@@ -218,35 +222,34 @@ export class DocumentChecker {
     for (const document of this.documents.all()) this.validateNow(document);
   }
 
-  validateNow(document: TextDocument): void {
+  /** `ownChange`: the document's own edit (or open) asked for this check, and a pulling client pulls after it. */
+  validateNow(document: TextDocument, ownChange = false): void {
     try {
-      this.validate(document);
+      this.validate(document, ownChange);
     } catch (error) {
       this.connection.console.error(`image-trust: could not check ${document.uri}: ${(error as Error).stack ?? error}`);
-      void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      this.publisher.clear(document.uri, ownChange);
     }
     // Requests that came before the document (currentStateSoon) go on, checked or not.
     for (const arrived of [...(this.arrivals.get(document.uri) ?? [])]) arrived();
   }
 
-  private validate(document: TextDocument): void {
+  private validate(document: TextDocument, ownChange: boolean): void {
     const path = fileUriToPath(document.uri) ?? document.uri;
     const kind = this.kindOf(document.uri, document.languageId, () => document.getText());
     if (kind === 'policy') {
       this.policyCache.clear();
       const loaded = loadPolicyFile(path, document.getText());
       // A policy that does not load cannot set its own severities: the rules' defaults apply.
-      const diagnostics = loaded.problems.map((p) =>
-        toDiagnostic({
-          rule: p.code,
-          severity: severityOf(ruleById(p.code)?.defaultSeverity),
-          message: p.message,
-          range: p.range,
-          reference: '',
-          fixes: [],
-        }),
-      );
-      void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      const problems: Finding[] = loaded.problems.map((p) => ({
+        rule: p.code,
+        severity: severityOf(ruleById(p.code)?.defaultSeverity),
+        message: p.message,
+        range: p.range,
+        reference: '',
+        fixes: [],
+      }));
+      this.publisher.publish(document.uri, document.version, problems, ownChange);
       for (const other of this.documents.all()) if (other.uri !== document.uri) this.validateNow(other);
       return;
     }
@@ -256,7 +259,7 @@ export class DocumentChecker {
       if (previous) {
         this.cancelNetwork(previous);
         this.states.delete(document.uri);
-        void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+        this.publisher.clear(document.uri, ownChange);
       }
       return;
     }
@@ -273,7 +276,7 @@ export class DocumentChecker {
     const state: DocumentState = { version: document.version, analysis, policy, findings: [] };
     this.states.set(document.uri, state);
     state.findings = this.evaluate(analysis, policy, (r) => this.factsSync(r.reference));
-    this.publish(document.uri, state);
+    this.publisher.publish(document.uri, state.version, state.findings, ownChange);
     if (this.settings.online && analysis.references.some((r) => r.reference)) {
       state.networkTimer = setTimeout(() => void this.networkPass(document.uri, state), NETWORK_DEBOUNCE_MS);
     }
@@ -300,15 +303,7 @@ export class DocumentChecker {
     this.onNetworkPassDone();
     if (abort.signal.aborted || this.states.get(uri) !== state) return;
     state.findings = this.evaluate(state.analysis, state.policy, (r) => this.factsSync(r.reference));
-    this.publish(uri, state);
-  }
-
-  private publish(uri: string, state: DocumentState): void {
-    void this.connection.sendDiagnostics({
-      uri,
-      version: state.version,
-      diagnostics: state.findings.map(toDiagnostic),
-    });
+    this.publisher.publish(uri, state.version, state.findings, false);
   }
 
   private cancelNetwork(state: DocumentState | undefined): void {
@@ -321,7 +316,7 @@ export class DocumentChecker {
     this.states.delete(document.uri);
     this.analyzers.delete(document.uri);
     if (document.uri.endsWith(POLICY_FILE_NAME)) this.policyCache.clear();
-    void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    this.publisher.closed(document.uri);
   }
 }
 
