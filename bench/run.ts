@@ -206,11 +206,11 @@ function pullThroughRows(p: PullThroughResult): Row[] {
 function vulnerabilityRows(v: VulnBenchResult): Row[] {
   const peer = v.peer
     ? `${v.peer} is installed but not wired into this bench yet`
-    : 'no osv-scanner, trivy or grype here (not in Debian bookworm, no download allowed): no side-by-side';
+    : "none: osv-scanner, trivy and grype cannot be installed here (not in Debian's apt lists nor on npm; no Go toolchain, and the Go module proxy and PyPI are out of reach), so there is no side-by-side";
   return [
     ...v.runs.map((r, i): Row => ({
-      metric: `vulnerabilities, cold: open → first hover with the Vulnerabilities section, ${r.label}; registry requests, blob bytes downloaded`,
-      ours: `${ms(r.hoverMs)}; ${r.requests} requests, ${(r.bytes / 1024).toFixed(0)} KiB`,
+      metric: `vulnerabilities, cold: open → first hover with the Vulnerabilities section, ${r.label}; registry requests (blob GETs), blob bytes the registry sent of the blobs' size, OSV requests`,
+      ours: `${ms(r.hoverMs)}; ${r.requests} requests (${r.blobRequests} blobs), ${(r.bytes / 1024).toFixed(0)} KiB of ${(r.blobBytes / 1024).toFixed(0)} KiB, ${r.osvRequests} OSV`,
       peer: i === 0 ? peer : '',
       ratio: '',
       target: '—',

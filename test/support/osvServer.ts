@@ -1,6 +1,7 @@
 // A local OSV API with its documented shapes (google/osv.dev docs/api): `POST /v1/querybatch`
-// answers ids and modified times in query order, `GET /v1/vulns/{id}` the full record, and
-// `/<Ecosystem>/all.zip` an export (docs/data.md). Which record concerns which package version is
+// answers ids and modified times in query order, `GET /v1/vulns/{id}` the full record, and the
+// export bucket's files (docs/data.md): `/<Ecosystem>/all.zip`, `/<Ecosystem>/modified_id.csv`
+// (`<iso modified>,<id>` newest first) and `/<Ecosystem>/<id>.json`. Which record concerns which package version is
 // a fixed table, written by the test, not computed: the client's own matching is what is tested.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,10 @@ export interface OsvFixture {
   log: string[];
   /** Swap behaviour mid-test: 'ok', 'down' (connection reset), 'lying' (wrong shapes), 'huge' (a body over the cap). */
   mode: 'ok' | 'down' | 'lying' | 'huge';
+  /** Adds or replaces a record (a record modified after an export was downloaded). */
+  put(record: OsvFixtureData['records'][number]): void;
+  /** The export files' Last-Modified time. */
+  exportedAt: Date;
   stop(): Promise<void>;
 }
 
@@ -73,9 +78,29 @@ export function storedZip(files: Array<{ name: string; content: Buffer }>): Buff
   return Buffer.concat([...locals, directory, end]);
 }
 
-export async function startOsvServer(data: OsvFixtureData, host = '127.0.0.1'): Promise<OsvFixture> {
+export async function startOsvServer(shared: OsvFixtureData, host = '127.0.0.1'): Promise<OsvFixture> {
+  // put() changes this server's copy only.
+  const data: OsvFixtureData = { ...shared, records: [...shared.records] };
   const byId = new Map(data.records.map((r) => [r.id, r]));
-  const fixture: OsvFixture = { url: '', log: [], mode: 'ok', stop: async () => undefined };
+  const fixture: OsvFixture = {
+    url: '',
+    log: [],
+    mode: 'ok',
+    exportedAt: new Date(),
+    put(record) {
+      const at = data.records.findIndex((r) => r.id === record.id);
+      if (at >= 0) data.records[at] = record;
+      else data.records.push(record);
+      byId.set(record.id, record);
+    },
+    stop: async () => undefined,
+  };
+  const inEcosystem = (ecosystem: string) =>
+    data.records.filter((r) =>
+      (r.affected as Array<{ package: { ecosystem: string } }>).some(
+        (a) => a.package.ecosystem.split(':')[0] === ecosystem,
+      ),
+    );
   const server: Server = createServer(async (req, res) => {
     const path = req.url ?? '/';
     fixture.log.push(`${req.method} ${path}`);
@@ -123,14 +148,29 @@ export async function startOsvServer(data: OsvFixtureData, host = '127.0.0.1'): 
     }
     const zip = /^\/([A-Za-z]+)\/all\.zip$/.exec(path);
     if (req.method === 'GET' && zip) {
-      const records = data.records.filter((r) =>
-        (r.affected as Array<{ package: { ecosystem: string } }>).some(
-          (a) => a.package.ecosystem.split(':')[0] === zip[1],
-        ),
-      );
+      const records = inEcosystem(zip[1]);
       const bytes = storedZip(records.map((r) => ({ name: `${r.id}.json`, content: Buffer.from(JSON.stringify(r)) })));
-      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': bytes.length });
+      res.writeHead(200, {
+        'content-type': 'application/zip',
+        'content-length': bytes.length,
+        'last-modified': fixture.exportedAt.toUTCString(),
+      });
       return res.end(bytes);
+    }
+    const csv = /^\/([A-Za-z]+)\/modified_id\.csv$/.exec(path);
+    if (req.method === 'GET' && csv) {
+      const lines = inEcosystem(csv[1])
+        .sort((a, b) => Date.parse(b.modified) - Date.parse(a.modified))
+        .map((r) => `${r.modified},${r.id}\n`)
+        .join('');
+      res.writeHead(200, { 'content-type': 'text/csv', 'last-modified': fixture.exportedAt.toUTCString() });
+      return res.end(lines);
+    }
+    const one = /^\/([A-Za-z]+)\/([^/]+)\.json$/.exec(path);
+    if (req.method === 'GET' && one) {
+      const record = byId.get(decodeURIComponent(one[2]));
+      if (!record || !inEcosystem(one[1]).includes(record)) return send(res, 404, { code: 5, message: 'not found' });
+      return send(res, 200, record);
     }
     send(res, 404, { code: 5, message: 'not found' });
   });

@@ -225,24 +225,76 @@ test('a warm run makes no request to the registry nor to OSV', async () => {
   assert.deepEqual(world.osv.log.slice(osvBefore), []);
 });
 
-test('vulndb update downloads the exports; --vuln-db answers with no request to OSV', async () => {
+test('vulndb update downloads the exports of the ecosystems the images use; then only the records changed since', async () => {
   const db = mkdtempSync(join(dir, 'db-'));
-  const update = await runCli(
-    ['vulndb', 'update', '--vuln-db', db, '--osv-data-url', world.osv.url, 'Debian', 'Alpine'],
-    {
-      cwd: dir,
-      env: { IMAGE_TRUST_CACHE_DIR: '' },
-    },
-  );
-  assert.equal(update.code, 0, update.stderr);
-  assert.match(update.stderr, /Debian: \d+ bytes/);
   const folder = project('offline-db', `FROM ${world.host}/team/debian:12.7\nFROM ${world.host}/team/alpine:3.20.1\n`);
+  const update = (...extra: string[]) =>
+    runCli(['vulndb', 'update', '--vuln-db', db, '--osv-data-url', world.osv.url, ...extra], {
+      cwd: folder,
+      env: { IMAGE_TRUST_CACHE_DIR: '' },
+    });
+  const exportRequests = () => world.osv.log.filter((l) => !l.includes('/v1/'));
+  world.osv.log.splice(0);
+  const first = await update();
+  assert.equal(first.code, 0, first.stderr);
+  // Detected from the images' releases (read from their layers), and said.
+  assert.match(
+    first.stderr,
+    new RegExp(`Debian: used by Debian:12 in ${world.host}/team/debian:12\\.7 \\(linux/amd64\\)`),
+  );
+  assert.match(first.stderr, new RegExp(`Alpine: used by Alpine:v3\\.20 in ${world.host}/team/alpine:3\\.20\\.1`));
+  assert.match(first.stderr, /Debian: \d+ bytes/);
+  assert.deepEqual(
+    exportRequests()
+      .filter((l) => l.endsWith('all.zip'))
+      .sort(),
+    ['GET /Alpine/all.zip', 'GET /Debian/all.zip'],
+  );
+  // A record changed after the download: the next update reads the list of changes and fetches
+  // that record alone, not the whole export.
+  world.osv.put({
+    id: 'DEBIAN-CVE-2024-7777',
+    modified: new Date().toISOString(),
+    upstream: ['CVE-2024-7777'],
+    affected: [
+      {
+        package: { ecosystem: 'Debian:12', name: 'openssl' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0.15-1~deb12u1' }] }],
+      },
+    ],
+    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+  });
+  world.osv.log.splice(0);
+  const second = await update();
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /Debian: 1 record changed since the last update/);
+  assert.match(second.stderr, /Alpine: 0 records changed since the last update/);
+  assert.deepEqual(exportRequests().sort(), [
+    'GET /Alpine/modified_id.csv',
+    'GET /Debian/DEBIAN-CVE-2024-7777.json',
+    'GET /Debian/modified_id.csv',
+  ]);
+  // Named ecosystems (--ecosystem, or the older bare names) are taken as given.
+  world.osv.log.splice(0);
+  const named = await update('--ecosystem', 'Ubuntu');
+  assert.equal(named.code, 0, named.stderr);
+  assert.doesNotMatch(named.stderr, /used by/);
+  assert.deepEqual(
+    exportRequests().filter((l) => l.endsWith('all.zip')),
+    ['GET /Ubuntu/all.zip'],
+  );
+  world.osv.log.splice(0);
+  const bare = await update('Alpine');
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stderr, /taking Alpine as ecosystem names \(use --ecosystem NAME\)/);
+  assert.deepEqual(exportRequests(), ['GET /Alpine/modified_id.csv']);
   const before = world.osv.log.length;
   // A dead OSV URL: the exports must be the only source.
   const { of, stderr } = await lint(folder, ['--vuln-db', db, '--osv-url', 'http://127.0.0.1:9']);
   assert.deepEqual(
     of('vulnerable-image', 1)[0]?.vulnerabilities,
-    ['DEBIAN-CVE-2024-1111', 'DEBIAN-CVE-2024-2222'],
+    // The changed record (critical) comes from the update laid over the zip.
+    ['DEBIAN-CVE-2024-1111', 'DEBIAN-CVE-2024-7777', 'DEBIAN-CVE-2024-2222'],
     stderr,
   );
   assert.deepEqual(of('vulnerable-image', 2)[0]?.vulnerabilities, ['ALPINE-CVE-2024-5555']);

@@ -17,6 +17,8 @@ export interface CliOptions {
   vulnDb?: string;
   /** Base of OSV's exports for `vulndb update` (default https://osv-vulnerabilities.storage.googleapis.com). */
   osvDataUrl?: string;
+  /** `vulndb update --ecosystem`: the OSV ecosystems to download instead of those the images use. */
+  ecosystems: string[];
   platform?: string;
   /** A Sigstore trusted_root.json replacing the shipped public-good root. */
   sigstoreTrustedRoot?: string;
@@ -48,9 +50,11 @@ Commands:
                      bake files (files or folders, searched recursively; .git and
                      node_modules skipped); default .
   pin  [PATH...]     rewrite image references to tag@sha256:digest in place
-  vulndb update [ECOSYSTEM...]
-                     download OSV's exports (default Debian, Alpine, Ubuntu) into
-                     --vuln-db DIR (default: the cache folder's osv-exports)
+  vulndb update [PATH...]
+                     download OSV's exports for the ecosystems the images in PATH use
+                     (their releases, read like lint reads them; default .) into
+                     --vuln-db DIR (default: the cache folder's osv-exports); later
+                     runs fetch only the records changed since (modified_id.csv)
 
 Options:
   --format text|json|sarif|codeclimate
@@ -72,6 +76,10 @@ Options:
                                   lookup failed and its findings are missing
   --osv-url URL                   OSV API base (default https://api.osv.dev)
   --vuln-db DIR                   use downloaded OSV exports in DIR, no request to OSV
+  --osv-data-url URL              vulndb update: export base
+                                  (default https://osv-vulnerabilities.storage.googleapis.com)
+  --ecosystem NAME                vulndb update, repeatable: download this OSV ecosystem
+                                  (Debian, Alpine, Ubuntu …) instead of those the images use
   --platform OS/ARCH              platform to inspect when FROM --platform and the policy
                                   say nothing (default linux/amd64)
   --sigstore-trusted-root FILE    verify keyless signatures against this Sigstore trusted_root.json
@@ -96,6 +104,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     offline: false,
     registryMirrors: {},
     insecureRegistries: [],
+    ecosystems: [],
     failOn: 'warning',
     dryRun: false,
     check: false,
@@ -174,6 +183,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
         if (!v || !/^https?:\/\/[^/]+/.test(v)) return { kind: 'error', message: `${flag} takes an http(s) URL` };
         if (flag === '--osv-url') options.osvUrl = v.replace(/\/+$/, '');
         else options.osvDataUrl = v.replace(/\/+$/, '');
+        break;
+      }
+      case '--ecosystem': {
+        const v = value();
+        if (!v || !/^[A-Za-z][A-Za-z0-9 .-]*$/.test(v))
+          return { kind: 'error', message: '--ecosystem takes an OSV ecosystem name, e.g. Debian' };
+        options.ecosystems.push(v);
         break;
       }
       case '--vuln-db': {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { defaultCacheDir, HttpClient } from '../net';
 import { DEFAULT_EXPORT_ECOSYSTEMS, downloadExport } from '../vuln/exportDownload';
 import { platformFor } from '../core/platform';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { analyzeDocument, evaluateRules, SEVERITY_RANK, type DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
 import { defaultNetworkSettings, type NetworkSettings, type Policy } from '../core/settings';
@@ -36,7 +36,7 @@ export interface CliIo {
 const LOOKUP_CONCURRENCY = 16;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
-  if (options.command === 'vulndb-update') return updateVulnDb(options, io);
+  if (options.command === 'vulndb-update') return await updateVulnDb(options, io);
   const { policy, policyDir } = loadPolicy(options, io);
   // --platform stands in only where the policy says nothing (FROM --platform wins over both).
   if (options.platform && !policy.platform) policy.platform = options.platform;
@@ -94,19 +94,103 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
 
 async function updateVulnDb(options: CliOptions, io: CliIo): Promise<number> {
   const dir = options.vulnDb ?? join(io.env.IMAGE_TRUST_CACHE_DIR || defaultCacheDir(io.env), 'osv-exports');
-  const ecosystems = options.paths.length ? options.paths : DEFAULT_EXPORT_ECOSYSTEMS;
+  let ecosystems = options.ecosystems;
+  // Before --ecosystem, ecosystems were named as arguments: still understood when no such path exists.
+  const named = options.paths.filter((p) => !existsSync(p) && /^[A-Z][A-Za-z0-9.-]*$/.test(p));
+  if (!ecosystems.length && named.length && named.length === options.paths.length) {
+    io.stderr(`image-trust: taking ${named.join(', ')} as ecosystem names (use --ecosystem NAME)\n`);
+    ecosystems = named;
+  }
+  if (!ecosystems.length) ecosystems = await ecosystemsInUse(options, io);
   let failed = 0;
   const http = new HttpClient({});
   for (const ecosystem of ecosystems) {
     const result = await downloadExport(http, { baseUrl: options.osvDataUrl, dir, ecosystem });
-    if (result.ok) io.stderr(`${ecosystem}: ${result.bytes} bytes → ${result.path}\n`);
-    else {
+    if (!result.ok) {
       failed++;
       io.stderr(`image-trust: ${ecosystem}: ${result.message}\n`);
-    }
+    } else if (result.mode === 'incremental')
+      io.stderr(
+        `${ecosystem}: ${result.records} record${result.records === 1 ? '' : 's'} changed since the last update (${result.bytes} bytes) → ${result.path}\n`,
+      );
+    else
+      io.stderr(
+        `${ecosystem}: ${result.bytes} bytes → ${result.path}${result.why ? ` (whole export again: ${result.why})` : ''}\n`,
+      );
   }
   await http.close();
   return failed ? 2 : 0;
+}
+
+/**
+ * The OSV ecosystems of the images the files at PATH use, from each image's release (its SBOM or
+ * os-release, read as lint reads it: cached by layer digest), said on stderr. None readable: the
+ * default set, said too.
+ */
+async function ecosystemsInUse(options: CliOptions, io: CliIo): Promise<string[]> {
+  const { policy, policyDir } = loadPolicy(options, io);
+  if (options.platform && !policy.platform) policy.platform = options.platform;
+  const warn = (message: string) => io.stderr(`image-trust: ${message}\n`);
+  const paths = options.paths.length ? options.paths : ['.'];
+  const files = collectFiles(paths, warn, {
+    userGlobs: policy.files ? [{ base: policyDir ?? '', globs: policy.files }] : undefined,
+  });
+  const images = new Map<string, { ref: ImageReference; platform: string }>();
+  for (const file of files) {
+    let analyzed: AnalyzedFile;
+    try {
+      analyzed = analyzeFile(file);
+    } catch (error) {
+      if (!(error instanceof CliError) || !file.found) throw error;
+      warn(`${error.message}; skipped`);
+      continue;
+    }
+    for (const r of analyzed.analysis.references) {
+      if (!r.reference) continue;
+      const platform = platformFor(r.occurrence, policy);
+      images.set(`${r.reference.raw} ${platform}`, { ref: r.reference, platform });
+    }
+  }
+  const found = new Map<string, string[]>();
+  const network = createNetwork(networkSettings(options, io.env));
+  const budget = network.startRun();
+  try {
+    for (const { ref, platform } of images.values()) {
+      const shown = `${ref.familiarName}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''} (${platform})`;
+      const answer = await network.inventories.read(
+        { registry: ref.registry, repository: ref.repository },
+        ref.digest ?? ref.tag ?? 'latest',
+        platform,
+        budget.signal,
+      );
+      if (answer.state !== 'known') {
+        warn(
+          `${shown}: its release is not known (${answer.state === 'notFound' ? `no such ${answer.missing}` : answer.reason})`,
+        );
+        continue;
+      }
+      const releases = new Set(answer.value.packages.map((p) => p.ecosystem).filter((e): e is string => !!e));
+      if (!releases.size)
+        warn(`${shown}: no OSV ecosystem for its packages${answer.value.distro ? ` (${answer.value.distro})` : ''}`);
+      for (const release of releases) {
+        const base = release.split(':')[0];
+        const list = found.get(base) ?? [];
+        list.push(`${release} in ${shown}`);
+        found.set(base, list);
+      }
+    }
+  } finally {
+    budget.dispose();
+    await network.dispose();
+  }
+  if (!found.size) {
+    warn(
+      `no image's release could be read from ${paths.join(', ')}; downloading ${DEFAULT_EXPORT_ECOSYSTEMS.join(', ')} (name others with --ecosystem)`,
+    );
+    return DEFAULT_EXPORT_ECOSYSTEMS;
+  }
+  for (const [base, where] of found) io.stderr(`${base}: used by ${where.join('; ')}\n`);
+  return [...found.keys()];
 }
 
 function loadPolicy(options: CliOptions, io: CliIo): { policy: Policy; policyDir?: string } {

@@ -28,6 +28,8 @@ export interface Network {
   readonly facts: ImageFactsService;
   /** The door every request goes through; new API clients (OSV …) are adapters over it. */
   readonly http: HttpClient;
+  /** Package lists of images (SBOM attestation or layers), cached by layer digest. */
+  readonly inventories: ImageInventoryReader;
   /** Registries and services failing now (unreachable, or lookups lost), and Docker Hub's quota. */
   health(): RegistryHealth;
   onHealthChange(listener: () => void): void;
@@ -93,8 +95,9 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings.sigstoreTrustedRoot
       ? (userRoot ??= trustedRootFromFile(settings.sigstoreTrustedRoot))
       : tuf!.trustedRoot();
+  const inventories = new ImageInventoryReader({ registry: registry.client, cacheDir: cacheRoot || undefined });
   const vulnerabilities = new VulnerabilityScanner(
-    new ImageInventoryReader({ registry: registry.client, cacheDir: cacheRoot || undefined }),
+    inventories,
     createAdvisorySource({
       osvUrl: settings.osvUrl ?? DEFAULT_OSV_URL,
       vulnDbDir: settings.vulnDbDir,
@@ -133,6 +136,7 @@ export function createNetwork(settings: NetworkSettings, options: NetworkOptions
     settings,
     facts,
     http,
+    inventories,
     // The status lists every service whose lookups are failing now: unreachable registries, lookups
     // lost otherwise (refused for lack of credentials, unusable answers, the budget), and an
     // advisory source that failed.

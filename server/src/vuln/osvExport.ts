@@ -1,12 +1,15 @@
 // Advisories from OSV's downloaded exports (google/osv.dev docs/data.md): one `all.zip` per
 // ecosystem holding one JSON record per advisory, in `<dir>/<Ecosystem>/all.zip` (the layout
-// osv-scanner's offline cache uses under `osv-scanner/`, read too). No request is made; versions
-// are matched here with the ecosystem's own order.
+// osv-scanner's offline cache uses under `osv-scanner/`, read too), with the records changed since
+// in `<dir>/<Ecosystem>/updates/<id>.json` (vulndb update) replacing theirs. No request is made;
+// versions are matched here with the ecosystem's own order.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import yauzl from 'yauzl';
 import { readOsvVulnerability, type OsvVulnerability } from '../core/vuln/osvRecord';
 import type { AdvisoryResult, AdvisorySource, OsvQuery } from './advisories';
+import { UPDATES_DIR } from './exportDownload';
 
 /** A record larger than this is not an advisory anyone wrote by hand. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
@@ -48,11 +51,47 @@ export class OsvExportDatabase implements AdvisorySource {
     if (!pending) {
       const path = exportZipPath(this.dir, base);
       pending = path
-        ? readExport(path)
+        ? readExport(path).then((index) => withUpdates(index, join(dirname(path), UPDATES_DIR)))
         : Promise.reject(new Error(`no ${base}/all.zip (run image-trust vulndb update --vuln-db ${this.dir})`));
       this.indexes.set(base, pending);
     }
     return pending;
+  }
+}
+
+/** Lays the records fetched since the zip over it: a record with the same id replaces the zipped one. */
+export async function withUpdates(index: Index, dir: string): Promise<Index> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+  } catch {
+    return index;
+  }
+  const updated = new Map<string, OsvVulnerability>();
+  for (const name of names) {
+    try {
+      const record = readOsvVulnerability(JSON.parse(await readFile(join(dir, name), 'utf8')));
+      if (record) updated.set(record.id, record);
+    } catch {
+      // One unreadable update does not spoil the rest.
+    }
+  }
+  if (!updated.size) return index;
+  for (const [name, records] of index) {
+    const kept = records.filter((r) => !updated.has(r.id));
+    if (kept.length === records.length) continue;
+    if (kept.length) index.set(name, kept);
+    else index.delete(name);
+  }
+  for (const record of updated.values()) addToIndex(index, record);
+  return index;
+}
+
+function addToIndex(index: Index, record: OsvVulnerability): void {
+  for (const name of new Set((record.affected ?? []).map((a) => a.package?.name).filter(Boolean))) {
+    const list = index.get(name!) ?? [];
+    list.push(record);
+    index.set(name!, list);
   }
 }
 
@@ -78,11 +117,7 @@ export function readExport(path: string): Promise<Index> {
           stream.on('end', () => {
             try {
               const record = readOsvVulnerability(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-              for (const name of new Set((record?.affected ?? []).map((a) => a.package?.name).filter(Boolean))) {
-                const list = index.get(name!) ?? [];
-                list.push(record!);
-                index.set(name!, list);
-              }
+              if (record) addToIndex(index, record);
             } catch {
               // One malformed record does not spoil the export.
             }

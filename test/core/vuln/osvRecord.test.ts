@@ -147,6 +147,12 @@ test('Debian urgency: DEBIAN-CVE records without CVSS take the urgency of the re
   assert.deepEqual(severityOf(dsa!, dsa!.affected![0]), { severity: 'unknown', unimportant: false });
 });
 
+test('a withdrawn record affects nothing', () => {
+  const r = record([{ introduced: '0' }, { fixed: '3.0.99-1' }]);
+  assert.equal(evaluateAffected(r, pkg('3.0.1-1'), false).affected, true);
+  assert.equal(evaluateAffected({ ...r, withdrawn: '2026-03-01T00:00:00Z' }, pkg('3.0.1-1'), false).affected, false);
+});
+
 test('records that do not have the schema shape are refused', () => {
   assert.equal(readOsvVulnerability({ id: 'X' }), undefined);
   assert.equal(readOsvVulnerability({ id: 'X', modified: 'm', affected: 'all' }), undefined);

@@ -28,6 +28,8 @@ export interface OsvAffected {
 export interface OsvVulnerability {
   id: string;
   modified: string;
+  /** Set when the record was withdrawn (osv-schema: the record no longer applies). */
+  withdrawn?: string;
   summary?: string;
   details?: string;
   aliases?: string[];
@@ -81,6 +83,8 @@ export function evaluateAffected(
   trustMatch: boolean,
 ): AffectedVerdict {
   let verdict: AffectedVerdict = { affected: false };
+  // A withdrawn record stays in exports and in the list of changes; it affects nothing.
+  if (record.withdrawn) return verdict;
   for (const entry of record.affected ?? []) {
     if (!matchesPackage(entry, pkg)) continue;
     const version = pkg.sourceVersion;
