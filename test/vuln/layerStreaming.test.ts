@@ -150,6 +150,38 @@ test('a huge layer with its dpkg status at the start: packages read, the rest ne
   }
 });
 
+test('a layer that is not a tar after all: the reader fails at once and the download is closed', async () => {
+  // Valid gzip around noise: the tar reader fails on the first header.
+  const broken = gzipSync(randomBytes(24 * MiB), { level: 0 });
+  const good = await gzipLayer([
+    { name: 'etc/os-release', content: DEBIAN_12_OS_RELEASE },
+    { name: 'var/lib/dpkg/status', content: 'Package: below\nVersion: 1\n' },
+  ]);
+  const pushed = await pushPackagedImage(registry, 'team/broken', '1', { 'linux/amd64': { layers: [good, broken] } });
+  const brokenDigest = pushed.layerDigests['linux/amd64'][1];
+  const handle = clientFor();
+  try {
+    registry.resetLog();
+    const answer = await new ImageInventoryReader({ registry: handle }).read(
+      { registry: registry.host, repository: 'team/broken' },
+      '1',
+      'linux/amd64',
+    );
+    assert.ok(answer.state === 'known', JSON.stringify(answer));
+    assert.match(answer.value.notes.join('\n'), /could not be read: the layer is not a readable tar archive/);
+    // The layer below still answers.
+    assert.deepEqual(
+      answer.value.packages.map((p) => p.name),
+      ['below'],
+    );
+    const get = registry.log.find((r) => r.kind === 'blobGet' && r.path.endsWith(brokenDigest));
+    assert.equal(get?.closedEarly, true);
+    assert.ok(get!.bytesSent! < broken.length / 2, `${get!.bytesSent} of ${broken.length} bytes sent`);
+  } finally {
+    await handle.dispose();
+  }
+});
+
 test(
   'a layer that never ends is cut at the byte cap: the request is closed, what its start held is kept and said to be partial',
   // Bounded: a client that does not close the connection would otherwise wait forever.
