@@ -16,6 +16,9 @@ import { benchPullThrough, type PullThroughResult } from './pullThrough';
 import { benchTyping, type TypingResult } from './typing';
 import { benchVulnerabilities, type VulnBenchResult } from './vulnerabilities';
 
+// The bench reaches loopback only: no end-of-life refresh from endoflife.date in the processes it starts.
+process.env.IMAGE_TRUST_EOL_REFRESH ??= 'off';
+
 const ROOT = join(__dirname, '..');
 const SECTIONS = ['typing', 'lint', 'network', 'pullthrough', 'vulnerabilities', 'footprint'] as const;
 type Section = (typeof SECTIONS)[number];

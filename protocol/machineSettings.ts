@@ -11,8 +11,10 @@ export interface MachineSettingsParams {
   hubUrl?: string;
   /** Hosts (host[:port]) allowed over plain http although not loopback. */
   insecureRegistries?: string[];
-  /** endoflife.date API base to refresh end-of-life data from; unset: the shipped snapshot only. */
+  /** endoflife.date API base to refresh end-of-life data from; unset: endoflife.date's own. */
   eolUrl?: string;
+  /** false: no end-of-life refresh, the shipped snapshot only. */
+  eolRefresh?: boolean;
   /** Requests in flight per registry origin. */
   connectionsPerRegistry?: number;
   /** Overall deadline of one request, seconds. */
@@ -34,6 +36,7 @@ export const MACHINE_SETTING_KEYS = [
   'hubUrl',
   'insecureRegistries',
   'eolUrl',
+  'eolRefresh',
   'connectionsPerRegistry',
   'requestTimeoutSeconds',
   'networkBudgetSeconds',
@@ -73,6 +76,7 @@ export function validateMachineSettings(value: unknown): MachineSettingsParams {
   if (hubUrl) out.hubUrl = hubUrl;
   const eolUrl = httpUrl(v.eolUrl);
   if (eolUrl) out.eolUrl = eolUrl;
+  if (typeof v.eolRefresh === 'boolean') out.eolRefresh = v.eolRefresh;
   const osvUrl = httpUrl(v.osvUrl);
   if (osvUrl) out.osvUrl = osvUrl;
   if (typeof v.vulnDb === 'string' && v.vulnDb.trim()) out.vulnDb = v.vulnDb.trim();

@@ -13,6 +13,8 @@ export interface CliOptions {
   insecureRegistries: string[];
   hubUrl?: string;
   eolUrl?: string;
+  /** false: --no-eol-refresh. */
+  eolRefresh?: boolean;
   osvUrl?: string;
   vulnDb?: string;
   /** Base of OSV's exports for `vulndb update` (default https://osv-vulnerabilities.storage.googleapis.com). */
@@ -65,7 +67,9 @@ Options:
   --insecure-registry HOST        repeatable: allow plain http to HOST (not only loopback)
   --hub-url URL                   Docker Hub web API base (default https://hub.docker.com)
   --eol-url URL                   refresh end-of-life data from this endoflife.date API base
-                                  (e.g. https://endoflife.date/api); default: the shipped snapshot
+                                  (default https://endoflife.date/api, at most daily per product)
+  --no-eol-refresh                only the shipped end-of-life snapshot (also
+                                  IMAGE_TRUST_EOL_REFRESH=off)
   --connections N                 requests in flight per registry (default 12)
   --request-timeout SECONDS       overall deadline of one request, retries included (default 30)
   --network-budget SECONDS        network time of the whole run (default 60); what is
@@ -268,6 +272,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
         const on = flagOn();
         if (typeof on !== 'boolean') return on;
         options.check = on;
+        break;
+      }
+      case '--no-eol-refresh':
+      case '--eol-refresh': {
+        const on = flagOn();
+        if (typeof on !== 'boolean') return on;
+        options.eolRefresh = flag === '--eol-refresh' ? on : !on;
         break;
       }
       case '--no-color':

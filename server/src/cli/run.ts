@@ -6,7 +6,7 @@ import { platformFor } from '../core/platform';
 import { existsSync, statSync } from 'node:fs';
 import { analyzeDocument, evaluateRules, SEVERITY_RANK, type DocumentAnalysis } from '../core/analyze';
 import type { ImageFacts } from '../core/facts';
-import { defaultNetworkSettings, type NetworkSettings, type Policy } from '../core/settings';
+import { defaultNetworkSettings, eolApiUrlFor, type NetworkSettings, type Policy } from '../core/settings';
 import type { ImageReference } from '../core/types';
 import { planPins } from '../features/pin';
 import { writeFileAtomically } from '../services/atomicWrite';
@@ -80,7 +80,7 @@ function networkSettings(options: CliOptions, env: NodeJS.ProcessEnv): NetworkSe
     registryMirrors: options.registryMirrors,
     insecureRegistries: options.insecureRegistries,
     hubUrl: options.hubUrl ?? defaults.hubUrl,
-    eolApiUrl: options.eolUrl,
+    eolApiUrl: eolApiUrlFor(options.eolUrl, options.eolRefresh, env),
     osvUrl: options.osvUrl,
     vulnDbDir: options.vulnDb,
     sigstoreTrustedRoot: options.sigstoreTrustedRoot,

@@ -72,7 +72,7 @@ export interface NetworkSettings {
   dockerConfigDir?: string;
   /** Disk cache folder; default the OS cache folder. Empty string: no disk cache. */
   cacheDir?: string;
-  /** endoflife.date API base (e.g. https://endoflife.date/api) to refresh the shipped snapshot; unset: no refresh. */
+  /** endoflife.date API base to refresh the shipped snapshot from (eolApiUrlFor); unset: no refresh. */
   eolApiUrl?: string;
   /** OSV API base (default https://api.osv.dev). */
   osvUrl?: string;
@@ -101,6 +101,26 @@ export interface NetworkSettings {
 
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 export const DEFAULT_OSV_URL = 'https://api.osv.dev';
+export const DEFAULT_EOL_URL = 'https://endoflife.date/api';
+
+/** Values of IMAGE_TRUST_EOL_REFRESH that turn the default refresh off (for CI and air-gapped machines). */
+const OFF = /^(0|off|false|no)$/i;
+
+/**
+ * Where end-of-life data is refreshed from: the URL the user gave, else endoflife.date unless
+ * the refresh is turned off (`imageTrust.eolRefresh: false`, `--no-eol-refresh`, or the
+ * environment variable IMAGE_TRUST_EOL_REFRESH=off). The refresh asks at most once a day per
+ * product and sends only product names; offline mode sends nothing.
+ */
+export function eolApiUrlFor(
+  url: string | undefined,
+  refresh: boolean | undefined,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (url) return url;
+  if (refresh === false || OFF.test(env.IMAGE_TRUST_EOL_REFRESH?.trim() ?? '')) return undefined;
+  return DEFAULT_EOL_URL;
+}
 
 export function defaultPolicy(): Policy {
   return {

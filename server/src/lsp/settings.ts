@@ -3,7 +3,7 @@
 // and the client's imageTrust/machineSettings notification, never from workspace/configuration,
 // which a workspace's .vscode/settings.json can fill.
 import type { EditorPolicySettings } from '../core/policy';
-import { defaultNetworkSettings, type NetworkSettings } from '../core/settings';
+import { defaultNetworkSettings, eolApiUrlFor, type NetworkSettings } from '../core/settings';
 import type { MachineSettingsParams } from '../../../protocol/machineSettings';
 
 export interface EditorSettings extends EditorPolicySettings {
@@ -36,7 +36,7 @@ export function networkSettings(
     registryMirrors: machine.registryMirrors ?? defaults.registryMirrors,
     hubUrl: machine.hubUrl ?? defaults.hubUrl,
     insecureRegistries: machine.insecureRegistries ?? defaults.insecureRegistries,
-    eolApiUrl: machine.eolUrl,
+    eolApiUrl: eolApiUrlFor(machine.eolUrl, machine.eolRefresh, process.env),
     connectionsPerRegistry: machine.connectionsPerRegistry,
     requestDeadlineMs: machine.requestTimeoutSeconds !== undefined ? machine.requestTimeoutSeconds * 1000 : undefined,
     runBudgetMs: machine.networkBudgetSeconds !== undefined ? machine.networkBudgetSeconds * 1000 : undefined,
