@@ -65,6 +65,10 @@ interface MemoryEntry {
   result: RegistryResult<unknown>;
 }
 
+function offline(registry: string): RegistryResult<never> {
+  return { ok: false, error: { kind: 'offline', registry, message: 'Offline mode: no registry is asked.' } };
+}
+
 function cancelled(registry: string, signal: AbortSignal | undefined): RegistryResult<never> {
   // The run's budget ran out: the registry failed to answer in time, which is a fact to report.
   const reason: unknown = signal?.reason;
@@ -189,11 +193,7 @@ export class CachedRegistryClient implements RegistryClient {
     maxBytes: number,
     signal?: AbortSignal,
   ): Promise<RegistryResult<Uint8Array>> {
-    if (this.options.offline)
-      return Promise.resolve({
-        ok: false,
-        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
-      });
+    if (this.options.offline) return Promise.resolve(offline(repo.registry));
     return this.inner.getLayer(repo, digest, maxBytes, signal);
   }
 
@@ -205,11 +205,7 @@ export class CachedRegistryClient implements RegistryClient {
     read: (chunks: AsyncIterable<Buffer>) => Promise<void>,
     signal?: AbortSignal,
   ): Promise<RegistryResult<LayerStreamed>> {
-    if (this.options.offline)
-      return Promise.resolve({
-        ok: false,
-        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
-      });
+    if (this.options.offline) return Promise.resolve(offline(repo.registry));
     return this.inner.streamLayer(repo, digest, maxBytes, read, signal);
   }
 
@@ -251,11 +247,7 @@ export class CachedRegistryClient implements RegistryClient {
     signal: AbortSignal | undefined,
     alsoStore?: (result: RegistryResult<T>) => Promise<void>,
   ): Promise<RegistryResult<T>> {
-    if (this.options.offline)
-      return {
-        ok: false,
-        error: { kind: 'offline', registry: repo.registry, message: 'Offline mode: no registry is asked.' },
-      };
+    if (this.options.offline) return offline(repo.registry);
     if (signal?.aborted) return cancelled(repo.registry, signal);
     const fromMemory = this.fromMemory<T>(cacheKey);
     if (fromMemory) return fromMemory;
