@@ -28,6 +28,14 @@ export interface FileGroup {
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/**
+ * Where a reference starts, as one key: the view's actions pick, among the edits the server plans
+ * for whole files, those that begin at the chosen places.
+ */
+export function placeKey(uri: string, start: { line: number; character: number }): string {
+  return `${uri}#${start.line}:${start.character}`;
+}
+
 export function worstSeverity(places: readonly ImagePlace[]): Severity | undefined {
   let worst: Severity | undefined;
   for (const place of places)

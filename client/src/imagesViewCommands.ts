@@ -2,7 +2,7 @@
 // everywhere.
 import * as vscode from 'vscode';
 import { PINNABLE_FILES_GLOB } from './filePatterns';
-import { imageOfReference, type ImagePlace } from './imageInventory';
+import { imageOfReference, placeKey, type ImagePlace } from './imageInventory';
 import { ImagesView } from './imagesView';
 import type { ImageTrustClient } from './languageClient';
 import { pinWorkspace } from './pinWorkspace';
@@ -48,15 +48,13 @@ async function pinEverywhere(
 ): Promise<void> {
   const images = new Set(places.flatMap((p) => (p.image ? [p.image] : [])));
   if (images.size === 0) return;
-  const starts = new Set(places.map((p) => `${p.uri}#${p.range.start.line}:${p.range.start.character}`));
+  const starts = new Set(places.map((p) => placeKey(p.uri, p.range.start)));
   const uris = [...new Set(places.map((p) => p.uri))].map((u) => vscode.Uri.parse(u));
   await pinWorkspace(
     client,
     log,
     uris,
     // The file's other images stay as they are; an ARG default that names this image is pinned too.
-    (uri, edit) =>
-      starts.has(`${uri.toString()}#${edit.range.start.line}:${edit.range.start.character}`) ||
-      images.has(imageOfReference(edit.newText)),
+    (uri, edit) => starts.has(placeKey(uri.toString(), edit.range.start)) || images.has(imageOfReference(edit.newText)),
   );
 }

@@ -3,6 +3,7 @@
 // the reference is pinned) as an ordinary, undoable edit.
 import * as vscode from 'vscode';
 import type { ImagePlace, UpdateOptionsResult } from '../../protocol/messages';
+import { placeKey } from './imageInventory';
 import { describeError, type ImageTrustClient } from './languageClient';
 import { updateRows } from './updateItems';
 
@@ -125,7 +126,7 @@ export async function updateFileToPatches(log: vscode.LogOutputChannel, file?: v
  * source action at exactly these places (the files' other images stay), after a confirmation.
  */
 export async function updateEverywhere(log: vscode.LogOutputChannel, places: readonly ImagePlace[]): Promise<boolean> {
-  const starts = new Set(places.map((p) => `${p.uri}#${p.range.start.line}:${p.range.start.character}`));
+  const starts = new Set(places.map((p) => placeKey(p.uri, p.range.start)));
   const uris = [...new Set(places.map((p) => p.uri))].map((u) => vscode.Uri.parse(u));
   const edit = new vscode.WorkspaceEdit();
   let count = 0;
@@ -137,7 +138,7 @@ export async function updateEverywhere(log: vscode.LogOutputChannel, places: rea
         let here = 0;
         for (const [target, edits] of action?.edit?.entries() ?? [])
           for (const e of edits)
-            if (starts.has(`${target.toString()}#${e.range.start.line}:${e.range.start.character}`)) {
+            if (starts.has(placeKey(target.toString(), e.range.start))) {
               edit.replace(target, e.range, e.newText);
               here++;
             }

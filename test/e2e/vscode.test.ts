@@ -531,6 +531,16 @@ function imageTrustLog(): string {
   return found.join('\n') || '(no Image Trust log found)';
 }
 
+/** Waits until the file exists and its text `holds` (the caller then asserts its bytes), or the deadline. */
+async function untilFile(
+  path: string,
+  holds: (text: string) => boolean,
+  deadline = Date.now() + UI_WAIT,
+): Promise<void> {
+  while (Date.now() < deadline && !(existsSync(path) && holds(readFileSync(path, 'utf8'))))
+    await page.waitForTimeout(250);
+}
+
 /** Runs a command from the palette by its title, as a user would. */
 async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -652,8 +662,7 @@ test('the quick fix "Pin to digest" writes the digest the local registry serves'
   await page.locator('.view-line', { hasText: '@sha256:' }).first().waitFor({ timeout: UI_WAIT });
   await page.keyboard.press('Control+S');
   const path = join(workspace, 'Dockerfile');
-  const deadline = Date.now() + UI_WAIT;
-  while (Date.now() < deadline && !readFileSync(path, 'utf8').includes('@sha256:')) await page.waitForTimeout(250);
+  await untilFile(path, (text) => text.includes('@sha256:'));
   const lines = readFileSync(path, 'utf8').split('\n');
   assert.equal(lines[0], `FROM nginx:1.27@${nginxDigest} AS web`);
   assert.equal(lines[1], 'FROM someuser/nginx:1.25 AS extra', 'only the chosen reference changes');
@@ -726,8 +735,7 @@ test(
     await page.screenshot({ path: join(SHOTS, '07-pin-workspace.png') });
     await dialog.getByRole('button', { name: 'Pin', exact: true }).click();
     const compose = join(workspace, 'compose.yaml');
-    const deadline = Date.now() + UI_WAIT;
-    while (Date.now() < deadline && !readFileSync(compose, 'utf8').includes('@sha256:')) await page.waitForTimeout(250);
+    await untilFile(compose, (text) => text.includes('@sha256:'));
     assert.equal(
       readFileSync(compose, 'utf8'),
       `services:\n  db:\n    image: postgres:latest@${postgresDigest}\n  web:\n    image: nginx:latest@${nginxDigest}\n`,
@@ -813,8 +821,7 @@ test(
     const policy = join(workspace, '.image-trust.yaml');
     await runCommand('File: Save All');
     const deadline = Date.now() + UI_WAIT;
-    while (Date.now() < deadline && !(existsSync(policy) && readFileSync(policy, 'utf8').includes('someuser')))
-      await page.waitForTimeout(250);
+    await untilFile(policy, (text) => text.includes('someuser'), deadline);
     assert.equal(
       readFileSync(policy, 'utf8'),
       [
@@ -825,7 +832,7 @@ test(
         '',
       ].join('\n'),
     );
-    while (Date.now() < deadline && readFileSync(file, 'utf8').includes('16.2')) await page.waitForTimeout(250);
+    await untilFile(file, (text) => !text.includes('16.2'), deadline);
     assert.equal(readFileSync(file, 'utf8'), 'FROM postgres:16.4\nFROM someuser/nginx:1.25\n');
   },
 );
@@ -879,8 +886,7 @@ test(
     assert.equal(readFileSync(dockerfile, 'utf8'), 'FROM nginx:1.27.1 AS web\r\nRUN true\r\n', 'nothing before Update');
     await dialog.getByRole('button', { name: 'Update', exact: true }).click();
     await runCommand('File: Save All');
-    const deadline = Date.now() + UI_WAIT;
-    while (Date.now() < deadline && readFileSync(compose, 'utf8').includes('1.27.1')) await page.waitForTimeout(250);
+    await untilFile(compose, (text) => !text.includes('1.27.1'));
     // Byte for byte: the CRLF line endings and the comment stay.
     assert.equal(readFileSync(dockerfile, 'utf8'), 'FROM nginx:1.27.3 AS web\r\nRUN true\r\n');
     assert.equal(readFileSync(compose, 'utf8'), 'services:\n  web:\n    image: nginx:1.27.3 # the old one\n');
