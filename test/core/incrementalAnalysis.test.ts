@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { analyzeDocument, type DocumentAnalysis } from '../../server/src/core/analyze';
+import { analyzeDocument, evaluateRules, type DocumentAnalysis } from '../../server/src/core/analyze';
 import { dockerfileAnalysisKey, IncrementalAnalyzer } from '../../server/src/core/incrementalAnalysis';
+import { defaultPolicy } from '../../server/src/core/settings';
 
 function view(a: DocumentAnalysis): string {
   return JSON.stringify({
@@ -78,6 +79,122 @@ test('random edit sequences: every incremental analysis equals a full one', () =
   );
   // The property means something only if the shortcut was taken along the way.
   assert.ok(reused > 100, `reused ${reused} times`);
+});
+
+/** Lines with what the block cut must get right: continuations, comments and empty lines inside them, heredocs. */
+const blockLine = fc.tuple(
+  fc.constantFrom('', '', '', ' ', '\t'),
+  fc.constantFrom(
+    'FROM nginx:1.27 AS web',
+    'FROM ${BASE}',
+    'FROM --platform=$BUILDPLATFORM alpine:3.20 AS build',
+    'FROM web',
+    'from scratch',
+    'ARG BASE=nginx:1.31',
+    'ARG X',
+    'ARG A=${BASE}',
+    'RUN echo hi',
+    'RUN <<EOF',
+    'RUN <<-EOF cat',
+    'COPY <<"EOF" /x',
+    'ONBUILD RUN <<EOF',
+    'ONBUILD COPY --from=busybox:1 /a /b',
+    'COPY --from=alpine:3 /a /b',
+    'COPY --from=build /a /b',
+    'COPY --from=1 /a /b',
+    'RUN --mount=type=bind,from=python:3.12,target=/x x',
+    'FROM not-an-instruction',
+    '# image-trust-ignore=latest-tag',
+    '# comment',
+    '',
+    'EOF',
+    '\tEOF',
+    'ENV A=1',
+    'LABEL a=b',
+    '  /a /b',
+  ),
+  fc.constantFrom('', '', '', ' \\', ' `', ' \\  ', '\\'),
+  fc.constantFrom('\n', '\n', '\n', '\r\n'),
+);
+const blockFile = fc
+  .tuple(
+    fc.constantFrom(
+      '',
+      '',
+      '\uFEFF',
+      '# escape=`\n',
+      '# syntax=docker/dockerfile:1\n# escape=`\n',
+      '\uFEFF# syntax=docker/dockerfile:1\r\n',
+      '# escape=\\\n\n',
+    ),
+    fc.array(blockLine, { minLength: 1, maxLength: 30 }),
+  )
+  .map(([head, lines]) => head + lines.map((l) => l.join('')).join(''));
+const blockEdit = fc.record({
+  at: fc.nat(),
+  atLineStart: fc.boolean(),
+  remove: fc.constantFrom(0, 0, 1, 1, 2, 9),
+  insert: fc.constantFrom(
+    '',
+    'x',
+    '1',
+    ' ',
+    '\n',
+    '\r\n',
+    '\\',
+    '`',
+    '#',
+    '# escape=`\n',
+    '<<EOF ',
+    'EOF\n',
+    '\t',
+    ':2',
+    '${BASE}',
+    'FROM ',
+    'ARG ',
+    '--from=',
+    ' AS web',
+    '\uFEFF',
+  ),
+});
+
+test('instruction blocks: random edit sequences give the analysis and findings of a full analysis', () => {
+  const policy = defaultPolicy();
+  let reused = 0;
+  let analyses = 0;
+  let blocksParsed = 0;
+  let blocksRead = 0;
+  fc.assert(
+    fc.property(blockFile, fc.array(blockEdit, { minLength: 1, maxLength: 40 }), (start, edits) => {
+      const analyzer = new IncrementalAnalyzer();
+      let text = start;
+      const check = () => {
+        const incremental = analyzer.analyze(text, 'dockerfile');
+        const full = analyzeDocument(text, 'dockerfile');
+        assert.deepStrictEqual(incremental, full, JSON.stringify(text));
+        assert.deepStrictEqual(
+          evaluateRules(incremental, policy, { online: false }),
+          evaluateRules(full, policy, { online: false }),
+        );
+        analyses++;
+        blocksRead += (text.match(/^\s*(from|arg|copy|run|onbuild)\b/gim) ?? []).length;
+      };
+      check();
+      for (const e of edits) {
+        let at = e.at % (text.length + 1);
+        if (e.atLineStart) while (at > 0 && text[at - 1] !== '\n') at--;
+        text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+        check();
+      }
+      reused += analyzer.reused;
+      blocksParsed += analyzer.parsedBlocks;
+    }),
+    { numRuns: 400, seed: 20261130 },
+  );
+  // The property means something only if both shortcuts were taken: whole analyses reused, and
+  // blocks found by their text instead of parsed (far fewer parses than blocks read).
+  assert.ok(reused > 50, `reused ${reused} of ${analyses}`);
+  assert.ok(blocksParsed * 4 < blocksRead, `parsed ${blocksParsed} blocks of about ${blocksRead}`);
 });
 
 test('a keystroke inside a RUN reuses the analysis; one in a FROM, an ARG or a comment does not', () => {

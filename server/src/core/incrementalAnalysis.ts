@@ -7,13 +7,37 @@
 //   so its length does not matter (positions are line and character, and nothing follows a blanked
 //   instruction on its line). Same key, same analysis. A keystroke inside one blanked line that
 //   cannot change the blanking (see editKeepsBlanking) skips even the key.
+//   Otherwise the text is cut into instruction blocks where dockerfile-ast cuts them
+//   (dockerfileBlocks.ts) and only the blocks that can name an image (FROM, ARG, COPY, RUN, ONBUILD
+//   left by the blanking) are parsed, each once while its text stays the same: the parse is kept by
+//   the block's text and its lines shifted to where the block is now. Stages, global ARGs and
+//   interpolation are then read again from those parses (extractFromInstructionFacts), as a full
+//   analysis reads them from the parse of the whole file.
 // - Compose: a keystroke inside the plain value of one `key: value` line, under keys that name no
 //   image, build, platform or file, away from every reference, in a document that parsed.
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
-import { analyzeDocument, MAX_DOCUMENT_LENGTH, type AnalyzeOptions, type DocumentAnalysis } from './analyze';
+import { DockerfileParser } from 'dockerfile-ast';
+import {
+  analysisOf,
+  analyzeDocument,
+  isUnreadableDocument,
+  MAX_DOCUMENT_LENGTH,
+  type AnalyzeOptions,
+  type DocumentAnalysis,
+} from './analyze';
 import type { Environment } from './compose';
+import {
+  extractFromInstructionFacts,
+  IMAGE_KEYWORDS,
+  instructionFacts,
+  type InstructionFacts,
+  type LocatedWord,
+} from './dockerfile';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
+import { dockerfileBlocks, standaloneBlockText } from './dockerfileBlocks';
+import { LineIndex } from './lineIndex';
+import { parseImageReference, type ParseResult } from './reference';
 import type { ImageFileKind, Range } from './types';
 
 /** Marks a line blanked because its instruction names no image. */
@@ -25,9 +49,11 @@ interface DockerfileKey {
   blanked: Uint8Array;
 }
 
-function computeDockerfileKey(text: string): DockerfileKey | undefined {
+function computeDockerfileKey(
+  text: string,
+  blankedText = blankIrrelevantInstructions(text),
+): DockerfileKey | undefined {
   if (text.length > MAX_DOCUMENT_LENGTH || text.includes('\u0000')) return undefined;
-  const blankedText = blankIrrelevantInstructions(text);
   const flags: number[] = [];
   // Blanking keeps every line break and every line's length, so lines pair up by offset.
   let key = '';
@@ -164,6 +190,85 @@ function composeEditKeepsAnalysis(text: string, edit: LineEdit, analysis: Docume
   );
 }
 
+/** A block's parse, its lines counted from the text parsed alone (standaloneBlockText). */
+interface CachedBlock {
+  facts: InstructionFacts | undefined;
+}
+
+const shiftRange = (range: Range, lines: number): Range => ({
+  start: { line: range.start.line + lines, character: range.start.character },
+  end: { line: range.end.line + lines, character: range.end.character },
+});
+const shiftWord = (word: LocatedWord | undefined, lines: number): LocatedWord | undefined =>
+  word && { value: word.value, range: shiftRange(word.range, lines) };
+const shiftWords = (words: LocatedWord[] | undefined, lines: number): LocatedWord[] | undefined =>
+  words?.map((w) => shiftWord(w, lines)!);
+
+/** The facts of a block parsed alone, moved `lines` down. */
+function shiftFacts(facts: InstructionFacts, lines: number): InstructionFacts {
+  const moved: InstructionFacts = { keyword: facts.keyword, range: shiftRange(facts.range, lines) };
+  if (facts.image) moved.image = shiftWord(facts.image, lines);
+  if (facts.platform !== undefined) moved.platform = facts.platform;
+  if (facts.stage !== undefined) moved.stage = facts.stage;
+  if (facts.copyFrom) moved.copyFrom = shiftWord(facts.copyFrom, lines);
+  if (facts.mounts) moved.mounts = shiftWords(facts.mounts, lines);
+  if (facts.trigger) {
+    const trigger: NonNullable<InstructionFacts['trigger']> = { keyword: facts.trigger.keyword };
+    if (facts.trigger.copyFrom) trigger.copyFrom = shiftWord(facts.trigger.copyFrom, lines);
+    if (facts.trigger.mounts) trigger.mounts = shiftWords(facts.trigger.mounts, lines);
+    moved.trigger = trigger;
+  }
+  return moved;
+}
+
+/**
+ * The parses of one document's instruction blocks by their text, and the reference parses by their
+ * text. Each analysis keeps what it used and what the previous analysis used, so undoing a
+ * keystroke finds its block again, and nothing grows past two versions of the document.
+ */
+class DockerfileParses {
+  private blocks = new Map<string, CachedBlock>();
+  private previousBlocks = new Map<string, CachedBlock>();
+  private references = new Map<string, ParseResult>();
+  private previousReferences = new Map<string, ParseResult>();
+  /** Blocks parsed (not found by their text), for tests and the bench. */
+  parsed = 0;
+
+  analyze(text: string, blanked: string): DocumentAnalysis {
+    const { escape, blocks } = dockerfileBlocks(blanked);
+    const used = new Map<string, CachedBlock>();
+    const facts: InstructionFacts[] = [];
+    for (const block of blocks) {
+      if (!IMAGE_KEYWORDS.has(block.keyword)) continue;
+      const alone = standaloneBlockText(blanked, block, escape);
+      // The text parsed alone starts with the line that sets its escape character.
+      const key = alone.text;
+      let cached = used.get(key) ?? this.blocks.get(key) ?? this.previousBlocks.get(key);
+      if (!cached) {
+        this.parsed++;
+        const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
+        cached = { facts: instruction && instructionFacts(instruction) };
+      }
+      used.set(key, cached);
+      if (cached.facts) facts.push(shiftFacts(cached.facts, alone.shift));
+    }
+    this.previousBlocks = this.blocks;
+    this.blocks = used;
+    const extraction = extractFromInstructionFacts(text, escape, facts, new LineIndex(text));
+    const parsedReferences = new Map<string, ParseResult>();
+    const analysis = analysisOf('dockerfile', extraction, (resolved) => {
+      let parsed =
+        parsedReferences.get(resolved) ?? this.references.get(resolved) ?? this.previousReferences.get(resolved);
+      if (!parsed) parsed = parseImageReference(resolved);
+      parsedReferences.set(resolved, parsed);
+      return parsed;
+    });
+    this.previousReferences = this.references;
+    this.references = parsedReferences;
+    return analysis;
+  }
+}
+
 export class IncrementalAnalyzer {
   private last?: {
     text: string;
@@ -174,6 +279,12 @@ export class IncrementalAnalyzer {
   };
   /** How many analyses were answered from the previous one (for tests and the bench). */
   reused = 0;
+  private dockerfileParses?: DockerfileParses;
+
+  /** How many Dockerfile instruction blocks were parsed (the others were found by their text). */
+  get parsedBlocks(): number {
+    return this.dockerfileParses?.parsed ?? 0;
+  }
 
   /**
    * `envIdentity` stands for the compose variables (the `.env` contents the environment was made
@@ -219,13 +330,19 @@ export class IncrementalAnalyzer {
         return last.analysis;
       }
     }
-    const key = computeDockerfileKey(text);
+    if (isUnreadableDocument(text)) {
+      this.last = undefined;
+      return analyzeDocument(text, kind, env);
+    }
+    const blanked = blankIrrelevantInstructions(text);
+    const key = computeDockerfileKey(text, blanked);
     if (key !== undefined && last?.kind === 'dockerfile' && last.key?.key === key.key) {
       this.reused++;
       this.last = { ...last, text, key };
       return last.analysis;
     }
-    const analysis = analyzeDocument(text, kind, env);
+    if (!this.dockerfileParses) this.dockerfileParses = new DockerfileParses();
+    const analysis = this.dockerfileParses.analyze(text, blanked);
     this.last = { text, kind, key, analysis };
     return analysis;
   }
