@@ -26,7 +26,7 @@ import {
   type AnalyzeOptions,
   type DocumentAnalysis,
 } from './analyze';
-import type { Environment } from './compose';
+import { plainImageOccurrence, type Environment } from './compose';
 import {
   extractFromInstructionFacts,
   IMAGE_KEYWORDS,
@@ -36,6 +36,7 @@ import {
 } from './dockerfile';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
 import { dockerfileBlocks, standaloneBlockText } from './dockerfileBlocks';
+import { isScalar, parseDocument } from 'yaml';
 import { LineIndex } from './lineIndex';
 import { parseImageReference, type ParseResult } from './reference';
 import type { ImageFileKind, Range } from './types';
@@ -190,6 +191,61 @@ function composeEditKeepsAnalysis(text: string, edit: LineEdit, analysis: Docume
   );
 }
 
+/**
+ * An `image:` line whose value is a plain scalar that a keystroke cannot turn into anything else:
+ * no indicator first (a quote, `&`, `*`, `{`, `[`, `-`, `#`...), no space (so no ` #` comment and
+ * no `: `), no `,` `[` `]`; a `:` at the end would make it a key, so that is checked apart.
+ */
+const PLAIN_IMAGE_LINE = /^([ \t]*)image:([ \t]+)([A-Za-z0-9_./$][A-Za-z0-9_./:@$+{}-]*)$/;
+
+/** The value reads as the string it is written as (not a number, a boolean or null). */
+function isPlainString(value: string): boolean {
+  if (value.endsWith(':')) return false;
+  const contents = parseDocument(value, { strict: false, uniqueKeys: false, merge: true }).contents;
+  return isScalar(contents) && contents.value === value;
+}
+
+/**
+ * The analysis after a keystroke inside the plain value of an `image:` line: the structure of the
+ * YAML is unchanged, so only that value's occurrence is read again, as a full analysis reads it
+ * (interpolation included). Undefined when that cannot be shown.
+ */
+function composeImageEdit(
+  text: string,
+  edit: LineEdit,
+  analysis: DocumentAnalysis,
+  env: Environment,
+): DocumentAnalysis | undefined {
+  const before = PLAIN_IMAGE_LINE.exec(edit.oldLine);
+  const after = PLAIN_IMAGE_LINE.exec(edit.newLine);
+  if (!before || !after || before[1] !== after[1] || before[2] !== after[2]) return undefined;
+  if (!isPlainString(before[3]) || !isPlainString(after[3])) return undefined;
+  if (analysis.problems.some((p) => p.code === 'invalid-document' || rangeTouchesLine(p.range, edit.line))) {
+    return undefined;
+  }
+  const column = before[1].length + 'image:'.length + before[2].length;
+  let index = -1;
+  for (const [i, r] of analysis.references.entries()) {
+    const o = r.occurrence;
+    if (!rangeTouchesLine(o.range, edit.line) && !rangeTouchesLine(o.editTarget?.range, edit.line)) continue;
+    if (index >= 0 || o.range.start.line !== edit.line || o.range.start.character !== column) return undefined;
+    if (o.text !== before[3] || o.constructLine !== edit.line || o.unresolvedVariables) return undefined;
+    index = i;
+  }
+  // A string value that no service reads as its image (a service that builds it, a key elsewhere)
+  // stays unread.
+  if (index < 0) return analysis;
+  const lines = new LineIndex(text);
+  const problems: DocumentAnalysis['problems'] = [];
+  const start = lines.offsetAt({ line: edit.line, character: column });
+  const occurrence = plainImageOccurrence(lines, after[3], start, edit.line, env, problems);
+  if (problems.length || occurrence.unresolvedVariables) return undefined;
+  const [reference] = analysisOf('compose', { occurrences: [occurrence], problems: [] }).references;
+  const references = [...analysis.references];
+  references[index] = reference;
+  return { kind: analysis.kind, references, problems: analysis.problems };
+}
+
 /** A block's parse, its lines counted from the text parsed alone (standaloneBlockText). */
 interface CachedBlock {
   facts: InstructionFacts | undefined;
@@ -279,6 +335,8 @@ export class IncrementalAnalyzer {
   };
   /** How many analyses were answered from the previous one (for tests and the bench). */
   reused = 0;
+  /** How many compose analyses read one image value again and kept the rest. */
+  reusedServices = 0;
   private dockerfileParses?: DockerfileParses;
 
   /** How many Dockerfile instruction blocks were parsed (the others were found by their text). */
@@ -316,6 +374,12 @@ export class IncrementalAnalyzer {
           this.reused++;
           last.text = text;
           return last.analysis;
+        }
+        const changed = edit && env && composeImageEdit(text, edit, last.analysis, env);
+        if (changed) {
+          this.reusedServices++;
+          this.last = { text, kind, env: envIdentity, analysis: changed };
+          return changed;
         }
       }
       const analysis = analyzeDocument(text, kind, env);
