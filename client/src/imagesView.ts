@@ -33,9 +33,12 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
   private readonly view: vscode.TreeView<Node>;
   private readonly disposables: vscode.Disposable[] = [];
   private groupBy: GroupBy = 'image';
+  /** The newest answer of the server. */
   private places: ImagePlace[] | undefined;
-  private loading: Promise<void> | undefined;
-  /** Counts refreshes: an answer asked for before the latest one is not shown. */
+  /** What the tree shows: a refresh whose answer equals it leaves the tree alone. */
+  private shown: ImagePlace[] | undefined;
+  private first: Promise<ImagePlace[]> | undefined;
+  /** Counts requests: an answer asked for before the latest one is not shown. */
   private generation = 0;
   private stale = true;
   private timer: NodeJS.Timeout | undefined;
@@ -74,9 +77,10 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     this.stale = true;
     if (!this.view.visible) return;
     this.stale = false;
-    this.generation++;
-    this.places = undefined;
-    this.changed.fire(undefined);
+    // The tree is redrawn only when the answer differs from what it shows: a redraw closes an
+    // open context menu and loses the row under the pointer, and most refreshes (diagnostics
+    // published again, a file saved unchanged) change nothing in the inventory.
+    void this.fetch();
   }
 
   /** Several file or diagnostics events in a row make one request. */
@@ -96,7 +100,8 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     if (node?.kind === 'image' || node?.kind === 'file')
       return node.group.places.map((place) => ({ kind: 'place', place, under: node.kind }));
     if (node) return [];
-    const places = await this.load();
+    const places = this.places ?? (await (this.first ??= this.fetch()));
+    this.shown = places;
     this.view.message = places.length
       ? undefined
       : vscode.l10n.t('No image references in the files Image Trust checks.');
@@ -167,31 +172,29 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
     return item;
   }
 
-  private async load(): Promise<ImagePlace[]> {
-    // A refresh while a request is out asks again: the answer in flight may predate the change.
-    while (!this.places) {
-      this.loading ??= this.fetch();
-      await this.loading;
-    }
-    return this.places;
-  }
-
-  private async fetch(): Promise<void> {
-    const generation = this.generation;
+  /** Asks the server; the newest request's answer is kept, and shown if it changes the tree. */
+  private async fetch(): Promise<ImagePlace[]> {
+    const generation = ++this.generation;
     let places: ImagePlace[];
     try {
       places = await this.fetchPlaces();
     } catch (error) {
       this.log.warn(`Images view: ${error instanceof Error ? error.message : String(error)}`);
-      places = [];
-    } finally {
-      this.loading = undefined;
+      // A failed request (the server restarting) keeps what is known.
+      places = this.places ?? [];
     }
-    if (generation === this.generation) this.places = places;
+    if (generation !== this.generation) return this.places ?? places;
+    this.places = places;
+    if (this.shown && !samePlaces(this.shown, places)) this.changed.fire(undefined);
+    return places;
   }
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function samePlaces(a: readonly ImagePlace[], b: readonly ImagePlace[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -128,6 +128,7 @@ export async function updateFileToPatches(log: vscode.LogOutputChannel, file?: v
 export async function updateEverywhere(log: vscode.LogOutputChannel, places: readonly ImagePlace[]): Promise<boolean> {
   const starts = new Set(places.map((p) => placeKey(p.uri, p.range.start)));
   const uris = [...new Set(places.map((p) => p.uri))].map((u) => vscode.Uri.parse(u));
+  log.info(`Update Everywhere to the newest patch: ${places.length} place(s) in ${uris.length} file(s).`);
   const edit = new vscode.WorkspaceEdit();
   let count = 0;
   await vscode.window.withProgress(

@@ -12,7 +12,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startHubServer, type HubTestServer } from '../support/hubServer';
 import { freePort, pushImage, startRegistry, tagExisting, type TestRegistry } from '../support/registry';
 
@@ -541,6 +541,28 @@ async function untilFile(
     await page.waitForTimeout(250);
 }
 
+/**
+ * Waits for `locator`; when it does not come, the failure says what the page showed instead (the
+ * code action menu, the quick pick, the notifications) and keeps a screenshot, since a CI run
+ * leaves nothing else to look at.
+ */
+async function shown(locator: Locator, timeout: number, what: string): Promise<void> {
+  const came = await locator.waitFor({ timeout }).then(
+    () => true,
+    () => false,
+  );
+  if (came) return;
+  const shot = `failed-${what.replace(/\W+/g, '-')}.png`;
+  await page.screenshot({ path: join(SHOTS, shot) }).catch(() => undefined);
+  const onScreen = await page
+    .locator('.action-widget, .quick-input-widget, .notifications-toasts, .monaco-dialog-box')
+    .allInnerTexts()
+    .catch(() => []);
+  assert.fail(
+    `${what}: not shown in ${timeout} ms (${shot}).\nOn screen: ${onScreen.join(' | ') || '(none of the widgets)'}\nImage Trust log:\n${imageTrustLog()}`,
+  );
+}
+
 /** Runs a command from the palette by its title, as a user would. */
 async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -808,7 +830,7 @@ test(
     await runCommand('Image Trust: Update Image to…');
     // The registry has postgres 16.4: the picker lists it under its level.
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: '16.4' }).first();
-    await row.waitFor({ timeout: NETWORK_WAIT });
+    await shown(row, NETWORK_WAIT, 'postgres 16.4 in the update picker');
     await page.screenshot({ path: join(SHOTS, '09-update-picker.png') });
     await row.click();
     await page.locator('.view-line', { hasText: 'postgres:16.4' }).first().waitFor({ timeout: UI_WAIT });
@@ -816,7 +838,7 @@ test(
     await goTo(2, 8);
     await page.keyboard.press('Control+.');
     const trust = page.locator('.action-widget .monaco-list-row', { hasText: 'Trust namespace "someuser"' }).first();
-    await trust.waitFor({ timeout: NETWORK_WAIT });
+    await shown(trust, NETWORK_WAIT, 'the quick fix Trust namespace');
     await trust.click();
     const policy = join(workspace, '.image-trust.yaml');
     await runCommand('File: Save All');
@@ -866,8 +888,17 @@ test(
       await page.screenshot({ path: join(SHOTS, 'update-everywhere-failed.png') });
       assert.fail(`the view shows:\n${await pane.innerText()}\nImage Trust log:\n${imageTrustLog()}`);
     }
-    await row.click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Update Everywhere to the Newest Patch' }).click({ timeout: UI_WAIT });
+    // The command says in the log that it started. A menu that closed under the pointer (a
+    // redraw of the view at that moment) ran nothing: open it again, at most three times.
+    const started = () => imageTrustLog().match(/Update Everywhere to the newest patch: (\d+) place/g)?.length ?? 0;
+    const before = started();
+    for (let attempt = 1; started() === before; attempt++) {
+      if (attempt > 3) assert.fail(`the menu never ran the command\nImage Trust log:\n${imageTrustLog()}`);
+      await row.click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Update Everywhere to the Newest Patch' }).click({ timeout: UI_WAIT });
+      const until = Date.now() + 20_000;
+      while (started() === before && Date.now() < until) await page.waitForTimeout(250);
+    }
     const dialog = page.locator('.monaco-dialog-box').first();
     // Its answer when nothing can be updated (a toast of an earlier step may still be shown).
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'patch release' }).first();
@@ -876,7 +907,8 @@ test(
     );
     if (!(await dialog.isVisible())) {
       await page.screenshot({ path: join(SHOTS, 'update-everywhere-failed.png') });
-      const said = (await toast.isVisible()) ? await toast.innerText() : '(nothing)';
+      const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      const said = toasts.length ? toasts.join(' | ') : '(nothing)';
       assert.fail(`no confirmation, but: ${said}\nImage Trust log:\n${imageTrustLog()}`);
     }
     const asked = await dialog.innerText();

@@ -107,6 +107,41 @@ test('a cancelled code action request aborts its lookups and offers nothing', as
   await server.settings.dispose();
 });
 
+test('a code action request still answers when the same text is checked again meanwhile', async () => {
+  const { stub, server } = startServer(true);
+  const uri = pathToFileURL(join(dir, 'again.Dockerfile')).toString();
+  stub.open(uri, 'dockerfile', 'FROM someuser/nginx:1.25\n');
+  // The lookups wait until the test lets them answer with what is known offline.
+  const facts = server.settings.network.facts;
+  const waiting: Array<() => void> = [];
+  facts.gather = (ref): Promise<ImageFacts> =>
+    new Promise((resolve) => waiting.push(() => resolve(facts.offlineFacts(ref))));
+  const actions = stub.call<CodeAction[]>('codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } },
+    context: { diagnostics: [] },
+  });
+  await until(() => waiting.length > 0);
+  // A .env file changed: every open document is checked again, its text unchanged.
+  stub.handler('didChangeWatchedFiles')({
+    changes: [{ uri: pathToFileURL(join(dir, '.env')).toString(), type: 2 }],
+  } as never);
+  for (const answer of waiting) answer();
+  const titles = (await actions).map((a) => a.title);
+  assert.ok(titles.includes('Trust namespace "someuser" (.image-trust.yaml)'), titles.join(' | '));
+  // An edit meanwhile does void it: its ranges may have moved.
+  const later = stub.call<CodeAction[]>('codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } },
+    context: { diagnostics: [] },
+  });
+  await until(() => waiting.length > 1);
+  stub.change(uri, '\nFROM someuser/nginx:1.25\n');
+  for (const answer of waiting) answer();
+  assert.deepEqual(await later, []);
+  await server.settings.dispose();
+});
+
 test('status: "not asked yet" until a network pass finished; offline says why', async () => {
   const { stub, server } = startServer(true);
   const latest = () => {

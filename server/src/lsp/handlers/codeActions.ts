@@ -1,5 +1,6 @@
 // textDocument/codeAction: gathers the facts the fixes need (digests, versions) for the references
 // in range, lets features/codeActions.ts decide, and turns its plans into LSP CodeActions.
+import { isDeepStrictEqual } from 'node:util';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -72,7 +73,15 @@ export class CodeActionHandler {
     const current = await this.checker.currentStateSoon(uri, DOCUMENT_ARRIVAL_WAIT_MS);
     if (!current) return [];
     const { document, state } = current;
-    const still = () => !token?.isCancellationRequested && this.checker.currentState(uri)?.state === state;
+    // The answer holds while the text and the policy it was planned from are current. A check of
+    // the same text again (a settings change, a .env saved) does not void it: the user who pressed
+    // Ctrl+. then would see "no code actions" for a menu that opens once.
+    const still = () => {
+      const now = this.checker.currentState(uri)?.state;
+      return (
+        !token?.isCancellationRequested && now?.version === state.version && isDeepStrictEqual(now.policy, state.policy)
+      );
+    };
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (only?.some((k) => PIN_IMAGES_CODE_ACTION_KIND.startsWith(k))) {
