@@ -90,14 +90,30 @@ export function analyzeDocument(
       ],
     };
   }
-  const extraction = extract(text, kind, env, options);
+  return analysisOf(kind, extract(text, kind, env, options));
+}
+
+/**
+ * The analysis of what extraction found: each resolved text parsed as a reference. `parse` lets a
+ * caller that analyzes the same document again answer from the parses it already made.
+ */
+export function analysisOf(
+  kind: DocumentKind,
+  extraction: ExtractionResult,
+  parse: typeof parseImageReference = parseImageReference,
+): DocumentAnalysis {
   const references = extraction.occurrences.map((occurrence): AnalyzedReference => {
     if (occurrence.expansionError !== undefined) return { occurrence, parseError: occurrence.expansionError };
     if (occurrence.resolved === undefined) return { occurrence };
-    const parsed = parseImageReference(occurrence.resolved);
+    const parsed = parse(occurrence.resolved);
     return parsed.ok ? { occurrence, reference: parsed.reference } : { occurrence, parseError: parsed.error };
   });
   return { kind, references, problems: extraction.problems };
+}
+
+/** True when analyzeDocument answers `text` without reading it (too large, or binary). */
+export function isUnreadableDocument(text: string): boolean {
+  return text.length > MAX_DOCUMENT_LENGTH || looksBinary(text);
 }
 
 function extract(

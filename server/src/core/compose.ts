@@ -161,8 +161,27 @@ function scalarText(node: Node | null): string | undefined {
   return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
+/** What extraction reads of the scalar that names an image. */
+type ImageScalar = Pick<Scalar<string>, 'value' | 'type' | 'range'>;
+
+/**
+ * The image named by a plain scalar `value` written at offset `start`, its key on `keyLine`, read
+ * as extractComposeImages reads it (for a keystroke that changed only that scalar).
+ */
+export function plainImageOccurrence(
+  lines: LineIndex,
+  value: string,
+  start: number,
+  keyLine: number,
+  env: Environment,
+  problems: DocumentProblem[],
+): ImageOccurrence {
+  const end = start + value.length;
+  return makeOccurrence(lines, { value, type: 'PLAIN', range: [start, end, end] }, keyLine, env, problems);
+}
+
 /** Where a scalar's value is written: inside quotes, or the content line of a block scalar. */
-function valueSpan(lines: LineIndex, node: Scalar<string>): { start: number; end: number; written: string } {
+function valueSpan(lines: LineIndex, node: ImageScalar): { start: number; end: number; written: string } {
   const [start, end] = node.range!;
   if (node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL') {
     // The header (`>-`, `|`) is not the value; a one-line value is its content line.
@@ -188,7 +207,7 @@ function valueSpan(lines: LineIndex, node: Scalar<string>): { start: number; end
 
 function makeOccurrence(
   lines: LineIndex,
-  node: Scalar<string>,
+  node: ImageScalar,
   keyLine: number,
   env: Environment,
   problems: DocumentProblem[],

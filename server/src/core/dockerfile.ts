@@ -3,7 +3,7 @@
 // COPY --from=<image>, RUN --mount=...,from=<image>, and the same inside ONBUILD triggers, which
 // child builds run. Stage names and scratch are not images. dockerfile-ast handles `# escape=`,
 // continuations, heredocs and lowercase keywords; the words are expanded by dockerfileExpansion.
-import { DockerfileParser, type Arg, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
 import { expandDockerfileWord, UNKNOWN_VALUE, type ExpandedWord, type WordLookup } from './dockerfileExpansion';
 import { decideFixTarget, type VariableSite } from './fixTarget';
@@ -43,31 +43,133 @@ interface GlobalArg {
   site: VariableSite;
 }
 
+/** A word of an instruction as dockerfile-ast reads it: its value and where it is written. */
+export interface LocatedWord {
+  value: string;
+  range: Range;
+}
+
+/**
+ * What extraction reads of one instruction, as plain data: the parse of an instruction can then be
+ * kept and reused while its text is unchanged (incrementalAnalysis.ts), with its lines shifted.
+ */
+export interface InstructionFacts {
+  /** dockerfile-ast's keyword: the instruction word upper-cased. */
+  keyword: string;
+  /** The whole instruction (continuation lines and heredocs included). */
+  range: Range;
+  /** FROM: the first argument, its --platform value and its stage name. */
+  image?: LocatedWord;
+  platform?: string;
+  stage?: string;
+  /** COPY: the value of the first --from flag, when it has one. */
+  copyFrom?: LocatedWord;
+  /** RUN: the from= of each --mount flag that has one. */
+  mounts?: LocatedWord[];
+  /** ONBUILD: the trigger's keyword and the same reading of it. */
+  trigger?: { keyword: string; copyFrom?: LocatedWord; mounts?: LocatedWord[] };
+}
+
+/** Keywords whose instructions extraction reads; every other instruction names no image. */
+export const IMAGE_KEYWORDS: ReadonlySet<string> = new Set(['FROM', 'ARG', 'COPY', 'RUN', 'ONBUILD']);
+
+/** The facts of one parsed instruction, or undefined for the keywords that name no image. */
+export function instructionFacts(instruction: Instruction): InstructionFacts | undefined {
+  const keyword = instruction.getKeyword();
+  if (!IMAGE_KEYWORDS.has(keyword)) return undefined;
+  const facts: InstructionFacts = { keyword, range: instruction.getRange() };
+  if (keyword === 'FROM') {
+    const from = instruction as From;
+    const image = from.getArguments()[0];
+    if (image) facts.image = { value: image.getValue(), range: image.getRange() };
+    const platform = from.getPlatformFlag()?.getValue();
+    if (platform) facts.platform = platform;
+    const stage = from.getBuildStage();
+    if (stage) facts.stage = stage;
+  } else if (keyword === 'COPY') {
+    facts.copyFrom = copyFromFlag(instruction);
+  } else if (keyword === 'RUN') {
+    facts.mounts = mountFromOptions(instruction);
+  } else if (keyword === 'ONBUILD') {
+    const trigger = (
+      instruction as Instruction & { getTriggerInstruction(): Instruction | null }
+    ).getTriggerInstruction();
+    const triggerKeyword = trigger?.getKeyword();
+    if (trigger && triggerKeyword === 'COPY')
+      facts.trigger = { keyword: triggerKeyword, copyFrom: copyFromFlag(trigger) };
+    else if (trigger && triggerKeyword === 'RUN')
+      facts.trigger = { keyword: triggerKeyword, mounts: mountFromOptions(trigger) };
+  }
+  return facts;
+}
+
+function copyFromFlag(command: Instruction): LocatedWord | undefined {
+  const flag = flagsOf(command).find((f) => f.getName() === 'from');
+  const value = flag?.getValue();
+  const range = flag?.getValueRange();
+  return value && range ? { value, range } : undefined;
+}
+
+function mountFromOptions(command: Instruction): LocatedWord[] {
+  const mounts: LocatedWord[] = [];
+  for (const flag of flagsOf(command)) {
+    if (flag.getName() !== 'mount') continue;
+    const option = flag.getOption('from');
+    const value = option?.getValue();
+    const range = option?.getValueRange();
+    if (value && range) mounts.push({ value, range });
+  }
+  return mounts;
+}
+
 /** `blank: false` parses the text as it is (the reference the blanking is tested against). */
 export function extractDockerfileImages(text: string, options: { blank?: boolean } = {}): ExtractionResult {
-  const occurrences: ImageOccurrence[] = [];
-  const problems: DocumentProblem[] = [];
-  const lines = new LineIndex(text);
   const dockerfile = DockerfileParser.parse(options.blank === false ? text : blankIrrelevantInstructions(text));
   const escape = dockerfile.getEscapeCharacter() || '\\';
-  const globals = readGlobalArgs(dockerfile.getInitialARGs(), lines, escape);
+  const facts: InstructionFacts[] = [];
+  for (const instruction of dockerfile.getInstructions()) {
+    const read = instructionFacts(instruction);
+    if (read) facts.push(read);
+  }
+  return extractFromInstructionFacts(text, escape, facts);
+}
+
+/**
+ * The images of a Dockerfile from the facts of its instructions, in order: stages, global ARGs
+ * (the ARGs before the first FROM, as dockerfile-ast's getInitialARGs) and interpolation.
+ */
+export function extractFromInstructionFacts(
+  text: string,
+  escape: string,
+  instructions: InstructionFacts[],
+  lines: LineIndex = new LineIndex(text),
+): ExtractionResult {
+  const occurrences: ImageOccurrence[] = [];
+  const problems: DocumentProblem[] = [];
+  const firstFrom = instructions.findIndex((i) => i.keyword === 'FROM');
+  const initialArgs = (firstFrom < 0 ? instructions : instructions.slice(0, firstFrom)).filter(
+    (i) => i.keyword === 'ARG',
+  );
+  const globals = readGlobalArgs(
+    initialArgs.map((a) => a.range),
+    lines,
+    escape,
+  );
   const globalLookup: WordLookup = (name) => globals.get(name)?.value;
 
-  const instructions = dockerfile.getInstructions();
-  const froms = instructions.filter((i): i is From => i.getKeyword() === 'FROM');
+  const froms = instructions.filter((i) => i.keyword === 'FROM');
   // COPY --from and RUN --mount from= look a name up among every stage of the file; FROM only
   // among the stages before it ("Understand how ARG and FROM interact", "COPY --from").
-  const allStageNames = new Set(froms.map((f) => f.getBuildStage()?.toLowerCase()).filter((n): n is string => !!n));
+  const allStageNames = new Set(froms.map((f) => f.stage?.toLowerCase()).filter((n): n is string => !!n));
   const earlierStageNames = new Set<string>();
   const context: Context = { lines, escape, globals, occurrences, problems };
 
   for (const instruction of instructions) {
-    const keyword = instruction.getKeyword();
+    const keyword = instruction.keyword;
     if (keyword === 'FROM') {
-      const from = instruction as From;
-      const image = from.getArguments()[0];
+      const image = instruction.image;
       if (image) {
-        const word = wordAt(lines, image.getValue(), image.getRange());
+        const word = wordAt(lines, image.value, image.range);
         const expanded = expandDockerfileWord(word.value, globalLookup, escape);
         // BuildKit expands the name first, then matches it against the earlier stages' names
         // (which are lower case); `scratch` is the empty image.
@@ -78,27 +180,24 @@ export function extractDockerfileImages(text: string, options: { blank?: boolean
             occurrence.resolved = undefined;
             occurrence.expansionError = `base name (${word.value}) should not be blank`;
           }
-          const platform = from.getPlatformFlag()?.getValue();
-          if (platform) occurrence.platform = platform;
+          if (instruction.platform) occurrence.platform = instruction.platform;
           occurrences.push(occurrence);
         }
       }
-      const stage = from.getBuildStage();
-      if (stage) earlierStageNames.add(stage.toLowerCase());
+      if (instruction.stage) earlierStageNames.add(instruction.stage.toLowerCase());
     } else if (keyword === 'COPY') {
-      copyFrom(context, instruction, instruction, allStageNames, froms.length, false);
+      copyFrom(context, instruction, instruction.copyFrom, allStageNames, froms.length, false);
     } else if (keyword === 'RUN') {
-      mountFrom(context, instruction, instruction, allStageNames, globalLookup, false);
+      mountFrom(context, instruction, instruction.mounts, allStageNames, globalLookup, false);
     } else if (keyword === 'ONBUILD') {
       // ONBUILD triggers run in the build of every image FROM this one: their images are pulled
       // there ("ONBUILD"), with that build's stages and ARGs.
-      const trigger = (
-        instruction as Instruction & { getTriggerInstruction(): Instruction | null }
-      ).getTriggerInstruction();
+      const trigger = instruction.trigger;
       const childLookup: WordLookup = () => UNKNOWN_VALUE;
-      if (trigger?.getKeyword() === 'COPY') copyFrom(context, instruction, trigger, allStageNames, froms.length, true);
-      else if (trigger?.getKeyword() === 'RUN')
-        mountFrom(context, instruction, trigger, allStageNames, childLookup, true);
+      if (trigger?.keyword === 'COPY')
+        copyFrom(context, instruction, trigger.copyFrom, allStageNames, froms.length, true);
+      else if (trigger?.keyword === 'RUN')
+        mountFrom(context, instruction, trigger.mounts, allStageNames, childLookup, true);
     }
   }
   for (const occurrence of occurrences) {
@@ -134,7 +233,7 @@ function wordAt(lines: LineIndex, value: string, range: Range): Word {
   return { value, range, written };
 }
 
-function readGlobalArgs(args: Arg[], lines: LineIndex, escape: string): Map<string, GlobalArg> {
+function readGlobalArgs(args: Range[], lines: LineIndex, escape: string): Map<string, GlobalArg> {
   const globals = new Map<string, GlobalArg>();
   for (const name of AUTOMATIC_PLATFORM_ARGS) {
     globals.set(name, {
@@ -205,10 +304,9 @@ const SPLIT_MARK = '\u0000';
 
 function argPairs(
   lines: LineIndex,
-  arg: Arg,
+  range: Range,
   escape: string,
 ): Array<{ name: string; value?: string; valueRange?: Range }> {
-  const range = arg.getRange();
   const start = lines.offsetAt(range.start);
   const text = lines.text.slice(start, lines.offsetAt(range.end));
   const keyword = /^\s*[A-Za-z]+/.exec(text);
@@ -273,16 +371,14 @@ function defaultWordUsed(use: { name: string; operator?: string }, lookup: WordL
 
 function copyFrom(
   context: Context,
-  instruction: Instruction,
-  command: Instruction,
+  instruction: InstructionFacts,
+  flag: LocatedWord | undefined,
   stageNames: Set<string>,
   stageCount: number,
   onbuild: boolean,
 ): void {
-  const flag = flagsOf(command).find((f) => f.getName() === 'from');
-  const value = flag?.getValue();
-  const range = flag?.getValueRange();
-  if (!flag || !value || !range) return;
+  if (!flag) return;
+  const { value, range } = flag;
   // BuildKit does not expand variables in --from, and a number is a stage index ("COPY --from").
   const plain = expandDockerfileWord(value, () => undefined, context.escape);
   if (plain.value !== value) {
@@ -315,18 +411,13 @@ function copyFrom(
 
 function mountFrom(
   context: Context,
-  instruction: Instruction,
-  command: Instruction,
+  instruction: InstructionFacts,
+  mounts: LocatedWord[] | undefined,
   stageNames: Set<string>,
   lookup: WordLookup,
   onbuild: boolean,
 ): void {
-  for (const flag of flagsOf(command)) {
-    if (flag.getName() !== 'mount') continue;
-    const option = flag.getOption('from');
-    const value = option?.getValue();
-    const range = option?.getValueRange();
-    if (!option || !value || !range) continue;
+  for (const { value, range } of mounts ?? []) {
     const word = wordAt(context.lines, value, range);
     const expanded = expandDockerfileWord(word.value, lookup, context.escape);
     // A mount's from= names a stage of any position in the file, or else an image.
@@ -344,7 +435,7 @@ function flagsOf(instruction: Instruction): Flag[] {
 
 function makeOccurrence(
   context: Context,
-  instruction: Instruction,
+  instruction: InstructionFacts,
   source: ReferenceSource,
   word: Word,
   expanded: ExpandedWord,
@@ -355,8 +446,8 @@ function makeOccurrence(
     text: word.written,
     range: word.range,
     source,
-    suppressed: suppressedRulesAbove(lines, instruction.getRange().start.line),
-    constructLine: instruction.getRange().start.line,
+    suppressed: suppressedRulesAbove(lines, instruction.range.start.line),
+    constructLine: instruction.range.start.line,
   };
   if (onbuild) occurrence.onbuild = true;
   occurrence.resolved = expanded.value;

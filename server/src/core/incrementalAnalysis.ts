@@ -7,13 +7,38 @@
 //   so its length does not matter (positions are line and character, and nothing follows a blanked
 //   instruction on its line). Same key, same analysis. A keystroke inside one blanked line that
 //   cannot change the blanking (see editKeepsBlanking) skips even the key.
+//   Otherwise the text is cut into instruction blocks where dockerfile-ast cuts them
+//   (dockerfileBlocks.ts) and only the blocks that can name an image (FROM, ARG, COPY, RUN, ONBUILD
+//   left by the blanking) are parsed, each once while its text stays the same: the parse is kept by
+//   the block's text and its lines shifted to where the block is now. Stages, global ARGs and
+//   interpolation are then read again from those parses (extractFromInstructionFacts), as a full
+//   analysis reads them from the parse of the whole file.
 // - Compose: a keystroke inside the plain value of one `key: value` line, under keys that name no
 //   image, build, platform or file, away from every reference, in a document that parsed.
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
-import { analyzeDocument, MAX_DOCUMENT_LENGTH, type AnalyzeOptions, type DocumentAnalysis } from './analyze';
-import type { Environment } from './compose';
+import { DockerfileParser } from 'dockerfile-ast';
+import {
+  analysisOf,
+  analyzeDocument,
+  isUnreadableDocument,
+  MAX_DOCUMENT_LENGTH,
+  type AnalyzeOptions,
+  type DocumentAnalysis,
+} from './analyze';
+import { plainImageOccurrence, type Environment } from './compose';
+import {
+  extractFromInstructionFacts,
+  IMAGE_KEYWORDS,
+  instructionFacts,
+  type InstructionFacts,
+  type LocatedWord,
+} from './dockerfile';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
+import { dockerfileBlocks, standaloneBlockText } from './dockerfileBlocks';
+import { isScalar, parseDocument } from 'yaml';
+import { LineIndex } from './lineIndex';
+import { parseImageReference, type ParseResult } from './reference';
 import type { ImageFileKind, Range } from './types';
 
 /** Marks a line blanked because its instruction names no image. */
@@ -25,9 +50,11 @@ interface DockerfileKey {
   blanked: Uint8Array;
 }
 
-function computeDockerfileKey(text: string): DockerfileKey | undefined {
+function computeDockerfileKey(
+  text: string,
+  blankedText = blankIrrelevantInstructions(text),
+): DockerfileKey | undefined {
   if (text.length > MAX_DOCUMENT_LENGTH || text.includes('\u0000')) return undefined;
-  const blankedText = blankIrrelevantInstructions(text);
   const flags: number[] = [];
   // Blanking keeps every line break and every line's length, so lines pair up by offset.
   let key = '';
@@ -164,6 +191,140 @@ function composeEditKeepsAnalysis(text: string, edit: LineEdit, analysis: Docume
   );
 }
 
+/**
+ * An `image:` line whose value is a plain scalar that a keystroke cannot turn into anything else:
+ * no indicator first (a quote, `&`, `*`, `{`, `[`, `-`, `#`...), no space (so no ` #` comment and
+ * no `: `), no `,` `[` `]`; a `:` at the end would make it a key, so that is checked apart.
+ */
+const PLAIN_IMAGE_LINE = /^([ \t]*)image:([ \t]+)([A-Za-z0-9_./$][A-Za-z0-9_./:@$+{}-]*)$/;
+
+/** The value reads as the string it is written as (not a number, a boolean or null). */
+function isPlainString(value: string): boolean {
+  if (value.endsWith(':')) return false;
+  const contents = parseDocument(value, { strict: false, uniqueKeys: false, merge: true }).contents;
+  return isScalar(contents) && contents.value === value;
+}
+
+/**
+ * The analysis after a keystroke inside the plain value of an `image:` line: the structure of the
+ * YAML is unchanged, so only that value's occurrence is read again, as a full analysis reads it
+ * (interpolation included). Undefined when that cannot be shown.
+ */
+function composeImageEdit(
+  text: string,
+  edit: LineEdit,
+  analysis: DocumentAnalysis,
+  env: Environment,
+): DocumentAnalysis | undefined {
+  const before = PLAIN_IMAGE_LINE.exec(edit.oldLine);
+  const after = PLAIN_IMAGE_LINE.exec(edit.newLine);
+  if (!before || !after || before[1] !== after[1] || before[2] !== after[2]) return undefined;
+  if (!isPlainString(before[3]) || !isPlainString(after[3])) return undefined;
+  if (analysis.problems.some((p) => p.code === 'invalid-document' || rangeTouchesLine(p.range, edit.line))) {
+    return undefined;
+  }
+  const column = before[1].length + 'image:'.length + before[2].length;
+  let index = -1;
+  for (const [i, r] of analysis.references.entries()) {
+    const o = r.occurrence;
+    if (!rangeTouchesLine(o.range, edit.line) && !rangeTouchesLine(o.editTarget?.range, edit.line)) continue;
+    if (index >= 0 || o.range.start.line !== edit.line || o.range.start.character !== column) return undefined;
+    if (o.text !== before[3] || o.constructLine !== edit.line || o.unresolvedVariables) return undefined;
+    index = i;
+  }
+  // A string value that no service reads as its image (a service that builds it, a key elsewhere)
+  // stays unread.
+  if (index < 0) return analysis;
+  const lines = new LineIndex(text);
+  const problems: DocumentAnalysis['problems'] = [];
+  const start = lines.offsetAt({ line: edit.line, character: column });
+  const occurrence = plainImageOccurrence(lines, after[3], start, edit.line, env, problems);
+  if (problems.length || occurrence.unresolvedVariables) return undefined;
+  const [reference] = analysisOf('compose', { occurrences: [occurrence], problems: [] }).references;
+  const references = [...analysis.references];
+  references[index] = reference;
+  return { kind: analysis.kind, references, problems: analysis.problems };
+}
+
+/** A block's parse, its lines counted from the text parsed alone (standaloneBlockText). */
+interface CachedBlock {
+  facts: InstructionFacts | undefined;
+}
+
+const shiftRange = (range: Range, lines: number): Range => ({
+  start: { line: range.start.line + lines, character: range.start.character },
+  end: { line: range.end.line + lines, character: range.end.character },
+});
+const shiftWord = (word: LocatedWord | undefined, lines: number): LocatedWord | undefined =>
+  word && { value: word.value, range: shiftRange(word.range, lines) };
+const shiftWords = (words: LocatedWord[] | undefined, lines: number): LocatedWord[] | undefined =>
+  words?.map((w) => shiftWord(w, lines)!);
+
+/** The facts of a block parsed alone, moved `lines` down. */
+function shiftFacts(facts: InstructionFacts, lines: number): InstructionFacts {
+  const moved: InstructionFacts = { keyword: facts.keyword, range: shiftRange(facts.range, lines) };
+  if (facts.image) moved.image = shiftWord(facts.image, lines);
+  if (facts.platform !== undefined) moved.platform = facts.platform;
+  if (facts.stage !== undefined) moved.stage = facts.stage;
+  if (facts.copyFrom) moved.copyFrom = shiftWord(facts.copyFrom, lines);
+  if (facts.mounts) moved.mounts = shiftWords(facts.mounts, lines);
+  if (facts.trigger) {
+    const trigger: NonNullable<InstructionFacts['trigger']> = { keyword: facts.trigger.keyword };
+    if (facts.trigger.copyFrom) trigger.copyFrom = shiftWord(facts.trigger.copyFrom, lines);
+    if (facts.trigger.mounts) trigger.mounts = shiftWords(facts.trigger.mounts, lines);
+    moved.trigger = trigger;
+  }
+  return moved;
+}
+
+/**
+ * The parses of one document's instruction blocks by their text, and the reference parses by their
+ * text. Each analysis keeps what it used and what the previous analysis used, so undoing a
+ * keystroke finds its block again, and nothing grows past two versions of the document.
+ */
+class DockerfileParses {
+  private blocks = new Map<string, CachedBlock>();
+  private previousBlocks = new Map<string, CachedBlock>();
+  private references = new Map<string, ParseResult>();
+  private previousReferences = new Map<string, ParseResult>();
+  /** Blocks parsed (not found by their text), for tests and the bench. */
+  parsed = 0;
+
+  analyze(text: string, blanked: string): DocumentAnalysis {
+    const { escape, blocks } = dockerfileBlocks(blanked);
+    const used = new Map<string, CachedBlock>();
+    const facts: InstructionFacts[] = [];
+    for (const block of blocks) {
+      if (!IMAGE_KEYWORDS.has(block.keyword)) continue;
+      const alone = standaloneBlockText(blanked, block, escape);
+      // The text parsed alone starts with the line that sets its escape character.
+      const key = alone.text;
+      let cached = used.get(key) ?? this.blocks.get(key) ?? this.previousBlocks.get(key);
+      if (!cached) {
+        this.parsed++;
+        const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
+        cached = { facts: instruction && instructionFacts(instruction) };
+      }
+      used.set(key, cached);
+      if (cached.facts) facts.push(shiftFacts(cached.facts, alone.shift));
+    }
+    this.previousBlocks = this.blocks;
+    this.blocks = used;
+    const extraction = extractFromInstructionFacts(text, escape, facts, new LineIndex(text));
+    const parsedReferences = new Map<string, ParseResult>();
+    const analysis = analysisOf('dockerfile', extraction, (resolved) => {
+      let parsed =
+        parsedReferences.get(resolved) ?? this.references.get(resolved) ?? this.previousReferences.get(resolved);
+      if (!parsed) parsed = parseImageReference(resolved);
+      parsedReferences.set(resolved, parsed);
+      return parsed;
+    });
+    this.previousReferences = this.references;
+    this.references = parsedReferences;
+    return analysis;
+  }
+}
+
 export class IncrementalAnalyzer {
   private last?: {
     text: string;
@@ -174,6 +335,14 @@ export class IncrementalAnalyzer {
   };
   /** How many analyses were answered from the previous one (for tests and the bench). */
   reused = 0;
+  /** How many compose analyses read one image value again and kept the rest. */
+  reusedServices = 0;
+  private dockerfileParses?: DockerfileParses;
+
+  /** How many Dockerfile instruction blocks were parsed (the others were found by their text). */
+  get parsedBlocks(): number {
+    return this.dockerfileParses?.parsed ?? 0;
+  }
 
   /**
    * `envIdentity` stands for the compose variables (the `.env` contents the environment was made
@@ -206,6 +375,12 @@ export class IncrementalAnalyzer {
           last.text = text;
           return last.analysis;
         }
+        const changed = edit && env && composeImageEdit(text, edit, last.analysis, env);
+        if (changed) {
+          this.reusedServices++;
+          this.last = { text, kind, env: envIdentity, analysis: changed };
+          return changed;
+        }
       }
       const analysis = analyzeDocument(text, kind, env);
       this.last = { text, kind, env: envIdentity, analysis };
@@ -219,13 +394,19 @@ export class IncrementalAnalyzer {
         return last.analysis;
       }
     }
-    const key = computeDockerfileKey(text);
+    if (isUnreadableDocument(text)) {
+      this.last = undefined;
+      return analyzeDocument(text, kind, env);
+    }
+    const blanked = blankIrrelevantInstructions(text);
+    const key = computeDockerfileKey(text, blanked);
     if (key !== undefined && last?.kind === 'dockerfile' && last.key?.key === key.key) {
       this.reused++;
       this.last = { ...last, text, key };
       return last.analysis;
     }
-    const analysis = analyzeDocument(text, kind, env);
+    if (!this.dockerfileParses) this.dockerfileParses = new DockerfileParses();
+    const analysis = this.dockerfileParses.analyze(text, blanked);
     this.last = { text, kind, key, analysis };
     return analysis;
   }
