@@ -119,6 +119,8 @@ export interface ImagePlace {
   pinned: boolean;
   /** The newest newer version of the same variant, when one is known. */
   newer?: string;
+  /** The newest patch release of the same variant, when one is known ("Update Everywhere to the Newest Patch"). */
+  newerPatch?: string;
   /** Past its end of life (false: supported; absent: unknown). */
   endOfLife?: boolean;
   signature?: 'verified' | 'invalid' | 'signed' | 'unsigned';

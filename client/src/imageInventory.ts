@@ -14,6 +14,8 @@ export interface ImageGroup {
   trusted: boolean;
   unpinned: number;
   newer?: string;
+  /** Some place has a newer patch release: "Update Everywhere to the Newest Patch" can do something. */
+  patchable: boolean;
   endOfLife: boolean;
   /** Some place has known vulnerabilities that a newer tag fixes (rule vulnerable-image). */
   vulnerable: boolean;
@@ -68,6 +70,7 @@ export function groupByImage(places: readonly ImagePlace[]): ImageGroup[] {
         trusted: list.every((p) => p.trusted !== false),
         unpinned: list.filter((p) => p.image && !p.pinned).length,
         newer: list.find((p) => p.newer)?.newer,
+        patchable: list.some((p) => p.newerPatch !== undefined),
         endOfLife: list.some((p) => p.endOfLife === true),
         vulnerable: list.some((p) => p.findings.some((f) => f.rule === 'vulnerable-image')),
         worst: worstSeverity(list),

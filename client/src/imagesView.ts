@@ -122,7 +122,7 @@ export class ImagesView implements vscode.TreeDataProvider<Node>, vscode.Disposa
         tierIcon(group.tier, group.trusted),
         group.worst ? new vscode.ThemeColor(SEVERITY_COLOR[group.worst]) : undefined,
       );
-      item.contextValue = `image${group.unpinned > 0 ? ' unpinned' : ''}${group.newer ? ' outdated' : ''}`;
+      item.contextValue = `image${group.unpinned > 0 ? ' unpinned' : ''}${group.newer ? ' outdated' : ''}${group.patchable ? ' patchable' : ''}`;
       item.id = `image:${group.image}`;
       return item;
     }

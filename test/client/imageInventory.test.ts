@@ -111,3 +111,11 @@ test('an image with known vulnerabilities that a newer tag fixes says so in its 
   assert.match(imageTooltip(group), /Known vulnerabilities that a newer tag fixes/);
   assert.equal(groupByImage([PLACES[2]])[0].vulnerable, false);
 });
+
+test('an image can be updated everywhere to a patch only when some place has a newer patch release', () => {
+  const minorOnly: ImagePlace = { ...PLACES[0], newer: '1.29.0', newerPatch: undefined };
+  const [group] = groupByImage([minorOnly]);
+  assert.equal(group.newer, '1.29.0', 'the view still says a newer version exists');
+  assert.equal(group.patchable, false);
+  assert.equal(groupByImage([minorOnly, { ...PLACES[0], newerPatch: '1.27.3' }])[0].patchable, true);
+});

@@ -32,6 +32,7 @@ test('every reference with its range, state and the findings at its place', () =
   assert.equal(places[0].tier, 'official');
   assert.equal(places[0].pinned, false);
   assert.equal(places[0].newer, '1.25.5');
+  assert.equal(places[0].newerPatch, '1.25.5');
   assert.equal(places[0].endOfLife, true);
   assert.ok(places[0].findings.some((f) => f.rule === 'unpinned-digest'));
   assert.equal(places[1].image, 'someuser/app');
@@ -39,4 +40,12 @@ test('every reference with its range, state and the findings at its place', () =
   assert.equal(places[1].trusted, false);
   assert.equal(places[2].image, undefined);
   assert.equal(places[2].text, '${NOPE}');
+});
+
+test('a place with only a newer minor or major version has no newer patch', () => {
+  const analysis = analyzeDocument('FROM nginx:1.27.3\n', 'dockerfile');
+  const facts: ImageFacts = { newer: { minor: '1.29.0', major: '2.0.0' } };
+  const places = imagePlaces('file:///w/Dockerfile', analysis, defaultPolicy(), [], () => facts);
+  assert.equal(places[0].newer, '1.29.0');
+  assert.equal(places[0].newerPatch, undefined);
 });

@@ -42,6 +42,7 @@ export function imagePlaces(
     };
     const newer = facts.newer?.patch ?? facts.newer?.minor ?? facts.newer?.major;
     if (newer) place.newer = newer;
+    if (facts.newer?.patch) place.newerPatch = facts.newer.patch;
     if (facts.eol) place.endOfLife = facts.eol.isEol;
     if (facts.signature?.state === 'known') place.signature = facts.signature.value.state;
     return place;
