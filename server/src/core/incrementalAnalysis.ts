@@ -12,9 +12,12 @@
 //   left by the blanking) are parsed, each once while its text stays the same: the parse is kept by
 //   the block's text and its lines shifted to where the block is now. Stages, global ARGs and
 //   interpolation are then read again from those parses (extractFromInstructionFacts), as a full
-//   analysis reads them from the parse of the whole file.
+//   analysis reads them from the parse of the whole file. A keystroke inside a kept line that
+//   cannot change which lines are blanked (see editKeepsKeptLine) patches the blanked text instead
+//   of blanking the whole file again.
 // - Compose: a keystroke inside the plain value of one `key: value` line, under keys that name no
-//   image, build, platform or file, away from every reference, in a document that parsed.
+//   image, build, platform or file, away from every reference, in a document that parsed, keeps the
+//   analysis; one inside the plain value of an `image:` line reads that value again (composeImageEdit).
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
 import { DockerfileParser } from 'dockerfile-ast';
