@@ -265,7 +265,7 @@ const composeValue = fc.constantFrom(
 );
 const composeService = fc
   .tuple(
-    fc.constantFrom('web', 'db', 'build', 'image', 'svc'),
+    fc.constantFrom('web', 'db', 'build', 'image', 'svc', '"image: web"'),
     fc.option(composeValue, { nil: undefined }),
     fc.subarray([
       '    restart: always',
@@ -280,9 +280,17 @@ const composeService = fc
       '    ports:\n      - "8080:80"',
       '    labels:\n      image: not-an-image',
       '    image: >-\n      nginx: 1.27',
+      '    extends: |-\n      image: web',
+      '    command: "run\n      image: quoted\n      x"',
+      '    labels: {\n      image: in-flow\n    }',
     ]),
   )
-  .map(([name, image, extras]) => [`  ${name}:`, ...(image ? [`    image: ${image}`] : []), ...extras].join('\n'));
+  .map(([name, image, extras]) =>
+    name === 'db' && image && !image.includes('{')
+      ? // A service written as a flow mapping over several lines.
+        `  flow: {\n    image: ${image}\n  }`
+      : [`  ${name}:`, ...(image ? [`    image: ${image}`] : []), ...extras].join('\n'),
+  );
 const composeFile = fc
   .tuple(
     fc.constantFrom('', 'name: bench\n', 'x-base: &base\n  image: redis:7\n  restart: no\n'),
@@ -352,7 +360,7 @@ test('compose: random edit sequences, every incremental analysis equals a full o
     { numRuns: 500, seed: 295702780 },
   );
   assert.ok(reused > 50, `reused ${reused} times`);
-  assert.ok(reusedServices > 150, `one image value read again ${reusedServices} times`);
+  assert.ok(reusedServices > 15, `one image value read again ${reusedServices} times`);
 });
 
 test('compose: a keystroke in a restart value reuses; in an image, a platform, or with other variables it does not', () => {
@@ -374,5 +382,27 @@ test('compose: a keystroke in a restart value reuses; in an image, a platform, o
     const before: number = analyzer.reused;
     analyzer.analyze(changed, 'compose', env, id);
     assert.equal(analyzer.reused, before, `not reused for ${JSON.stringify(changed)}`);
+  }
+});
+
+test('compose: a value that may sit in a flow mapping or inside another scalar is read by a full analysis', () => {
+  const env = () => undefined;
+  const identity = {};
+  const cases: Array<[string, string]> = [
+    // `}` typed into an image inside a flow mapping ends the mapping.
+    ['services:\n  flow: {\n    image: nginx\n  }\n', 'services:\n  flow: {\n    image: ngi}nx\n  }\n'],
+    // The `image: ...` line is the text of a block scalar that `extends` reads: now the service
+    // extends one that builds its image, so its own image is no longer pulled.
+    [
+      'services:\n  "image: base":\n    build: .\n  web:\n    image: nginx:1.27\n    extends: |-\n      image: bas\n',
+      'services:\n  "image: base":\n    build: .\n  web:\n    image: nginx:1.27\n    extends: |-\n      image: base\n',
+    ],
+  ];
+  for (const [before, after] of cases) {
+    const analyzer = new IncrementalAnalyzer();
+    analyzer.analyze(before, 'compose', env, identity);
+    const full = analyzeDocument(after, 'compose', env);
+    assert.notDeepStrictEqual(full, analyzeDocument(before, 'compose', env), 'the edit changes the analysis');
+    assert.deepStrictEqual(analyzer.analyze(after, 'compose', env, identity), full);
   }
 });

@@ -253,6 +253,29 @@ function isPlainString(value: string): boolean {
 }
 
 /**
+ * A block scalar header (`|`, `>-`...) at the end of a line, a line with an unclosed quote (an odd
+ * number of `"` or `'`, or an escaped `\"`), or a flow collection left open: where a scalar or a
+ * collection may continue on the next lines.
+ */
+function mayHoldMultilineScalar(text: string): boolean {
+  if (/[|>][-+0-9]*[ \t]*(?:#.*)?$/m.test(text) || text.includes('\\"')) return true;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    let double = 0;
+    let single = 0;
+    let open = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 34) double++;
+      else if (c === 39) single++;
+      else if (c === 123 || c === 91) open++;
+      else if (c === 125 || c === 93) open--;
+    }
+    if (double % 2 || single % 2 || open !== 0) return true;
+  }
+  return false;
+}
+
+/**
  * The analysis after a keystroke inside the plain value of an `image:` line: the structure of the
  * YAML is unchanged, so only that value's occurrence is read again, as a full analysis reads it
  * (interpolation included). Undefined when that cannot be shown.
@@ -267,6 +290,9 @@ function composeImageEdit(
   const after = PLAIN_IMAGE_LINE.exec(edit.newLine);
   if (!before || !after || before[1] !== after[1] || before[2] !== after[2]) return undefined;
   if (!isPlainString(before[3]) || !isPlainString(after[3])) return undefined;
+  // Inside a flow collection (`{ ... }` over several lines) `{` and `}` end the value; a value that
+  // was read whole with them was in block context, one that gains them may not be.
+  if (/[{}]/.test(after[3]) && !/[{}]/.test(before[3])) return undefined;
   if (analysis.problems.some((p) => p.code === 'invalid-document' || rangeTouchesLine(p.range, edit.line))) {
     return undefined;
   }
@@ -280,8 +306,9 @@ function composeImageEdit(
     index = i;
   }
   // A string value that no service reads as its image (a service that builds it, a key elsewhere)
-  // stays unread.
-  if (index < 0) return analysis;
+  // stays unread, if the line is a key and value at all: not a line inside a block scalar or a
+  // quoted scalar over several lines, whose text other keys (`extends`) could read.
+  if (index < 0) return mayHoldMultilineScalar(text) ? undefined : analysis;
   const lines = new LineIndex(text);
   const problems: DocumentAnalysis['problems'] = [];
   const start = lines.offsetAt({ line: edit.line, character: column });
