@@ -197,6 +197,26 @@ test('instruction blocks: random edit sequences give the analysis and findings o
   assert.ok(blocksParsed * 4 < blocksRead, `parsed ${blocksParsed} blocks of about ${blocksRead}`);
 });
 
+test('long files (edits found by comparing chunks, lines counted past many breaks): the same as a full analysis', () => {
+  const longFile = fc
+    .tuple(fc.constantFrom('', '# escape=`\n'), fc.array(blockLine, { minLength: 150, maxLength: 250 }))
+    .map(([head, lines]) => head + lines.map((l) => l.join('')).join(''));
+  fc.assert(
+    fc.property(longFile, fc.array(blockEdit, { minLength: 1, maxLength: 12 }), (start, edits) => {
+      const analyzer = new IncrementalAnalyzer();
+      let text = start;
+      analyzer.analyze(text, 'dockerfile');
+      for (const e of edits) {
+        let at = e.at % (text.length + 1);
+        if (e.atLineStart) while (at > 0 && text[at - 1] !== '\n') at--;
+        text = text.slice(0, at) + e.insert + text.slice(at + e.remove);
+        assert.deepStrictEqual(analyzer.analyze(text, 'dockerfile'), analyzeDocument(text, 'dockerfile'));
+      }
+    }),
+    { numRuns: 60, seed: 7 },
+  );
+});
+
 test('a keystroke inside a RUN reuses the analysis; one in a FROM, an ARG or a comment does not', () => {
   const analyzer = new IncrementalAnalyzer();
   const base = 'ARG V=1.27\n# note\nFROM nginx:${V}\nRUN apt-get update\nCOPY --from=alpine:3 /a /b\n';

@@ -105,13 +105,15 @@ test(`${DOCUMENTS} documents opened and edited for ${SECONDS} s against a flaky 
   const rssAfterOpen = rssKb(pid)!;
   rss.length = 0;
 
-  // Edits: type a character at the end of a random document, keep it.
+  // Edits: a comment line typed at the top of a random document, kept. Every edit moves the
+  // findings down a line, so every edit changes the diagnostics (the server pushes only diagnostics
+  // that changed) and the newest version of a document has a publish of its own.
   const pick = random(1122);
   const sent: Array<{ uri: string; version: number; at: number }> = [];
   const end = performance.now() + SECONDS * 1000;
   while (performance.now() < end) {
     const i = Math.floor(pick() * DOCUMENTS);
-    texts[i] += pick() < 0.5 ? '#' : 'x';
+    texts[i] = (pick() < 0.5 ? '#\n' : '# x\n') + texts[i];
     if (texts[i].length > 6000) texts[i] = documentText(i);
     const at = performance.now();
     const version = client.change(uris[i], texts[i]);

@@ -21,13 +21,17 @@ const NO_IMAGE = new Set([
 ]);
 const ESCAPE_DIRECTIVE = /^\s*#\s*escape\s*=\s*([\\`])\s*$/i;
 
+// Tested on each line with its line break: the break is white space, so these give what they would
+// give on the line without it, without making that string (this runs on every keystroke).
+const COMMENT_OR_EMPTY = /^\s*(?:#.*)?(?:\r\n|\r|\n)?$/;
+const CONTINUES = { '\\': /\\\s*$/, '`': /`\s*$/ } as Record<string, RegExp>;
+
 export function blankIrrelevantInstructions(text: string): string {
   const lines = text.match(/[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$/g);
   if (!lines) return text;
-  const escape = escapeCharacter(lines);
-  const content = (line: string) => line.replace(/\r?\n$|\r$/, '');
-  const isCommentOrEmpty = (line: string) => /^\s*(#.*)?$/.test(content(line));
-  const continues = (line: string) => content(line).replace(/\s+$/, '').endsWith(escape);
+  const escapeAtEnd = CONTINUES[escapeCharacter(lines)];
+  const isCommentOrEmpty = (line: string) => COMMENT_OR_EMPTY.test(line);
+  const continues = (line: string) => escapeAtEnd.test(line);
   const out: string[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -54,10 +58,16 @@ export function blankIrrelevantInstructions(text: string): string {
         (keyword === 'COPY' && !/--from/i.test(instruction)) ||
         (keyword === 'RUN' && !/--mount/i.test(instruction)));
     const keep = !blank;
-    out.push(...(keep ? group : group.map((l) => l.replace(/[^\r\n]/g, ' '))));
+    out.push(...(keep ? group : group.map(blankLine)));
     i = end + 1;
   }
   return out.join('');
+}
+
+/** The line as spaces, its line break kept. */
+function blankLine(line: string): string {
+  const end = line.endsWith('\r\n') ? line.length - 2 : /[\r\n]$/.test(line) ? line.length - 1 : line.length;
+  return ' '.repeat(end) + line.slice(end);
 }
 
 function escapeCharacter(lines: string[]): string {

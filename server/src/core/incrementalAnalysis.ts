@@ -12,9 +12,12 @@
 //   left by the blanking) are parsed, each once while its text stays the same: the parse is kept by
 //   the block's text and its lines shifted to where the block is now. Stages, global ARGs and
 //   interpolation are then read again from those parses (extractFromInstructionFacts), as a full
-//   analysis reads them from the parse of the whole file.
+//   analysis reads them from the parse of the whole file. A keystroke inside a kept line that
+//   cannot change which lines are blanked (see editKeepsKeptLine) patches the blanked text instead
+//   of blanking the whole file again.
 // - Compose: a keystroke inside the plain value of one `key: value` line, under keys that name no
-//   image, build, platform or file, away from every reference, in a document that parsed.
+//   image, build, platform or file, away from every reference, in a document that parsed, keeps the
+//   analysis; one inside the plain value of an `image:` line reads that value again (composeImageEdit).
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
 import { DockerfileParser } from 'dockerfile-ast';
@@ -45,7 +48,8 @@ import type { ImageFileKind, Range } from './types';
 const BLANKED_LINE = '\u0000';
 
 interface DockerfileKey {
-  key: string;
+  /** Undefined when not computed (a kept line changed, so it differs from the last one anyway). */
+  key: string | undefined;
   /** Per line: 1 when the line was blanked. */
   blanked: Uint8Array;
 }
@@ -86,15 +90,28 @@ export function dockerfileAnalysisKey(text: string): string | undefined {
 /** Where two texts differ, when the difference lies inside one line of each (no line break in it). */
 interface LineEdit {
   line: number;
+  /** Offset of the line's start (the same in both texts). */
+  lineStart: number;
   oldLine: string;
   newLine: string;
 }
 
+const EDIT_CHUNK = 512;
+
 function singleLineEdit(before: string, after: string): LineEdit | undefined {
   let head = 0;
   const shorter = Math.min(before.length, after.length);
+  // Equal chunks are skipped by comparing strings (native), then the rest a character at a time.
+  while (head + EDIT_CHUNK <= shorter && before.slice(head, head + EDIT_CHUNK) === after.slice(head, head + EDIT_CHUNK))
+    head += EDIT_CHUNK;
   while (head < shorter && before.charCodeAt(head) === after.charCodeAt(head)) head++;
   let tail = 0;
+  while (
+    tail + EDIT_CHUNK <= shorter - head &&
+    before.slice(before.length - tail - EDIT_CHUNK, before.length - tail) ===
+      after.slice(after.length - tail - EDIT_CHUNK, after.length - tail)
+  )
+    tail += EDIT_CHUNK;
   while (
     tail < shorter - head &&
     before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
@@ -108,9 +125,13 @@ function singleLineEdit(before: string, after: string): LineEdit | undefined {
   let lineStart = head;
   while (lineStart > 0 && !isBreak(before.charCodeAt(lineStart - 1))) lineStart--;
   let line = 0;
-  for (let i = 0; i < lineStart; i++) {
-    const c = before.charCodeAt(i);
-    if (c === 10 || (c === 13 && before.charCodeAt(i + 1) !== 10)) line++;
+  if (before.lastIndexOf('\r', lineStart) < 0) {
+    for (let i = before.indexOf('\n'); i >= 0 && i < lineStart; i = before.indexOf('\n', i + 1)) line++;
+  } else {
+    for (let i = 0; i < lineStart; i++) {
+      const c = before.charCodeAt(i);
+      if (c === 10 || (c === 13 && before.charCodeAt(i + 1) !== 10)) line++;
+    }
   }
   const lineEnd = (text: string, from: number) => {
     let e = from;
@@ -119,6 +140,7 @@ function singleLineEdit(before: string, after: string): LineEdit | undefined {
   };
   return {
     line,
+    lineStart,
     oldLine: before.slice(lineStart, lineEnd(before, head)),
     newLine: after.slice(lineStart, lineEnd(after, head)),
   };
@@ -140,6 +162,31 @@ function editKeepsBlanking(edit: LineEdit): boolean {
   // `# escape=` and other directives are comments kept by blanking: never a blanked line.
   return true;
 }
+
+const endsWithEscape = (line: string) => /[`\\]\s*$/.test(line);
+
+/**
+ * A change inside one line that blanking kept (a line of an instruction that may name an image),
+ * which leaves the blanking of every line as it was: the same first word, not a comment or empty
+ * line before or after (so the groups of continued lines and the parser directives stay), no
+ * continuation at its end, and the same answer to what decides whether a group is kept (`<<`,
+ * `--from`, `--mount`). The blanked text then changes by that line alone.
+ */
+function editKeepsKeptLine(edit: LineEdit): boolean {
+  const { oldLine, newLine } = edit;
+  if (firstWord(oldLine) !== firstWord(newLine)) return false;
+  if (isCommentOrEmpty(oldLine) || isCommentOrEmpty(newLine)) return false;
+  if (endsWithEscape(oldLine) || endsWithEscape(newLine)) return false;
+  return (
+    oldLine.includes('<<') === newLine.includes('<<') &&
+    /--from/i.test(oldLine) === /--from/i.test(newLine) &&
+    /--mount/i.test(oldLine) === /--mount/i.test(newLine)
+  );
+}
+
+/** `text` with `edit`'s line (at the same offset) replaced by `replacement`. */
+const withLine = (text: string, edit: LineEdit, replacement: string) =>
+  text.slice(0, edit.lineStart) + replacement + text.slice(edit.lineStart + edit.oldLine.length);
 
 /** Keys whose values can name or place an image (or read another file) in a compose file. */
 const COMPOSE_IMAGE_KEYS = /image|build|platform|pull|extends|context|dockerfile|file|include|service|path|<<|^name$/i;
@@ -331,6 +378,8 @@ export class IncrementalAnalyzer {
     kind: 'dockerfile' | 'compose';
     env?: unknown;
     key?: DockerfileKey;
+    /** The Dockerfile's text after blanking (dockerfileBlanking.ts). */
+    blanked?: string;
     analysis: DocumentAnalysis;
   };
   /** How many analyses were answered from the previous one (for tests and the bench). */
@@ -386,28 +435,36 @@ export class IncrementalAnalyzer {
       this.last = { text, kind, env: envIdentity, analysis };
       return analysis;
     }
-    if (last?.kind === 'dockerfile' && last.key) {
+    if (isUnreadableDocument(text)) {
+      this.last = undefined;
+      return analyzeDocument(text, kind, env);
+    }
+    if (!this.dockerfileParses) this.dockerfileParses = new DockerfileParses();
+    if (last?.kind === 'dockerfile' && last.key && last.blanked !== undefined) {
       const edit = singleLineEdit(last.text, text);
       if (edit && last.key.blanked[edit.line] === 1 && editKeepsBlanking(edit)) {
         this.reused++;
         last.text = text;
+        last.blanked = withLine(last.blanked, edit, ' '.repeat(edit.newLine.length));
         return last.analysis;
       }
-    }
-    if (isUnreadableDocument(text)) {
-      this.last = undefined;
-      return analyzeDocument(text, kind, env);
+      if (edit && last.key.blanked[edit.line] === 0 && editKeepsKeptLine(edit)) {
+        // The same lines are blanked; the analysis is read again from the blocks.
+        const blanked = withLine(last.blanked, edit, edit.newLine);
+        const analysis = this.dockerfileParses.analyze(text, blanked);
+        this.last = { text, kind, key: { key: undefined, blanked: last.key.blanked }, blanked, analysis };
+        return analysis;
+      }
     }
     const blanked = blankIrrelevantInstructions(text);
     const key = computeDockerfileKey(text, blanked);
     if (key !== undefined && last?.kind === 'dockerfile' && last.key?.key === key.key) {
       this.reused++;
-      this.last = { ...last, text, key };
+      this.last = { ...last, text, key, blanked };
       return last.analysis;
     }
-    if (!this.dockerfileParses) this.dockerfileParses = new DockerfileParses();
     const analysis = this.dockerfileParses.analyze(text, blanked);
-    this.last = { text, kind, key, analysis };
+    this.last = { text, kind, key, blanked, analysis };
     return analysis;
   }
 }

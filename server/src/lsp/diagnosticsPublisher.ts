@@ -5,6 +5,13 @@
 // diagnostics did not change since the client's `previousResultId` gets `kind: "unchanged"`, not
 // every diagnostic again. Either way a finding that did not change keeps its Diagnostic object, so
 // nothing is rebuilt for it and "unchanged" is an identity check.
+// A push client is not sent the same diagnostics again after an edit either: pushed diagnostics
+// replace the previous ones and their `version` is optional (LSP 3.17 "PublishDiagnostics
+// Notification"), so a keystroke that leaves a document's diagnostics as they were needs no
+// notification. A check the server starts itself (registry answers, settings, policy or `.env`
+// changes) comes once per pass, not per keystroke, and is still pushed: a push client hears that
+// the registries were asked even when they changed nothing.
+// https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocument_publishDiagnostics
 // https://microsoft.github.io/language-server-protocol/specifications/lsp/3.17/specification/#textDocument_pullDiagnostics
 import {
   DocumentDiagnosticReportKind,
@@ -50,11 +57,12 @@ export class DiagnosticsPublisher {
   }
 
   /**
-   * The findings of `uri` at `version`. `clientWillPull`: the client sent the change these findings
-   * answer and pulls after it by itself; otherwise (registry answers, settings, policy or `.env`
-   * files) a pulling client is asked to pull again when something changed.
+   * The findings of `uri` at `version`. `ownChange`: the client's own edit (or open) asked for this
+   * check: a pulling client pulls after it by itself, and a push client is sent nothing when the
+   * diagnostics stayed the same. Otherwise (registry answers, settings, policy or `.env` files) a
+   * pulling client is asked to pull again when something changed, and a push client is pushed to.
    */
-  publish(uri: string, version: number | undefined, findings: readonly Finding[], clientWillPull: boolean): void {
+  publish(uri: string, version: number | undefined, findings: readonly Finding[], ownChange: boolean): void {
     const previous = this.results.get(uri);
     const byFinding = new Map<string, Diagnostic>();
     let unchanged = previous !== undefined && previous.diagnostics.length === findings.length;
@@ -67,18 +75,19 @@ export class DiagnosticsPublisher {
       return diagnostic;
     });
     if (!this.pull) {
+      if (unchanged && ownChange) return;
       this.results.set(uri, { resultId: '', diagnostics, byFinding });
       void this.connection.sendDiagnostics({ uri, version, diagnostics });
       return;
     }
     if (unchanged) return;
     this.results.set(uri, { resultId: String(this.nextResultId++), diagnostics, byFinding });
-    if (!clientWillPull) this.queueRefresh();
+    if (!ownChange) this.queueRefresh();
   }
 
   /** `uri` has no findings (not a checked kind any more, or checking it failed). */
-  clear(uri: string, clientWillPull: boolean): void {
-    this.publish(uri, undefined, [], clientWillPull);
+  clear(uri: string, ownChange: boolean): void {
+    this.publish(uri, undefined, [], ownChange);
   }
 
   /** The document was closed: its result is forgotten (a pulling client drops its own). */

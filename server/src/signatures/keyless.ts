@@ -6,11 +6,23 @@
 // signature verifies over the DSSE pre-authentication encoding or the artifact. We add only
 // what the library leaves to its caller: reading who signed from the certificate's Fulcio
 // extensions (sigstore/fulcio docs/oid-info.md), and the identity policy (policyMatch.ts).
-import { bundleFromJSON } from '@sigstore/bundle';
-import { ASN1Obj } from '@sigstore/core';
-import { Verifier, toSignedEntity, type Signer } from '@sigstore/verify';
+import type * as SigstoreBundle from '@sigstore/bundle';
+import type * as SigstoreCore from '@sigstore/core';
+import type { Signer, toSignedEntity } from '@sigstore/verify';
+import type * as SigstoreVerify from '@sigstore/verify';
 import type { SignerIdentity } from '../core/facts';
 import type { LoadedTrustedRoot } from './trustedRoot';
+
+/**
+ * The Sigstore libraries, loaded the first time a keyless signature is checked: most runs never
+ * meet one, and loading them at start-up cost every run (the bundles load them from dist/lazy/,
+ * see scripts/build.mjs).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sigstoreBundle = () => require('@sigstore/bundle') as typeof SigstoreBundle;
+const sigstoreCore = () => require('@sigstore/core') as typeof SigstoreCore;
+const sigstoreVerify = () => require('@sigstore/verify') as typeof SigstoreVerify;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Fulcio certificate extensions (sigstore/fulcio docs/oid-info.md). */
 const FULCIO_OID = {
@@ -81,7 +93,7 @@ function extensionText(signer: Signer, oid: string): string | undefined {
   if (!found) return undefined;
   const bytes = Buffer.from(found.value);
   try {
-    const parsed = ASN1Obj.parseBuffer(bytes);
+    const parsed = sigstoreCore().ASN1Obj.parseBuffer(bytes);
     // 0x0c UTF8String, 0x16 IA5String
     if (parsed.tag.number === 12 || parsed.tag.number === 22) return parsed.value.toString('utf8');
   } catch {
@@ -128,14 +140,18 @@ export function isKeylessBundle(bundle: unknown): boolean {
 export function verifyKeylessBundle(bundleJson: unknown, root: LoadedTrustedRoot, artifact?: Buffer): KeylessOutcome {
   let entity;
   try {
-    entity = toSignedEntity(bundleFromJSON(bundleJson), artifact);
+    entity = sigstoreVerify().toSignedEntity(sigstoreBundle().bundleFromJSON(bundleJson), artifact);
   } catch (error) {
     return { ok: false, reason: `not a valid Sigstore bundle (${(error as Error).message})` };
   }
   let signer: Signer;
   try {
     // Thresholds as sigstore's client: one tlog entry, one SCT, one timestamp (here Rekor's).
-    signer = new Verifier(root.material, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 }).verify(entity);
+    signer = new (sigstoreVerify().Verifier)(root.material, {
+      tlogThreshold: 1,
+      ctlogThreshold: 1,
+      timestampThreshold: 1,
+    }).verify(entity);
   } catch (error) {
     return { ok: false, reason: expiredReason(entity) ?? describeFailure(error) };
   }

@@ -5,8 +5,9 @@
 // user names (`--sigstore-trusted-root`, `imageTrust.sigstoreTrustedRoot`) for a private
 // deployment, which replaces it entirely.
 import { readFileSync } from 'node:fs';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import type * as SigstoreSpecs from '@sigstore/protobuf-specs';
+import type { TrustMaterial } from '@sigstore/verify';
+import type * as SigstoreVerify from '@sigstore/verify';
 import seeds from '@sigstore/tuf/seeds.json';
 
 export const PUBLIC_GOOD_TUF_URL = 'https://tuf-repo-cdn.sigstore.dev';
@@ -41,6 +42,11 @@ export function parseTrustedRoot(json: unknown, name: string): TrustedRootResult
       !String((value as { mediaType?: unknown }).mediaType).includes('trustedroot')
     )
       return { ok: false, error: `${name} is not a Sigstore trusted_root.json (no trustedroot mediaType)` };
+    // Loaded when a root is first needed, not at start-up (see keyless.ts).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { TrustedRoot } = require('@sigstore/protobuf-specs') as typeof SigstoreSpecs;
+    const { toTrustMaterial } = require('@sigstore/verify') as typeof SigstoreVerify;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const root = TrustedRoot.fromJSON(value);
     if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0)
       return { ok: false, error: `${name} names no certificate authority and no transparency log` };

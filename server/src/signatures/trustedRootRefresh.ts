@@ -11,10 +11,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seeds from '@sigstore/tuf/seeds.json';
-import { Updater, type Fetcher } from 'tuf-js';
-import { DownloadHTTPError } from 'tuf-js/dist/error';
+import type { Fetcher } from 'tuf-js';
+import type * as Tuf from 'tuf-js';
+import type * as TufErrors from 'tuf-js/dist/error';
 import type { HttpClient } from '../net/httpClient';
 import { parseTrustedRoot, PUBLIC_GOOD_TUF_URL, shippedTrustedRoot, type TrustedRootResult } from './trustedRoot';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** tuf-js (and the fetch library under it), loaded when a refresh runs, not at start-up (see keyless.ts). */
+const tuf = () => require('tuf-js') as typeof Tuf;
+const tufErrors = () => require('tuf-js/dist/error') as typeof TufErrors;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const DAY_MS = 86_400_000;
 /** TUF metadata and trusted_root.json are tens of KiB; more is not an answer. */
@@ -62,7 +69,7 @@ class DoorFetcher implements Fetcher {
     if (!outcome.ok) throw new Error(`${url}: ${outcome.error.message}`);
     // tuf-js walks root versions until a 403/404 says there is no newer one.
     if (outcome.value.status !== 200)
-      throw new DownloadHTTPError(`GET ${url}: HTTP ${outcome.value.status}`, outcome.value.status);
+      throw new (tufErrors().DownloadHTTPError)(`GET ${url}: HTTP ${outcome.value.status}`, outcome.value.status);
     return outcome.value.body;
   }
 }
@@ -141,7 +148,7 @@ export class TrustedRootRefresher {
         if (!seed) throw new Error(`no TUF root to start from for ${this.mirror}`);
         writeFileSync(join(dir, 'root.json'), seed);
       }
-      const updater = new Updater({
+      const updater = new (tuf().Updater)({
         metadataBaseUrl: this.mirror,
         targetBaseUrl: `${this.mirror}/targets`,
         metadataDir: dir,

@@ -4,7 +4,7 @@
 // stream are capped. The reader stops as soon as the rest of the layer cannot hold a wanted path
 // (see pastWantedPaths), so the download behind it can be closed early.
 import { createGunzip } from 'node:zlib';
-import { extract } from 'tar-stream';
+import type * as TarStream from 'tar-stream';
 
 export const DPKG_STATUS = 'var/lib/dpkg/status';
 export const DPKG_STATUS_DIR = 'var/lib/dpkg/status.d/';
@@ -113,7 +113,9 @@ export async function readLayerStream(
   out: LayerFiles = emptyLayerFiles(),
 ): Promise<LayerFiles> {
   const compression = layerCompression(mediaType);
-  const tar = extract();
+  // The tar reader is loaded when a layer is read, not at start-up (see signatures/keyless.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tar = (require('tar-stream') as typeof TarStream).extract();
   let unpacked = 0;
   let failure: Error | undefined;
   let done = false;

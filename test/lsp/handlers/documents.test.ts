@@ -43,6 +43,31 @@ test('each version gets its diagnostics; closing clears them', () => {
   assert.deepEqual(stub.published(uri).at(-1)!.diagnostics, []);
 });
 
+test('a push client is sent diagnostics only when they change, not once per edit', () => {
+  const stub = startServer();
+  const uri = pathToFileURL(join(dir, 'push.Dockerfile')).toString();
+  const text = 'FROM nginx:latest\nRUN echo hi\n';
+  stub.open(uri, 'dockerfile', text);
+  assert.equal(stub.published(uri).length, 1);
+  // Typing and deleting on a line that names no image: the findings stay as they were.
+  for (const edit of ['FROM nginx:latest\nRUN echo hi!\n', text, 'FROM nginx:latest\nRUN echo hi\n\n', text])
+    stub.change(uri, edit);
+  assert.equal(stub.published(uri).length, 1, 'edits that change no diagnostic publish nothing');
+  // A line above moves the findings: published, with the version it answers.
+  stub.change(uri, '# base\n' + text);
+  assert.deepEqual(
+    stub.published(uri).map((p) => [p.version, p.diagnostics.map((d) => `${d.range.start.line}:${d.code}`)]),
+    [
+      [1, ['0:latest-tag', '0:unpinned-digest']],
+      [6, ['1:latest-tag', '1:unpinned-digest']],
+    ],
+  );
+  // Back to the first findings: they differ from the last ones sent, so they are sent.
+  stub.change(uri, text);
+  assert.equal(stub.published(uri).length, 3);
+  assert.equal(stub.published(uri).at(-1)!.diagnostics[0].range.start.line, 0);
+});
+
 test('compose .env: read once per folder, read again when the editor reports a change', () => {
   const sub = mkdtempSync(join(dir, 'compose-'));
   writeFileSync(join(sub, '.env'), 'TAG=latest\n');

@@ -1,6 +1,6 @@
 // OSV vulnerability records (ossf/osv-schema docs/schema.md) read defensively, and the schema's
 // evaluation of whether an installed version is affected and which version fixes it.
-import { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } from 'ae-cvss-calculator';
+import type * as CvssCalculator from 'ae-cvss-calculator';
 import { sameEcosystem, versionOrderFor, type VersionOrder } from './ecosystemVersions';
 import type { InstalledPackage } from './packages';
 
@@ -130,6 +130,10 @@ export function evaluateAffected(
 }
 
 function cvssScore(type: string, vector: string): number | undefined {
+  // The calculator is loaded when a score is first read, not at start-up (its 200 KB cost every
+  // run; see scripts/build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = require('ae-cvss-calculator') as typeof CvssCalculator;
   try {
     if (type === 'CVSS_V4') return new Cvss4P0(vector).calculateScores().overall;
     if (type === 'CVSS_V3')
