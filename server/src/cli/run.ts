@@ -32,8 +32,14 @@ export interface CliIo {
   version: string;
 }
 
-/** Parallel lookups in flight; the registry client also limits requests per registry. */
-const LOOKUP_CONCURRENCY = 16;
+/**
+ * References looked up at once, per connection a registry may have. A reference is a chain of
+ * dependent requests (token, index, platform manifest, config, attestations), so one lane rarely
+ * has a request out: with 16 lanes for 12 connections the connections sat idle between the links
+ * of each chain. Four lanes per connection keep them busy; the connection limit still bounds the
+ * requests per registry.
+ */
+const LOOKUP_LANES_PER_CONNECTION = 4;
 
 export async function runCli(options: CliOptions, io: CliIo): Promise<number> {
   if (options.command === 'vulndb-update') return await updateVulnDb(options, io);
@@ -269,7 +275,8 @@ async function gatherAll(
       );
     }
   };
-  await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, worker));
+  const lanes = LOOKUP_LANES_PER_CONNECTION * network.http.connectionsPerOrigin;
+  await Promise.all(Array.from({ length: Math.min(lanes, queue.length) }, worker));
   return facts;
 }
 
