@@ -15,7 +15,7 @@ export function enabledGlobs(setting: unknown): string[] {
     .map(([glob]) => glob);
 }
 
-/** The folders `image-trust lint` and `pin` skip when they search a folder (server/src/cli/files.ts). */
+/** The folders `image-trust lint` and `pin` skip when they search a folder (server/src/workspace/files.ts). */
 export const CLI_SKIPPED_FOLDERS = ['.git', 'node_modules', '.hg', '.svn'];
 
 /**

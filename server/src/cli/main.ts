@@ -1,6 +1,6 @@
 // Entry point of dist/cli.js, the `image-trust` command.
 import { parseArgs, USAGE } from './args';
-import { CliError } from './files';
+import { CliError } from '../workspace/files';
 import { runCli } from './run';
 
 import { PRODUCT_VERSION as VERSION } from '../net/productVersion';

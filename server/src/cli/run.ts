@@ -15,7 +15,7 @@ import { factsWantedFor, withPlatforms, type FactsWanted } from '../services/ima
 import { createNetwork, type Network } from '../services/network';
 import { trustedRootFromFile } from '../signatures/trustedRoot';
 import type { CliOptions } from './args';
-import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from './files';
+import { collectFiles, CliError, readSource, type SourceText, type TargetFile } from '../workspace/files';
 import { toCodeClimate } from './format/codeclimate';
 import { toJson } from './format/json';
 import { sortFindings, type LintReport } from './format/report';

@@ -7,7 +7,7 @@ import type { DocumentAnalysis } from '../../core/analyze';
 import type { ImageFacts } from '../../core/facts';
 import type { Policy } from '../../core/settings';
 import type { Finding, ImageReference } from '../../core/types';
-import { collectFiles, readSource } from '../../cli/files';
+import { collectFiles, readSource } from '../../workspace/files';
 import { imagePlaces, type ImagePlace } from '../../features/workspaceImages';
 import type { WorkspaceImagesResult } from '../../../../protocol/messages';
 import type { Connection } from 'vscode-languageserver';

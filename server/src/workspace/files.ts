@@ -1,4 +1,5 @@
-// Which files `image-trust` checks, and reading them without losing bytes (BOM, line endings).
+// Which files image-trust checks in a folder (the CLI's walk and the editor's images view share
+// it), and reading them without losing bytes (BOM, line endings).
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { detectDocumentKind } from '../core/analyze';
