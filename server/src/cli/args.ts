@@ -100,6 +100,21 @@ Exit codes: 0 nothing at or above the threshold; 1 findings at or above it (pin 
 something unpinned); 2 usage, configuration or I/O error; 3 (with --require-network)
 lookups failed and their findings are missing (said per registry on stderr; wins over 1).`;
 
+/** The flags that set a boolean option, and what the flag says of it (`--no-color` says no). */
+const BOOLEAN_FLAGS = new Map<
+  string,
+  { option: 'offline' | 'requireNetwork' | 'dryRun' | 'check' | 'eolRefresh' | 'color'; says: boolean }
+>([
+  ['--offline', { option: 'offline', says: true }],
+  ['--require-network', { option: 'requireNetwork', says: true }],
+  ['--dry-run', { option: 'dryRun', says: true }],
+  ['--check', { option: 'check', says: true }],
+  ['--eol-refresh', { option: 'eolRefresh', says: true }],
+  ['--no-eol-refresh', { option: 'eolRefresh', says: false }],
+  ['--color', { option: 'color', says: true }],
+  ['--no-color', { option: 'color', says: false }],
+]);
+
 export function parseArgs(argv: string[]): ParsedArgs {
   const options: CliOptions = {
     command: 'lint',
@@ -129,6 +144,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
       if (inline === 'false') return false;
       return { kind: 'error', message: `${flag} takes no value, or =true / =false, not "${inline}"` };
     };
+    const boolean = BOOLEAN_FLAGS.get(flag);
+    if (boolean) {
+      const on = flagOn();
+      if (typeof on !== 'boolean') return on;
+      options[boolean.option] = boolean.says ? on : !on;
+      continue;
+    }
     switch (flag) {
       case '-h':
       case '--help':
@@ -144,12 +166,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
             message: `--format must be text, json, sarif or codeclimate${v ? `, not "${v}"` : ''}`,
           };
         options.format = v;
-        break;
-      }
-      case '--offline': {
-        const on = flagOn();
-        if (typeof on !== 'boolean') return on;
-        options.offline = on;
         break;
       }
       case '--registry-mirror': {
@@ -232,12 +248,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
         options.failOn = v;
         break;
       }
-      case '--require-network': {
-        const on = flagOn();
-        if (typeof on !== 'boolean') return on;
-        options.requireNetwork = on;
-        break;
-      }
       case '--connections': {
         const v = value();
         const n = Number(v);
@@ -260,32 +270,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
         const v = value();
         if (!v) return { kind: 'error', message: '--trust-token-realm takes a HOST or an https URL' };
         options.trustedTokenRealms.push(v);
-        break;
-      }
-      case '--dry-run': {
-        const on = flagOn();
-        if (typeof on !== 'boolean') return on;
-        options.dryRun = on;
-        break;
-      }
-      case '--check': {
-        const on = flagOn();
-        if (typeof on !== 'boolean') return on;
-        options.check = on;
-        break;
-      }
-      case '--no-eol-refresh':
-      case '--eol-refresh': {
-        const on = flagOn();
-        if (typeof on !== 'boolean') return on;
-        options.eolRefresh = flag === '--eol-refresh' ? on : !on;
-        break;
-      }
-      case '--no-color':
-      case '--color': {
-        const on = flagOn();
-        if (typeof on !== 'boolean') return on;
-        options.color = flag === '--color' ? on : !on;
         break;
       }
       default:
