@@ -543,10 +543,10 @@ async function untilFile(
 
 /**
  * Waits for `locator`; when it does not come, the failure says what the page showed instead (the
- * code action menu, the quick pick, the notifications) and keeps a screenshot, since a CI run
- * leaves nothing else to look at.
+ * code action menu, the quick pick, the notifications, and the text of `around`, where it was
+ * looked for) and keeps a screenshot, since a CI run leaves nothing else to look at.
  */
-async function shown(locator: Locator, timeout: number, what: string): Promise<void> {
+async function shown(locator: Locator, timeout: number, what: string, around?: Locator): Promise<void> {
   const came = await locator.waitFor({ timeout }).then(
     () => true,
     () => false,
@@ -558,8 +558,9 @@ async function shown(locator: Locator, timeout: number, what: string): Promise<v
     .locator('.action-widget, .quick-input-widget, .notifications-toasts, .monaco-dialog-box')
     .allInnerTexts()
     .catch(() => []);
+  const where = around ? `\nWhere it was looked for: ${await around.innerText().catch(() => '(gone)')}` : '';
   assert.fail(
-    `${what}: not shown in ${timeout} ms (${shot}).\nOn screen: ${onScreen.join(' | ') || '(none of the widgets)'}\nImage Trust log:\n${imageTrustLog()}`,
+    `${what}: not shown in ${timeout} ms (${shot}).${where}\nOn screen: ${onScreen.join(' | ') || '(none of the widgets)'}\nImage Trust log:\n${imageTrustLog()}`,
   );
 }
 
@@ -879,15 +880,7 @@ test(
     // registry has answered, a newer one is known.
     const pane = page.locator('.pane', { has: header });
     const row = pane.locator('.monaco-list-row', { hasText: /^nginx\s*\d+ places.*1\.27\.1.* available/ }).first();
-    if (
-      !(await row.waitFor({ timeout: NETWORK_WAIT }).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      await page.screenshot({ path: join(SHOTS, 'update-everywhere-failed.png') });
-      assert.fail(`the view shows:\n${await pane.innerText()}\nImage Trust log:\n${imageTrustLog()}`);
-    }
+    await shown(row, NETWORK_WAIT, 'nginx with 1.27.1 and a newer version in the Container Images view', pane);
     // The command says in the log that it started. A click that ran nothing (the menu redrawn
     // under the pointer, or a click in the moment the menu opens, which VS Code's menu lets pass)
     // is tried again, at most three times, after closing whatever menu it left open.
