@@ -320,6 +320,17 @@ describe('language server against the real registry', () => {
     assert.equal(to.edit!.newText, `nginx:1.27.3@${digests['library/nginx:1.27.3']}`);
   });
 
+  /** The code actions of kind `only` for lines 0 to `toLine` of `uri`, as a client asks for them. */
+  const sourceActions = (uri: string, only: string, toLine: number) =>
+    client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>>(
+      'textDocument/codeAction',
+      {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: toLine, character: 0 } },
+        context: { diagnostics: [], only: [only] },
+      },
+    );
+
   test('source.updatePatches: every reference to its newest patch, a pinned one with the new digest', async () => {
     const uri = pathToFileURL(join(dir, 'patches.Dockerfile')).toString();
     client.open(
@@ -328,13 +339,7 @@ describe('language server against the real registry', () => {
       `FROM nginx:1.27.2\nFROM nginx:1.27.2@${digests['library/nginx:1.27.2']}\nFROM nginx:1.27.3\nFROM nginx:1.26.3\n`,
     );
     await client.diagnosticsFor(uri);
-    const actions = await client.request<
-      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
-    >('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [], only: ['source.updatePatches'] },
-    });
+    const actions = await sourceActions(uri, 'source.updatePatches', 0);
     assert.deepEqual(
       actions.map((a) => [a.title, a.kind]),
       [['Update all images in this file to the newest patch (2)', 'source.updatePatches.imageTrust']],
@@ -353,13 +358,7 @@ describe('language server against the real registry', () => {
     // What "Update Everywhere" does: open a file that no editor shows and ask at once.
     const uri = pathToFileURL(join(dir, 'legacy.Dockerfile')).toString();
     client.open(uri, 'dockerfile', 'FROM nginx:1.27.1 AS web\r\nRUN true\r\n');
-    const actions = await client.request<
-      Array<{ title: string; kind: string; edit: { changes: Record<string, unknown[]> } }>
-    >('textDocument/codeAction', {
-      textDocument: { uri },
-      range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } },
-      context: { diagnostics: [], only: ['source.updatePatches.imageTrust'] },
-    });
+    const actions = await sourceActions(uri, 'source.updatePatches.imageTrust', 2);
     assert.deepEqual(
       actions.map((a) => [a.title, a.kind]),
       [['Update all images in this file to the newest patch (1)', 'source.updatePatches.imageTrust']],
