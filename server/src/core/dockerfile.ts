@@ -4,8 +4,9 @@
 // child builds run. Stage names and scratch are not images. dockerfile-ast handles `# escape=`,
 // continuations, heredocs and lowercase keywords; the words are expanded by dockerfileExpansion.
 import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
-import { blankIrrelevantInstructions } from './dockerfileBlanking';
+import { dockerfileBlocks, standaloneBlockText, type InstructionBlock } from './dockerfileBlocks';
 import { expandDockerfileWord, UNKNOWN_VALUE, type ExpandedWord, type WordLookup } from './dockerfileExpansion';
+import { NEEDS_PARSE, quickInstructionFacts } from './dockerfileQuickFacts';
 import { decideFixTarget, type VariableSite } from './fixTarget';
 import { LineIndex } from './lineIndex';
 import { documentSeverity, unresolvedVariable } from './rules/documentProblems';
@@ -122,16 +123,72 @@ function mountFromOptions(command: Instruction): LocatedWord[] {
   return mounts;
 }
 
-/** `blank: false` parses the text as it is (the reference the blanking is tested against). */
+/**
+ * The images of a Dockerfile. The text is cut into instruction blocks where dockerfile-ast cuts it
+ * (dockerfileBlocks.ts); only the blocks that can name an image are read, each from its text when
+ * its reading is plain (dockerfileQuickFacts.ts), else by parsing the block alone: the same facts
+ * as one parse of the whole file, without building the instructions that name no image (those
+ * after a heredoc included). `blank: false` reads the parse of the whole text instead, the
+ * reference the block-wise reading is tested against.
+ */
 export function extractDockerfileImages(text: string, options: { blank?: boolean } = {}): ExtractionResult {
-  const dockerfile = DockerfileParser.parse(options.blank === false ? text : blankIrrelevantInstructions(text));
-  const escape = dockerfile.getEscapeCharacter() || '\\';
+  if (options.blank === false) {
+    const dockerfile = DockerfileParser.parse(text);
+    const facts: InstructionFacts[] = [];
+    for (const instruction of dockerfile.getInstructions()) {
+      const read = instructionFacts(instruction);
+      if (read) facts.push(read);
+    }
+    return extractFromInstructionFacts(text, dockerfile.getEscapeCharacter() || '\\', facts);
+  }
+  const { escape, blocks } = dockerfileBlocks(text);
   const facts: InstructionFacts[] = [];
-  for (const instruction of dockerfile.getInstructions()) {
-    const read = instructionFacts(instruction);
+  for (const block of blocks) {
+    if (!IMAGE_KEYWORDS.has(block.keyword)) continue;
+    const read = blockFacts(text, block, escape);
     if (read) facts.push(read);
   }
   return extractFromInstructionFacts(text, escape, facts);
+}
+
+/** The facts of one instruction block of `text`: read from its text, or from its parse alone. */
+export function blockFacts(text: string, block: InstructionBlock, escape: string): InstructionFacts | undefined {
+  const quick = quickInstructionFacts(text, block.lineStart, block.end, block.line, escape);
+  return quick === NEEDS_PARSE ? parsedBlockFacts(text, block, escape) : quick;
+}
+
+/** The facts of one instruction block parsed alone (standaloneBlockText), at its lines in `text`. */
+export function parsedBlockFacts(text: string, block: InstructionBlock, escape: string): InstructionFacts | undefined {
+  const alone = standaloneBlockText(text, block, escape);
+  const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
+  const facts = instruction && instructionFacts(instruction);
+  return facts && shiftFacts(facts, alone.shift);
+}
+
+const shiftRange = (range: Range, lines: number): Range => ({
+  start: { line: range.start.line + lines, character: range.start.character },
+  end: { line: range.end.line + lines, character: range.end.character },
+});
+const shiftWord = (word: LocatedWord | undefined, lines: number): LocatedWord | undefined =>
+  word && { value: word.value, range: shiftRange(word.range, lines) };
+const shiftWords = (words: LocatedWord[] | undefined, lines: number): LocatedWord[] | undefined =>
+  words?.map((w) => shiftWord(w, lines)!);
+
+/** Facts read from a text that starts `lines` lines into the file, at their lines in the file. */
+export function shiftFacts(facts: InstructionFacts, lines: number): InstructionFacts {
+  const moved: InstructionFacts = { keyword: facts.keyword, range: shiftRange(facts.range, lines) };
+  if (facts.image) moved.image = shiftWord(facts.image, lines);
+  if (facts.platform !== undefined) moved.platform = facts.platform;
+  if (facts.stage !== undefined) moved.stage = facts.stage;
+  if ('copyFrom' in facts) moved.copyFrom = shiftWord(facts.copyFrom, lines);
+  if (facts.mounts) moved.mounts = shiftWords(facts.mounts, lines);
+  if (facts.trigger) {
+    const trigger: NonNullable<InstructionFacts['trigger']> = { keyword: facts.trigger.keyword };
+    if ('copyFrom' in facts.trigger) trigger.copyFrom = shiftWord(facts.trigger.copyFrom, lines);
+    if (facts.trigger.mounts) trigger.mounts = shiftWords(facts.trigger.mounts, lines);
+    moved.trigger = trigger;
+  }
+  return moved;
 }
 
 /**

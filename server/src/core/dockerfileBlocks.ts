@@ -73,6 +73,11 @@ export function standaloneBlockText(
   return { text: (escape === '`' ? '# escape=`\n' : '\n') + body, shift: block.line - 1 };
 }
 
+/** The escape character of a Dockerfile, as dockerfile-ast reads its parser directives. */
+export function dockerfileEscapeCharacter(text: string): string {
+  return readHeader(directiveLines(text)).escape;
+}
+
 /** The instruction blocks of `text`, as dockerfile-ast delimits its instructions. */
 export function dockerfileBlocks(text: string): DockerfileBlocks {
   const header = directiveLines(text);

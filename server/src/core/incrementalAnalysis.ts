@@ -34,11 +34,12 @@ import {
   extractFromInstructionFacts,
   IMAGE_KEYWORDS,
   instructionFacts,
+  shiftFacts,
   type InstructionFacts,
-  type LocatedWord,
 } from './dockerfile';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
 import { dockerfileBlocks, standaloneBlockText } from './dockerfileBlocks';
+import { NEEDS_PARSE, quickInstructionFacts } from './dockerfileQuickFacts';
 import { isScalar, parseDocument } from 'yaml';
 import { LineIndex } from './lineIndex';
 import { parseImageReference, type ParseResult } from './reference';
@@ -146,41 +147,76 @@ function singleLineEdit(before: string, after: string): LineEdit | undefined {
   };
 }
 
-const firstWord = (line: string) => /^\s*(\S*)/.exec(line)?.[1] ?? '';
-const isCommentOrEmpty = (line: string) => /^\s*(#.*)?$/.test(line);
+// Only spaces and tabs are white space to the parser (dockerfileBlanking.ts reads lines the same way).
+const firstWord = (line: string) => /^[ \t]*([^ \t]*)/.exec(line)?.[1] ?? '';
+const isCommentOrEmpty = (line: string) => /^[ \t]*(#.*)?$/.test(line);
+const endsWithEscape = (line: string) => /[`\\][ \t]*$/.test(line);
+/** The line with its escape characters removed: `-\-mount` reads as `--mount` (joinedWords). */
+const unescaped = (line: string) => line.replace(/[`\\]/g, '');
+
+/**
+ * Whether the line that starts at `lineStart` continues the instruction of the lines above it: the
+ * nearest line above that is not a comment or empty ends with an escape character. Its first word
+ * then joins the last word above unless white space comes first.
+ */
+function continuesAbove(text: string, lineStart: number): boolean {
+  let end = lineStart;
+  while (end > 0) {
+    if (text[end - 1] === '\n') end--;
+    if (end > 0 && text[end - 1] === '\r') end--;
+    let start = end;
+    while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+    const line = text.slice(start, end);
+    if (!isCommentOrEmpty(line)) return endsWithEscape(line);
+    end = start;
+  }
+  return false;
+}
+
+/** The edited line joins the word above it (see continuesAbove), before or after the edit. */
+function joinsWordAbove(text: string, edit: LineEdit): boolean {
+  const startsWithSpace = (line: string) => line[0] === ' ' || line[0] === '\t';
+  if (startsWithSpace(edit.oldLine) && startsWithSpace(edit.newLine)) return false;
+  return continuesAbove(text, edit.lineStart);
+}
 
 /**
  * A change inside one line that blanking dropped, which leaves the blanking as it was: the same
  * first word (the keyword, when the line starts its instruction), still a comment or not, the same
- * continuation, and nothing that makes an instruction name an image or start a heredoc.
+ * continuation, no word joined with the line above, and nothing that makes an instruction name an
+ * image or start a heredoc.
  */
-function editKeepsBlanking(edit: LineEdit): boolean {
+function editKeepsBlanking(text: string, edit: LineEdit): boolean {
   const { oldLine, newLine } = edit;
   if (firstWord(oldLine) !== firstWord(newLine)) return false;
   if (isCommentOrEmpty(oldLine) !== isCommentOrEmpty(newLine)) return false;
-  if (/--from|--mount|<</i.test(newLine) || /[`\\]\s*$/.test(newLine) || /[`\\]\s*$/.test(oldLine)) return false;
+  if (/--from|--mount|<</i.test(unescaped(newLine)) || endsWithEscape(newLine) || endsWithEscape(oldLine)) {
+    return false;
+  }
   // `# escape=` and other directives are comments kept by blanking: never a blanked line.
-  return true;
+  return !joinsWordAbove(text, edit);
 }
-
-const endsWithEscape = (line: string) => /[`\\]\s*$/.test(line);
 
 /**
  * A change inside one line that blanking kept (a line of an instruction that may name an image),
  * which leaves the blanking of every line as it was: the same first word, not a comment or empty
  * line before or after (so the groups of continued lines and the parser directives stay), no
- * continuation at its end, and the same answer to what decides whether a group is kept (`<<`,
- * `--from`, `--mount`). The blanked text then changes by that line alone.
+ * continuation at its end, no word joined with the line above, and the same answer to what decides
+ * whether a group is kept (`<<`, `--from`, `--mount`). The blanked text then changes by that line
+ * alone.
  */
-function editKeepsKeptLine(edit: LineEdit): boolean {
+function editKeepsKeptLine(text: string, edit: LineEdit): boolean {
   const { oldLine, newLine } = edit;
   if (firstWord(oldLine) !== firstWord(newLine)) return false;
   if (isCommentOrEmpty(oldLine) || isCommentOrEmpty(newLine)) return false;
   if (endsWithEscape(oldLine) || endsWithEscape(newLine)) return false;
+  const before = unescaped(oldLine);
+  const after = unescaped(newLine);
   return (
-    oldLine.includes('<<') === newLine.includes('<<') &&
-    /--from/i.test(oldLine) === /--from/i.test(newLine) &&
-    /--mount/i.test(oldLine) === /--mount/i.test(newLine)
+    before.includes('<<') === after.includes('<<') &&
+    /--from/i.test(before) === /--from/i.test(after) &&
+    /--mount/i.test(before) === /--mount/i.test(after) &&
+    !joinsWordAbove(text, edit)
   );
 }
 
@@ -205,7 +241,7 @@ function ancestorKeys(text: string, line: number, indent: number): string[] | un
   let depth = indent;
   for (let l = line - 1; l >= 0 && depth > 0; l--) {
     const current = lines[l];
-    if (isCommentOrEmpty(current)) continue;
+    if (/^\s*(#.*)?$/.test(current)) continue;
     const own = /^\s*/.exec(current)![0].length;
     if (own >= depth) continue;
     const key = /^\s*([^\s:#][^:#]*?):(\s|$)/.exec(current)?.[1];
@@ -325,32 +361,6 @@ interface CachedBlock {
   facts: InstructionFacts | undefined;
 }
 
-const shiftRange = (range: Range, lines: number): Range => ({
-  start: { line: range.start.line + lines, character: range.start.character },
-  end: { line: range.end.line + lines, character: range.end.character },
-});
-const shiftWord = (word: LocatedWord | undefined, lines: number): LocatedWord | undefined =>
-  word && { value: word.value, range: shiftRange(word.range, lines) };
-const shiftWords = (words: LocatedWord[] | undefined, lines: number): LocatedWord[] | undefined =>
-  words?.map((w) => shiftWord(w, lines)!);
-
-/** The facts of a block parsed alone, moved `lines` down. */
-function shiftFacts(facts: InstructionFacts, lines: number): InstructionFacts {
-  const moved: InstructionFacts = { keyword: facts.keyword, range: shiftRange(facts.range, lines) };
-  if (facts.image) moved.image = shiftWord(facts.image, lines);
-  if (facts.platform !== undefined) moved.platform = facts.platform;
-  if (facts.stage !== undefined) moved.stage = facts.stage;
-  if (facts.copyFrom) moved.copyFrom = shiftWord(facts.copyFrom, lines);
-  if (facts.mounts) moved.mounts = shiftWords(facts.mounts, lines);
-  if (facts.trigger) {
-    const trigger: NonNullable<InstructionFacts['trigger']> = { keyword: facts.trigger.keyword };
-    if (facts.trigger.copyFrom) trigger.copyFrom = shiftWord(facts.trigger.copyFrom, lines);
-    if (facts.trigger.mounts) trigger.mounts = shiftWords(facts.trigger.mounts, lines);
-    moved.trigger = trigger;
-  }
-  return moved;
-}
-
 /**
  * The parses of one document's instruction blocks by their text, and the reference parses by their
  * text. Each analysis keeps what it used and what the previous analysis used, so undoing a
@@ -370,6 +380,13 @@ class DockerfileParses {
     const facts: InstructionFacts[] = [];
     for (const block of blocks) {
       if (!IMAGE_KEYWORDS.has(block.keyword)) continue;
+      // Most blocks read plainly from their text; the others are parsed, each once while its text
+      // stays the same.
+      const quick = quickInstructionFacts(blanked, block.lineStart, block.end, block.line, escape);
+      if (quick !== NEEDS_PARSE) {
+        if (quick) facts.push(quick);
+        continue;
+      }
       const alone = standaloneBlockText(blanked, block, escape);
       // The text parsed alone starts with the line that sets its escape character.
       const key = alone.text;
@@ -469,13 +486,13 @@ export class IncrementalAnalyzer {
     if (!this.dockerfileParses) this.dockerfileParses = new DockerfileParses();
     if (last?.kind === 'dockerfile' && last.key && last.blanked !== undefined) {
       const edit = singleLineEdit(last.text, text);
-      if (edit && last.key.blanked[edit.line] === 1 && editKeepsBlanking(edit)) {
+      if (edit && last.key.blanked[edit.line] === 1 && editKeepsBlanking(last.text, edit)) {
         this.reused++;
         last.text = text;
         last.blanked = withLine(last.blanked, edit, ' '.repeat(edit.newLine.length));
         return last.analysis;
       }
-      if (edit && last.key.blanked[edit.line] === 0 && editKeepsKeptLine(edit)) {
+      if (edit && last.key.blanked[edit.line] === 0 && editKeepsKeptLine(last.text, edit)) {
         // The same lines are blanked; the analysis is read again from the blocks.
         const blanked = withLine(last.blanked, edit, edit.newLine);
         const analysis = this.dockerfileParses.analyze(text, blanked);
