@@ -89,7 +89,8 @@ const argument = fc.constantFrom(
 );
 /** What makes a reading not plain: escapes, continuations, or spacing the parser reads its own way. */
 const oddity = fc.constantFrom('\\', '`', '\\ ', '\\$', '\\"', ' \\\n  ', ' `\n  ', '\\\n# c\n', '\v', '\f');
-const space = fc.constantFrom(' ', '  ', '\t', ' \t ');
+/** Mostly white space between the parts; none glues two parts into one word. */
+const space = fc.constantFrom(' ', ' ', '  ', '\t', ' \t ', '');
 const part = fc.oneof(
   { weight: 4, arbitrary: flag },
   { weight: 5, arbitrary: argument },
