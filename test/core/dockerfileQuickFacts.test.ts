@@ -88,7 +88,20 @@ const argument = fc.constantFrom(
   'é',
 );
 /** What makes a reading not plain: escapes, continuations, or spacing the parser reads its own way. */
-const oddity = fc.constantFrom('\\', '`', '\\ ', '\\$', '\\"', ' \\\n  ', ' `\n  ', '\\\n# c\n', '\v', '\f');
+const oddity = fc.constantFrom(
+  '\\',
+  '`',
+  '\\ ',
+  '\\$',
+  '\\"',
+  'a-\\-b',
+  'a-`-b',
+  ' \\\n  ',
+  ' `\n  ',
+  '\\\n# c\n',
+  '\v',
+  '\f',
+);
 /** Mostly white space between the parts; none glues two parts into one word. */
 const space = fc.constantFrom(' ', ' ', '  ', '\t', ' \t ', '');
 const part = fc.oneof(
