@@ -4,11 +4,27 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { extractDockerfileImages } from '../../server/src/core/dockerfile';
+import { DockerfileParser } from 'dockerfile-ast';
+import {
+  extractDockerfileImages,
+  extractFromInstructionFacts,
+  instructionFacts,
+  type InstructionFacts,
+} from '../../server/src/core/dockerfile';
 import { blankIrrelevantInstructions } from '../../server/src/core/dockerfileBlanking';
 
+/** The images read from one parse of the blanked text (what the editor's analysis cuts and keys). */
+function fromBlankedText(text: string) {
+  const parsed = DockerfileParser.parse(blankIrrelevantInstructions(text));
+  const facts = parsed
+    .getInstructions()
+    .map(instructionFacts)
+    .filter((f): f is InstructionFacts => !!f);
+  return extractFromInstructionFacts(text, parsed.getEscapeCharacter() || '\\', facts);
+}
+
 function same(text: string): void {
-  const fast = extractDockerfileImages(text);
+  const fast = fromBlankedText(text);
   const full = extractDockerfileImages(text, { blank: false });
   const view = (r: ReturnType<typeof extractDockerfileImages>) =>
     JSON.stringify({ o: r.occurrences.map((o) => ({ ...o, suppressed: [...o.suppressed] })), p: r.problems });
@@ -31,6 +47,15 @@ test('same images on hand-picked tricky files', () => {
     'FROM a\nRUN --mount=type=bind,from=busybox:1,target=/b true\nRUN true \\\n',
     'ONBUILD COPY --from=x /a /b\nfrom x\nHEALTHCHECK CMD curl \\\n -f http://x\n',
     '\uFEFFFROM a\r\nENV A=b \\\r\n  C=d\r\nFROM e\r\n',
+    // Escaped characters stand for themselves and continued lines join: these are flags and a heredoc.
+    'FROM a\nRUN -\\-mount=type=bind,from=busybox:1,target=/b true\n',
+    'FROM a\nCOPY -\\\n# comment\n-from=alpine:3 /a /b\n',
+    'FROM a\nRUN <\\<EOF\nFROM not-an-image\nEOF\n',
+    // A no-break space is not white space: its line ends the continuation.
+    'RUN a \\\n\u00a0\nFROM x\n',
+    'RUN a \\\u00a0\nFROM x\n',
+    // `##` is a parser directive named `#` to dockerfile-ast, so `# escape=` after it counts.
+    '## syntax=docker/dockerfile:1\n# escape=`\nENV A=1 \\\nFROM nginx:1.27 AS web\n',
   ];
   for (const text of cases) same(text);
 });

@@ -96,6 +96,9 @@ const oddity = fc.constantFrom(
   '\\"',
   'a-\\-b',
   'a-`-b',
+  '-\\-mount=from=m',
+  '-\\\n-from=f',
+  '<\\<EOF',
   ' \\\n  ',
   ' `\n  ',
   '\\\n# c\n',
@@ -117,7 +120,17 @@ const instruction = fc
     fc.constantFrom('', '', ' ', '\t', ' \\', ' `'),
   )
   .map(([indent, word, parts, end]) => indent + word + parts.map(([s, p]) => s + p).join('') + end);
-const other = fc.constantFrom('# comment', '', '  ', 'EOF', 'LABEL a=b', 'RUN <<EOF', '\u00a0FROM x');
+const other = fc.constantFrom(
+  '# comment',
+  '',
+  '  ',
+  'EOF',
+  'LABEL a=b',
+  'RUN <<EOF',
+  '\u00a0FROM x',
+  '\u00a0',
+  'FROM y',
+);
 const header = fc.constantFrom(
   '',
   '',

@@ -112,6 +112,10 @@ const blockLine = fc.tuple(
     'ENV A=1',
     'LABEL a=b',
     '  /a /b',
+    // A word continued on the next line joins the first word there (`-` + `-mount` is `--mount`).
+    'RUN -',
+    '-mount=type=bind,from=busybox:1,target=/m x',
+    '\u00a0',
   ),
   fc.constantFrom('', '', '', ' \\', ' `', ' \\  ', '\\'),
   fc.constantFrom('\n', '\n', '\n', '\r\n'),
@@ -155,6 +159,9 @@ const blockEdit = fc.record({
     '--from=',
     ' AS web',
     '\uFEFF',
+    '-mount=from=alpine:3 ',
+    '-\\-mount=from=redis:7 ',
+    '\u00a0',
   ),
 });
 
@@ -234,6 +241,29 @@ test('a keystroke inside a RUN reuses the analysis; one in a FROM, an ARG or a c
     const before: number = analyzer.reused;
     assert.notEqual(view(analyzer.analyze(changed, 'dockerfile')), undefined);
     assert.equal(analyzer.reused, before, `not reused for ${JSON.stringify(changed)}`);
+  }
+});
+
+test('a keystroke that makes a word read as --mount, or ends a continuation, is analyzed again', () => {
+  const images = (a: DocumentAnalysis) => a.references.map((r) => r.occurrence.text);
+  const cases: Array<[string, string, string[]]> = [
+    // The space before the word kept it apart from the `-` continued above; without it `--mount`.
+    [
+      'FROM a\nRUN -\\\n -mount=from=busybox:1 true\n',
+      'FROM a\nRUN -\\\n-mount=from=busybox:1 true\n',
+      ['a', 'busybox:1'],
+    ],
+    // An escaped character stands for itself: `-\-mount` is `--mount`.
+    ['FROM a\nRUN x-mount=from=busybox:1 true\n', 'FROM a\nRUN -\\-mount=from=busybox:1 true\n', ['a', 'busybox:1']],
+    // A no-break space is not white space to the parser: the line ends the RUN, and FROM is read.
+    ['RUN a \\\n\nFROM x\n', 'RUN a \\\n\u00a0\nFROM x\n', ['x']],
+  ];
+  for (const [before, after, expected] of cases) {
+    const analyzer = new IncrementalAnalyzer();
+    analyzer.analyze(before, 'dockerfile');
+    const analysis = analyzer.analyze(after, 'dockerfile');
+    assert.deepStrictEqual(images(analysis), expected, JSON.stringify(after));
+    assert.deepStrictEqual(analysis, analyzeDocument(after, 'dockerfile'));
   }
 });
 
