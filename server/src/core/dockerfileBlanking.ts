@@ -69,7 +69,8 @@ export function blankIrrelevantInstructions(text: string): string {
       while (end + 1 < lines.length && isCommentOrEmpty(lines[end])) end++;
     }
     const group = lines.slice(i, end + 1);
-    const words = joinedWords(group, escape);
+    // Without an escape character the group is one line, and its words are its text.
+    const words = group.length === 1 && !/[\\`]/.test(group[0]) ? group[0] : joinedWords(group, escape);
     if (words.includes('<<')) {
       out.push(...lines.slice(i));
       break;

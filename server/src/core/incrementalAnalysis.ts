@@ -380,21 +380,21 @@ class DockerfileParses {
     const facts: InstructionFacts[] = [];
     for (const block of blocks) {
       if (!IMAGE_KEYWORDS.has(block.keyword)) continue;
-      // Most blocks read plainly from their text; the others are parsed, each once while its text
-      // stays the same.
-      const quick = quickInstructionFacts(blanked, block.lineStart, block.end, block.line, escape);
-      if (quick !== NEEDS_PARSE) {
-        if (quick) facts.push(quick);
-        continue;
-      }
       const alone = standaloneBlockText(blanked, block, escape);
       // The text parsed alone starts with the line that sets its escape character.
       const key = alone.text;
       let cached = used.get(key) ?? this.blocks.get(key) ?? this.previousBlocks.get(key);
       if (!cached) {
-        this.parsed++;
-        const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
-        cached = { facts: instruction && instructionFacts(instruction) };
+        // Most blocks read plainly from their text; the others are parsed.
+        const start = alone.text.length - (block.end - block.lineStart);
+        const quick = quickInstructionFacts(alone.text, start, alone.text.length, block.line === 0 ? 0 : 1, escape);
+        if (quick !== NEEDS_PARSE) {
+          cached = { facts: quick };
+        } else {
+          this.parsed++;
+          const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
+          cached = { facts: instruction && instructionFacts(instruction) };
+        }
       }
       used.set(key, cached);
       if (cached.facts) facts.push(shiftFacts(cached.facts, alone.shift));
