@@ -73,7 +73,7 @@ function typingRows(results: TypingResult[]): Row[] {
     }
     return [
       {
-        metric: `typing, ${r.name}: didChange → checked (pushed only when the diagnostics changed) p50 / p99 / max (${r.ours.samples} keystrokes after warm-up); core alone ${ms(r.core.p50)} / ${ms(r.core.p99)}`,
+        metric: `typing, ${r.name}: didChange → checked (pushed only when the diagnostics changed) p50 / p99 / max (${r.ours.samples} keystrokes after ${r.warmup.toLocaleString('en')} of warm-up${r.early ? `; keystrokes 200-499: ${ms(r.early.p50)} / ${ms(r.early.p99)} / ${ms(r.early.max)}` : ''}); core alone ${ms(r.core.p50)} / ${ms(r.core.p99)}`,
         ours: `${ms(r.ours.p50)} / ${ms(r.ours.p99)} / ${ms(r.ours.max)}; ${r.pushed} of ${r.ours.samples} pushed`,
         peer: `${ms(r.peer.p50)} / ${ms(r.peer.p99)} / ${ms(r.peer.max)} (${r.peer.label}, ${r.peer.samples} texts)`,
         ratio: `p50 ${ratio.toFixed(2)}×, p99 ${(r.ours.p99 / r.peer.p99).toFixed(2)}×`,

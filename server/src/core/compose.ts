@@ -3,17 +3,7 @@
 // YAML anchors, aliases and merge keys (`<<`), same-file `extends`, and not when the service
 // builds the image (`build:` with `image:` names the image Compose builds and tags). Variables
 // are interpolated as the spec's "Interpolation" section says, from the environment and `.env`.
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type Pair,
-  type Scalar,
-} from 'yaml';
+import { isAlias, isMap, isScalar, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { decideFixTarget } from './fixTarget';
 import { interpolate } from './interpolate';
 import { LineIndex } from './lineIndex';
@@ -41,7 +31,6 @@ export function extractComposeImages(text: string, env: Environment = () => unde
   const problems: DocumentProblem[] = [];
   const lines = new LineIndex(text);
   const doc = parseDocument(text, {
-    lineCounter: new LineCounter(),
     uniqueKeys: false,
     prettyErrors: false,
     strict: false,

@@ -1,5 +1,6 @@
 // Which files image-trust checks in a folder (the CLI's walk and the editor's images view share
 // it), and reading them without losing bytes (BOM, line endings).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { detectDocumentKind } from '../core/analyze';
@@ -146,13 +147,8 @@ export function readSource(path: string): SourceText {
 
 export function decodeSource(bytes: Buffer): SourceText {
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  let validUtf8 = true;
-  let decoded: string;
-  try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    validUtf8 = false;
-    decoded = bytes.toString('utf8');
-  }
-  return { bytes, text: hasBom ? decoded.replace(/^\uFEFF/, '') : decoded, hasBom, validUtf8 };
+  // Invalid UTF-8 is read with replacement characters, and such a file is never rewritten.
+  const decoded = bytes.toString('utf8');
+  // One BOM is dropped, as BuildKit drops it; a second one is text and is kept.
+  return { bytes, text: hasBom ? decoded.slice(1) : decoded, hasBom, validUtf8: isUtf8(bytes) };
 }

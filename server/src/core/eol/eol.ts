@@ -60,32 +60,64 @@ export function lookupEol(
   if (!tag) return undefined;
   const productId = eolProductFor(ref, data);
   const shipped = productId ? data.products[productId] : undefined;
-  const product = shipped && refreshedCycles ? { ...shipped, cycles: refreshedCycles } : shipped;
-  if (!product || !productId) return undefined;
-  const numbers = versionNumbers(tag, product);
+  if (!shipped || !productId) return undefined;
+  const cycles = refreshedCycles ?? shipped.cycles;
+  const numbers = versionNumbers(tag, shipped);
   const day = today.toISOString().slice(0, 10);
-  const match = numbers && cycleOf(numbers, product.cycles, day);
+  const prepared = preparedCycles(cycles);
+  const match = numbers && cycleOf(numbers, prepared, day);
   if (!match) return undefined;
-  const ended = (c: EolCycle) => c.eol === true || (typeof c.eol === 'string' && c.eol < day);
-  const byRelease = (a: EolCycle, b: EolCycle) => (a.releaseDate ?? '').localeCompare(b.releaseDate ?? '');
   // The cycle to move to is never older than this one: Temurin 8 was first released (as Temurin)
   // after 16, so "oldest by release date" told Temurin 16 users to move to 8.
-  const current = match;
-  const supported = product.cycles
-    .filter((c) => !ended(c) && isNumericCycle(c.cycle) && compareCycles(c.cycle, current.cycle) >= 0)
-    .sort((a, b) => compareCycles(a.cycle, b.cycle));
+  const oldestSupported = prepared.ascending.find(
+    (c) => !ended(c.cycle, day) && compareParts(c.parts, partsOf(match.cycle)) >= 0,
+  );
   return {
     product: productId,
-    productTitle: product.title,
+    productTitle: shipped.title,
     cycle: match.cycle,
     eolDate: typeof match.eol === 'string' ? match.eol : undefined,
-    isEol: ended(match),
-    oldestSupportedCycle: supported[0]?.cycle,
-    latestCycle: [...product.cycles].sort(byRelease).pop()?.cycle,
+    isEol: ended(match, day),
+    oldestSupportedCycle: oldestSupported?.cycle.cycle,
+    latestCycle: prepared.latestByRelease?.cycle,
     data: refreshedCycles
       ? { source: 'refreshed', asOf: refreshedAt !== undefined ? new Date(refreshedAt).toISOString() : undefined }
       : { source: 'snapshot', asOf: data.date },
   };
+}
+
+function ended(c: EolCycle, day: string): boolean {
+  return c.eol === true || (typeof c.eol === 'string' && c.eol < day);
+}
+
+/** A product's cycles read once (each lookup asks only these): numeric ones with their parts, in order. */
+interface PreparedCycles {
+  /** The numeric cycles in the product's order. */
+  numeric: Array<{ cycle: EolCycle; parts: number[] }>;
+  /** The same, oldest version first. */
+  ascending: Array<{ cycle: EolCycle; parts: number[] }>;
+  /** The cycle released last (by release date; the later of equal dates in the product's order). */
+  latestByRelease?: EolCycle;
+}
+
+/** Keyed by the cycles array: the shipped snapshot's, or a refreshed answer's (a new array). */
+const prepared = new WeakMap<EolCycle[], PreparedCycles>();
+
+function preparedCycles(cycles: EolCycle[]): PreparedCycles {
+  let entry = prepared.get(cycles);
+  if (!entry) {
+    const numeric = cycles
+      .filter((c) => isNumericCycle(c.cycle))
+      .map((cycle) => ({ cycle, parts: partsOf(cycle.cycle) }));
+    const byRelease = (a: EolCycle, b: EolCycle) => (a.releaseDate ?? '').localeCompare(b.releaseDate ?? '');
+    entry = {
+      numeric,
+      ascending: [...numeric].sort((a, b) => compareParts(a.parts, b.parts)),
+      latestByRelease: [...cycles].sort(byRelease).pop(),
+    };
+    prepared.set(cycles, entry);
+  }
+  return entry;
 }
 
 /** The numbers a tag names for this product: from its codename, or from its version without a word prefix. */
@@ -97,36 +129,40 @@ function versionNumbers(tag: string, product: EolProduct): readonly number[] | u
   return version.numbers;
 }
 
-function cycleOf(numbers: readonly number[], cycles: EolCycle[], day: string): EolCycle | undefined {
+function cycleOf(numbers: readonly number[], cycles: PreparedCycles, day: string): EolCycle | undefined {
   let match: EolCycle | undefined;
   let matchedParts = 0;
-  const under: EolCycle[] = [];
-  for (const c of cycles) {
-    if (!isNumericCycle(c.cycle)) continue;
-    const parts = c.cycle.split('.').map(Number);
+  let under: { cycle: EolCycle; parts: number[] } | undefined;
+  for (const c of cycles.numeric) {
+    const parts = c.parts;
     const shared = Math.min(parts.length, numbers.length);
-    if (!parts.slice(0, shared).every((p, i) => p === numbers[i])) continue;
+    let same = true;
+    for (let i = 0; i < shared && same; i++) same = parts[i] === numbers[i];
+    if (!same) continue;
     if (parts.length <= numbers.length) {
       if (parts.length > matchedParts) {
-        match = c;
+        match = c.cycle;
         matchedParts = parts.length;
       }
-    } else if (!c.releaseDate || c.releaseDate <= day) {
-      under.push(c);
+    } else if (!c.cycle.releaseDate || c.cycle.releaseDate <= day) {
+      // The newest of them; of equal versions the later one, as a stable sort's last would be.
+      if (!under || compareParts(parts, under.parts) >= 0) under = c;
     }
   }
   // `tomcat:9`, `mysql:8`, `python:3` float to the newest release under them: its cycle is theirs.
-  return match ?? under.sort((a, b) => compareCycles(a.cycle, b.cycle)).pop();
+  return match ?? under?.cycle;
 }
 
 function isNumericCycle(cycle: string): boolean {
   return /^\d+(?:\.\d+)*$/.test(cycle);
 }
 
+function partsOf(cycle: string): number[] {
+  return cycle.split('.').map(Number);
+}
+
 /** `22.04` < `24.04`, `3.9` < `3.10`, `9.6` < `10`. */
-function compareCycles(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
+function compareParts(x: readonly number[], y: readonly number[]): number {
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const d = (x[i] ?? -1) - (y[i] ?? -1);
     if (d !== 0) return Math.sign(d);

@@ -1,16 +1,7 @@
 // Shared by the YAML kinds (Kubernetes, Helm values, GitHub Actions, GitLab CI): parse every
 // document with exact source ranges, and turn one scalar into an image occurrence whose range is
 // the reference text alone (quotes and a `docker://` prefix left out), so fixes rewrite nothing else.
-import {
-  isMap,
-  isScalar,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node,
-  type Scalar,
-  type YAMLMap,
-} from 'yaml';
+import { isMap, isScalar, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../lineIndex';
 import { suppressedRulesAbove } from '../suppression';
 import type { DocumentProblem, EditTarget, ImageOccurrence, ReferenceSource } from '../types';
@@ -26,7 +17,6 @@ export function parseYamlDocuments(lines: LineIndex, what: string): ParsedYaml {
   let documents: Document.Parsed[] = [];
   try {
     const parsed = parseAllDocuments(lines.text, {
-      lineCounter: new LineCounter(),
       uniqueKeys: false,
       prettyErrors: false,
       strict: false,
