@@ -265,24 +265,33 @@ class BlockScanner {
     if (keyword !== 'ADD' && keyword !== 'COPY' && keyword !== 'RUN' && keyword !== 'ONBUILD') return offset;
     // Only an argument that starts with `<<` opens a heredoc: without a `<` there is none to read.
     if (!this.buffer.slice(start, offset).includes('<')) return offset;
-    let lineStart = start;
-    while (lineStart > 0 && !isBreak(this.buffer[lineStart - 1])) lineStart--;
-    const line = this.lineOf(lineStart);
-    const alone = standaloneBlockText(this.buffer, { keyword, lineStart, line, end: offset }, this.escape);
-    let instruction: Instruction | null = DockerfileParser.parse(alone.text).getInstructions()[0] ?? null;
-    if (!instruction) return offset;
-    if (keyword === 'ONBUILD') {
-      instruction = (
-        instruction as Instruction & { getTriggerInstruction(): Instruction | null }
-      ).getTriggerInstruction();
-      if (instruction === null) return offset;
-      keyword = instruction.getKeyword();
+    let args = this.plainArguments(start, offset);
+    if (args === undefined) {
+      let lineStart = start;
+      while (lineStart > 0 && !isBreak(this.buffer[lineStart - 1])) lineStart--;
+      const line = this.lineOf(lineStart);
+      const alone = standaloneBlockText(this.buffer, { keyword, lineStart, line, end: offset }, this.escape);
+      let instruction: Instruction | null = DockerfileParser.parse(alone.text).getInstructions()[0] ?? null;
+      if (!instruction) return offset;
+      if (keyword === 'ONBUILD') {
+        instruction = (
+          instruction as Instruction & { getTriggerInstruction(): Instruction | null }
+        ).getTriggerInstruction();
+        if (instruction === null) return offset;
+        keyword = instruction.getKeyword();
+      }
+      args = instruction.getArguments().map((a) => a.getValue());
+    } else if (keyword === 'ONBUILD') {
+      if (args.length === 0) return offset;
+      keyword = args[0].toUpperCase();
+      args = withoutFlags(args.slice(1));
+    } else {
+      args = withoutFlags(args);
     }
     if (keyword !== 'ADD' && keyword !== 'COPY' && keyword !== 'RUN') return offset;
     const names: string[] = [];
     let tabbed = false;
-    for (const arg of instruction.getArguments()) {
-      const value = arg.getValue();
+    for (const value of args) {
       if (value.startsWith('<<') && value.length > 2) {
         if (value.startsWith('<<-')) tabbed = true;
         const name = heredocName(value);
@@ -291,6 +300,20 @@ class BlockScanner {
     }
     for (const name of names) offset = this.heredocEnd(name, offset, tabbed);
     return offset;
+  }
+
+  /**
+   * The words after the instruction word up to `end`, split as dockerfile-ast splits them (on spaces
+   * and tabs) when no escape character comes before `end`; undefined otherwise.
+   */
+  private plainArguments(start: number, end: number): string[] | undefined {
+    const b = this.buffer;
+    for (let i = start; i < end; i++) if (b[i] === this.escape) return undefined;
+    const words = b.slice(start, end).split(/[ \t]+/);
+    // The instruction word, and the empty string a trailing space leaves.
+    words.shift();
+    if (words.length && words[words.length - 1] === '') words.pop();
+    return words;
   }
 
   /** parseHeredoc: the line break after the line that is the heredoc's name alone, or the end. */
@@ -314,6 +337,20 @@ class BlockScanner {
     }
     return b.length;
   }
+}
+
+/**
+ * The arguments of ADD, COPY or RUN as dockerfile-ast's getArguments gives them: as many taken off
+ * the front as there are flags, the flags being the words that start with `--` before the first
+ * word without `--` (modifiableInstruction.js getFlags).
+ */
+function withoutFlags(words: string[]): string[] {
+  let flags = 0;
+  for (const word of words) {
+    if (!word.includes('--')) break;
+    if (word.startsWith('--')) flags++;
+  }
+  return words.slice(flags);
 }
 
 /** dockerfile-ast's Util.parseHeredocName: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`. */
