@@ -75,6 +75,8 @@ const body = fc.constantFrom(
   'COPY <<"EOF" /x',
   'ADD <<EOF /y',
   'ONBUILD RUN <<EOF',
+  'ONBUILD copy <<EOF /x',
+  'RUN --mount=type=cache,target=/c <<EOF',
   'COPY --from=alpine /a /b',
   'RUN --mount=type=bind,from=busybox,target=/x x',
   'ONBUILD COPY --from=z /a /b',
