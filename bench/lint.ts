@@ -15,7 +15,8 @@ export interface LintComparison {
   peer?: { ms: number; filesPerSecond: number; diagnostics: number };
 }
 
-const RUNS = 3;
+/** Rounds of each command (ours and the peer alternate); the fastest of each counts. */
+const RUNS = 5;
 
 function run(
   args: string[],
@@ -38,13 +39,27 @@ function run(
 }
 
 async function best(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
-  let fastest: { ms: number; stdout: string } | undefined;
+  const [fastest] = await bestSideBySide([args], env);
+  return fastest;
+}
+
+/**
+ * Each command once in turn, RUNS rounds, the fastest run of each: ours and the peer alternate, so
+ * a load that rises or falls during the bench weighs on both alike.
+ */
+async function bestSideBySide(
+  commands: string[][],
+  env: NodeJS.ProcessEnv,
+): Promise<Array<{ ms: number; stdout: string }>> {
+  const fastest: Array<{ ms: number; stdout: string } | undefined> = commands.map(() => undefined);
   for (let i = 0; i < RUNS; i++) {
-    const r = await run(args, env);
-    if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-500)}`);
-    if (!fastest || r.ms < fastest.ms) fastest = r;
+    for (const [c, args] of commands.entries()) {
+      const r = await run(args, env);
+      if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-500)}`);
+      if (!fastest[c] || r.ms < fastest[c].ms) fastest[c] = r;
+    }
   }
-  return fastest!;
+  return fastest.map((f) => f!);
 }
 
 export async function benchLint(workDir: string, log: (s: string) => void): Promise<LintComparison[]> {
@@ -64,11 +79,16 @@ export async function benchLint(workDir: string, log: (s: string) => void): Prom
   const results: LintComparison[] = [];
   for (const c of comparisons) {
     log(`  lint: ${c.label}`);
-    const ours = await best([CLI_PATH, 'lint', ...c.paths, '--offline', '--fail-on', 'never', '--format', 'json'], env);
+    const [ours, peer] = await bestSideBySide(
+      [
+        [CLI_PATH, 'lint', ...c.paths, '--offline', '--fail-on', 'never', '--format', 'json'],
+        [peerScript, ...c.paths],
+      ],
+      env,
+    );
     const report = JSON.parse(ours.stdout) as { files: Array<{ findings: unknown[] }> };
     if (report.files.length !== c.count)
       throw new Error(`image-trust lint reported ${report.files.length} files, expected ${c.count}`);
-    const peer = await best([peerScript, ...c.paths], env);
     const peerReport = JSON.parse(peer.stdout) as { files: number; diagnostics: number };
     if (peerReport.files !== c.count)
       throw new Error(`the peer checked ${peerReport.files} files, expected ${c.count}`);

@@ -100,7 +100,7 @@ function typingRows(results: TypingResult[]): Row[] {
 
 function lintRows(results: LintComparison[]): Row[] {
   return results.map((r) => ({
-    metric: `offline lint, ${r.label}: files/s (best of 3, process start included)`,
+    metric: `offline lint, ${r.label}: files/s (best of 5, ours and the peer in turn, process start included)`,
     ours: `${r.ours.filesPerSecond.toFixed(0)} files/s (${ms(r.ours.ms)})`,
     peer: r.peer ? `${r.peer.filesPerSecond.toFixed(0)} files/s (${ms(r.peer.ms)}, dockerfile-utils loop)` : '—',
     ratio: r.peer ? `${times(r.ours.filesPerSecond / r.peer.filesPerSecond)} the peer's speed` : '—',

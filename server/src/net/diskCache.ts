@@ -50,6 +50,14 @@ function reviver(_key: string, value: unknown): unknown {
  */
 const READ_AT_ONCE_BYTES = 256 * 1024;
 
+/**
+ * A cache file's text: read at once when it is small (READ_AT_ONCE_BYTES), else in the background.
+ * Rejects when the file cannot be read, as fs/promises' readFile does.
+ */
+export async function readCacheFile(path: string): Promise<string> {
+  return readSmallFile(path) ?? (await readFile(path, 'utf8'));
+}
+
 /** The file's text when it is at most READ_AT_ONCE_BYTES, undefined when bigger; throws when absent. */
 function readSmallFile(path: string): string | undefined {
   const fd = openSync(path, 'r');
@@ -81,11 +89,9 @@ export class DiskCache<T extends KeyedRecord = KeyedRecord> {
   }
 
   async read(key: string): Promise<T | undefined> {
-    const path = this.pathFor(key);
-    let text: string | undefined;
+    let text: string;
     try {
-      text = readSmallFile(path);
-      text ??= await readFile(path, 'utf8');
+      text = await readCacheFile(this.pathFor(key));
     } catch {
       return undefined;
     }

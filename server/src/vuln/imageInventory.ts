@@ -4,7 +4,8 @@
 // streamed through gunzip and a tar reader that keeps only the wanted paths, closes the download
 // once no later entry can be wanted, and stops at a byte cap. What a layer holds is cached by its
 // digest (a layer never changes), in memory and on disk, so no layer is downloaded twice.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readCacheFile } from '../net/diskCache';
 import { join } from 'node:path';
 import type { Answer } from '../core/facts';
 import { SPDX_PREDICATE_TYPE, parseSpdxStatement } from '../core/vuln/spdxSbom';
@@ -178,7 +179,7 @@ export class ImageInventoryReader {
         : undefined;
     if (file) {
       try {
-        return JSON.parse(await readFile(file, 'utf8')) as LayerFiles;
+        return JSON.parse(await readCacheFile(file)) as LayerFiles;
       } catch {
         // Not cached yet (or unreadable): read the layer.
       }

@@ -3,7 +3,8 @@
 // a query that has more; each record then comes from `GET /v1/vulns/{id}`, cached by id and
 // modified time. Batch answers are cached for an hour, so a warm run makes no request.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readCacheFile } from '../net/diskCache';
 import { join } from 'node:path';
 import { readOsvVulnerability, type OsvVulnerability } from '../core/vuln/osvRecord';
 import type { AdvisoryResult, AdvisorySource, OsvQuery } from './advisories';
@@ -160,7 +161,7 @@ export class OsvClient implements AdvisorySource {
       : undefined;
     if (file) {
       try {
-        const cached = readOsvVulnerability(JSON.parse(await readFile(file, 'utf8')));
+        const cached = readOsvVulnerability(JSON.parse(await readCacheFile(file)));
         if (cached && (!modified || cached.modified >= modified)) {
           this.records.set(id, cached);
           return cached;
@@ -203,7 +204,7 @@ export class OsvClient implements AdvisorySource {
     if (memory && this.now() - memory.at < BATCH_TTL_MS) return memory.lists.map((l) => [...l]);
     if (!this.options.cacheDir) return undefined;
     try {
-      const disk = JSON.parse(await readFile(join(this.options.cacheDir, 'osv', 'batch', `${key}.json`), 'utf8')) as {
+      const disk = JSON.parse(await readCacheFile(join(this.options.cacheDir, 'osv', 'batch', `${key}.json`))) as {
         at: number;
         lists: ListedVuln[][];
       };
