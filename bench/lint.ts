@@ -1,11 +1,10 @@
 // 2. Whole-repository lint, offline: `image-trust lint --offline` over 1,000 generated Dockerfiles
 // and compose files, against the same files through dockerfile-utils in a loop (bench/peerLint.mjs).
-// Both run as a command over a folder (a process each, startup included), best of three.
-import { spawn } from 'node:child_process';
+// Both run as a command over a folder (a process each, startup included), in turn, best of five.
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { CLI_PATH } from '../test/support/runCli';
 import { writeOtherKinds, writeRepositoryCorpus } from './corpus';
+import { runNode } from './nodeProcess';
 
 export interface LintComparison {
   label: string;
@@ -17,26 +16,6 @@ export interface LintComparison {
 
 /** Rounds of each command (ours and the peer alternate); the fastest of each counts. */
 const RUNS = 5;
-
-function run(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ ms: number; stdout: string; code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ ms: performance.now() - started, stdout: Buffer.concat(out).toString(), code, stderr });
-    });
-  });
-}
 
 async function best(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
   const [fastest] = await bestSideBySide([args], env);
@@ -54,7 +33,7 @@ async function bestSideBySide(
   const fastest: Array<{ ms: number; stdout: string } | undefined> = commands.map(() => undefined);
   for (let i = 0; i < RUNS; i++) {
     for (const [c, args] of commands.entries()) {
-      const r = await run(args, env);
+      const r = await runNode(args, { env });
       if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-500)}`);
       if (!fastest[c] || r.ms < fastest[c].ms) fastest[c] = r;
     }

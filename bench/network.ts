@@ -3,7 +3,7 @@
 // Hub and GHCR do) behind a loopback proxy that holds every response for 50 ms, as a far registry
 // would. Compared with a `skopeo inspect` loop (what a person would script) and with the same
 // requests sent one by one. Every request is counted at the proxy.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { CLI_PATH } from '../test/support/runCli';
 import { defaultNetworkSettings } from '../server/src/core/settings';
 import { createRegistryClient } from '../server/src/registry';
 import { networkImages, writeNetworkCorpus, type NetworkImage } from './corpus';
+import { runNode, type NodeRun } from './nodeProcess';
 
 export const DISTINCT_REFERENCES = 200;
 const REPOSITORIES = 40;
@@ -141,12 +142,7 @@ export function countFindings(stdout: string): number {
 }
 
 /** The CLI in a child process, so the proxy in this process keeps answering while it runs. */
-export function runImageTrust(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  label: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runImageTrust(args: string[], cwd: string, env: NodeJS.ProcessEnv, label: string): Promise<NodeRun> {
   const profile = PROFILE_DIR
     ? [
         '--cpu-prof',
@@ -154,23 +150,7 @@ export function runImageTrust(
         `--cpu-prof-name=${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`,
       ]
     : [];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...profile, CLI, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr });
-    });
-  });
+  return runNode([...profile, CLI, ...args], { cwd, env: { NO_COLOR: '1', ...env } });
 }
 
 function execFileAsync(

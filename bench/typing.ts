@@ -3,7 +3,6 @@
 // keystroke at a time (incremental changes, as VS Code sends them), against dockerfile-utils'
 // validate() on the same text in process. The core alone (analyze + rules, in process) is timed
 // too, so a miss can be placed on the core or on the LSP plumbing.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +14,7 @@ import { analyzeDocument, evaluateRules } from '../server/src/core/analyze';
 import { defaultPolicy } from '../server/src/core/settings';
 import { SERVER_PATH } from '../test/support/lspClient';
 import { generateCompose, generateDockerfile, smallDockerfile } from './corpus';
+import { runNode } from './nodeProcess';
 import { percentile } from './stats';
 
 export interface Latency {
@@ -175,22 +175,11 @@ interface ClientRun {
  * pull client for its `textDocument/diagnostic` answer). Stops early past SERVER_BUDGET_MS once
  * RECORDED samples are in.
  */
-function runClient(job: Record<string, unknown>, jobPath: string): Promise<ClientRun> {
+async function runClient(job: Record<string, unknown>, jobPath: string): Promise<ClientRun> {
   writeFileSync(jobPath, JSON.stringify(job));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLIENT_PATH, jobPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLIENT_DEADLINE_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`the typing client exited ${code}: ${stderr.slice(-500)}`));
-      else resolve(JSON.parse(Buffer.concat(out).toString()) as ClientRun);
-    });
-  });
+  const run = await runNode([CLIENT_PATH, jobPath], { timeoutMs: CLIENT_DEADLINE_MS });
+  if (run.code !== 0) throw new Error(`the typing client exited ${run.code}: ${run.stderr.slice(-500)}`);
+  return JSON.parse(run.stdout) as ClientRun;
 }
 
 export async function benchTyping(workDir: string, log: (s: string) => void): Promise<TypingResult[]> {
