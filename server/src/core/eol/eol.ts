@@ -65,12 +65,13 @@ export function lookupEol(
   const numbers = versionNumbers(tag, shipped);
   const day = today.toISOString().slice(0, 10);
   const prepared = preparedCycles(cycles);
-  const match = numbers && cycleOf(numbers, prepared, day);
-  if (!match) return undefined;
+  const found = numbers && cycleOf(numbers, prepared, day);
+  if (!found) return undefined;
+  const match = found.cycle;
   // The cycle to move to is never older than this one: Temurin 8 was first released (as Temurin)
   // after 16, so "oldest by release date" told Temurin 16 users to move to 8.
   const oldestSupported = prepared.ascending.find(
-    (c) => !ended(c.cycle, day) && compareParts(c.parts, partsOf(match.cycle)) >= 0,
+    (c) => !ended(c.cycle, day) && compareParts(c.parts, found.parts) >= 0,
   );
   return {
     product: productId,
@@ -90,12 +91,18 @@ function ended(c: EolCycle, day: string): boolean {
   return c.eol === true || (typeof c.eol === 'string' && c.eol < day);
 }
 
+/** A numeric cycle and its version parts (`22.04` → [22, 4]). */
+interface NumericCycle {
+  cycle: EolCycle;
+  parts: number[];
+}
+
 /** A product's cycles read once (each lookup asks only these): numeric ones with their parts, in order. */
 interface PreparedCycles {
   /** The numeric cycles in the product's order. */
-  numeric: Array<{ cycle: EolCycle; parts: number[] }>;
+  numeric: NumericCycle[];
   /** The same, oldest version first. */
-  ascending: Array<{ cycle: EolCycle; parts: number[] }>;
+  ascending: NumericCycle[];
   /** The cycle released last (by release date; the later of equal dates in the product's order). */
   latestByRelease?: EolCycle;
 }
@@ -129,10 +136,10 @@ function versionNumbers(tag: string, product: EolProduct): readonly number[] | u
   return version.numbers;
 }
 
-function cycleOf(numbers: readonly number[], cycles: PreparedCycles, day: string): EolCycle | undefined {
-  let match: EolCycle | undefined;
+function cycleOf(numbers: readonly number[], cycles: PreparedCycles, day: string): NumericCycle | undefined {
+  let match: NumericCycle | undefined;
   let matchedParts = 0;
-  let under: { cycle: EolCycle; parts: number[] } | undefined;
+  let under: NumericCycle | undefined;
   for (const c of cycles.numeric) {
     const parts = c.parts;
     const shared = Math.min(parts.length, numbers.length);
@@ -141,7 +148,7 @@ function cycleOf(numbers: readonly number[], cycles: PreparedCycles, day: string
     if (!same) continue;
     if (parts.length <= numbers.length) {
       if (parts.length > matchedParts) {
-        match = c.cycle;
+        match = c;
         matchedParts = parts.length;
       }
     } else if (!c.cycle.releaseDate || c.cycle.releaseDate <= day) {
@@ -150,7 +157,7 @@ function cycleOf(numbers: readonly number[], cycles: PreparedCycles, day: string
     }
   }
   // `tomcat:9`, `mysql:8`, `python:3` float to the newest release under them: its cycle is theirs.
-  return match ?? under?.cycle;
+  return match ?? under;
 }
 
 function isNumericCycle(cycle: string): boolean {
