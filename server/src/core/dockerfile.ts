@@ -160,9 +160,14 @@ export function blockFacts(text: string, block: InstructionBlock, escape: string
 /** The facts of one instruction block parsed alone (standaloneBlockText), at its lines in `text`. */
 export function parsedBlockFacts(text: string, block: InstructionBlock, escape: string): InstructionFacts | undefined {
   const alone = standaloneBlockText(text, block, escape);
-  const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
-  const facts = instruction && instructionFacts(instruction);
+  const facts = standaloneFacts(alone.text);
   return facts && shiftFacts(facts, alone.shift);
+}
+
+/** The facts of the one instruction of a block's standalone text (standaloneBlockText), parsed. */
+export function standaloneFacts(standaloneText: string): InstructionFacts | undefined {
+  const instruction = DockerfileParser.parse(standaloneText).getInstructions()[0];
+  return instruction && instructionFacts(instruction);
 }
 
 const shiftRange = (range: Range, lines: number): Range => ({

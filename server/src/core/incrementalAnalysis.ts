@@ -20,7 +20,6 @@
 //   analysis; one inside the plain value of an `image:` line reads that value again (composeImageEdit).
 // Anything else is analyzed in full. test/core/incrementalAnalysis.test.ts checks both over random
 // edit sequences against a full analysis.
-import { DockerfileParser } from 'dockerfile-ast';
 import {
   analysisOf,
   analyzeDocument,
@@ -33,8 +32,8 @@ import { plainImageOccurrence, type Environment } from './compose';
 import {
   extractFromInstructionFacts,
   IMAGE_KEYWORDS,
-  instructionFacts,
   shiftFacts,
+  standaloneFacts,
   type InstructionFacts,
 } from './dockerfile';
 import { blankIrrelevantInstructions } from './dockerfileBlanking';
@@ -392,8 +391,7 @@ class DockerfileParses {
           cached = { facts: quick };
         } else {
           this.parsed++;
-          const instruction = DockerfileParser.parse(alone.text).getInstructions()[0];
-          cached = { facts: instruction && instructionFacts(instruction) };
+          cached = { facts: standaloneFacts(alone.text) };
         }
       }
       used.set(key, cached);
