@@ -4,6 +4,7 @@
 // builds the image (`build:` with `image:` names the image Compose builds and tags). Variables
 // are interpolated as the spec's "Interpolation" section says, from the environment and `.env`.
 import { isAlias, isMap, isScalar, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import { quickScalarValue, readComposeQuickly, UNSURE, type QuickMap, type QuickNode } from './composeQuickRead';
 import { decideFixTarget } from './fixTarget';
 import { interpolate } from './interpolate';
 import { LineIndex } from './lineIndex';
@@ -14,10 +15,30 @@ import type { DocumentProblem, ExtractionResult, ImageOccurrence } from './types
 
 export type Environment = (name: string) => string | undefined;
 
-/** One key of a mapping after aliases and merge keys: the key where it is written, and its value. */
-interface Entry {
-  key: Node;
-  value: Node | null;
+/** One key of a mapping after aliases and merge keys: where the key is written, and its value. */
+interface Entry<N> {
+  keyStart: number | undefined;
+  value: N | null;
+}
+
+/** What extraction reads of a scalar: its value (from the core schema) and where it is written. */
+interface TreeScalar {
+  value: unknown;
+  type?: Scalar.Type | 'BLOCK';
+  range?: readonly [number, number, number] | null;
+}
+
+/**
+ * A compose file's YAML as extraction reads it: composed by `yaml`, or read by the quick reader
+ * for ordinary files (which throws UNSURE where it cannot be sure to read what `yaml` would).
+ */
+interface ComposeTree<N> {
+  errors: ReadonlyArray<{ pos: readonly [number, number]; message: string }>;
+  top: N | null;
+  /** A mapping's keys after aliases and merge keys; undefined when the node is no mapping. */
+  mapping(node: N | null): Map<string, Entry<N>> | undefined;
+  /** The node as a scalar; undefined when it is none. */
+  scalar(node: N | null): TreeScalar | undefined;
 }
 
 /**
@@ -27,17 +48,27 @@ interface Entry {
 const PULLING_POLICIES = /^(?:always|daily|weekly|every_.+)$/;
 
 export function extractComposeImages(text: string, env: Environment = () => undefined): ExtractionResult {
+  const lines = new LineIndex(text);
+  const quick = readComposeQuickly(text);
+  if (quick !== undefined) {
+    try {
+      return extractFrom(quickTree(quick), lines, env);
+    } catch (error) {
+      if (error !== UNSURE) throw error;
+    }
+  }
+  return extractFrom(yamlTree(text), lines, env);
+}
+
+/** The same extraction, always through `yaml` (what the quick reader is held to). */
+export function extractComposeImagesWithYaml(text: string, env: Environment = () => undefined): ExtractionResult {
+  return extractFrom(yamlTree(text), new LineIndex(text), env);
+}
+
+function extractFrom<N extends object>(tree: ComposeTree<N>, lines: LineIndex, env: Environment): ExtractionResult {
   const occurrences: ImageOccurrence[] = [];
   const problems: DocumentProblem[] = [];
-  const lines = new LineIndex(text);
-  const doc = parseDocument(text, {
-    uniqueKeys: false,
-    prettyErrors: false,
-    strict: false,
-    merge: true,
-  });
-
-  for (const error of doc.errors) {
+  for (const error of tree.errors) {
     const [start, end] = error.pos;
     problems.push({
       code: 'invalid-document',
@@ -47,14 +78,13 @@ export function extractComposeImages(text: string, env: Environment = () => unde
     });
   }
 
-  const top = mappingOf(doc, doc.contents as Node | null);
-  const servicesNode = top?.get('services')?.value;
-  const services = mappingOf(doc, servicesNode ?? null);
+  const top = tree.mapping(tree.top);
+  const services = tree.mapping(top?.get('services')?.value ?? null);
   if (!services) return { occurrences, problems };
 
-  const seen = new Set<Node>();
+  const seen = new Set<N>();
   for (const [name] of services) {
-    const service = effectiveService(doc, services, name);
+    const service = effectiveService(tree, services, name);
     if (!service) continue;
     const image = service.get('image');
     if (!image) continue;
@@ -62,18 +92,19 @@ export function extractComposeImages(text: string, env: Environment = () => unde
     // "Using build and image" (build spec): with a build section, image names what Compose
     // builds and tags; it is pulled only under a pulling pull_policy.
     const build = service.get('build');
-    const pullPolicy = scalarText(service.get('pull_policy')?.value ?? null);
-    if (build && build.value && !(isScalar(build.value) && build.value.value === null)) {
+    const pullPolicy = scalarText(tree.scalar(service.get('pull_policy')?.value ?? null));
+    if (build && build.value && tree.scalar(build.value)?.value !== null) {
       if (!pullPolicy || !PULLING_POLICIES.test(pullPolicy)) continue;
     }
-    if (!node || !isScalar(node) || !node.range) continue;
-    if (typeof node.value !== 'string') {
-      if (node.value !== null && !seen.has(node)) {
+    const scalar = tree.scalar(node);
+    if (!node || !scalar || !scalar.range) continue;
+    if (typeof scalar.value !== 'string') {
+      if (scalar.value !== null && !seen.has(node)) {
         seen.add(node);
         problems.push({
           code: 'invalid-reference',
           severity: documentSeverity(invalidReference),
-          range: lines.range(node.range[0], node.range[1]),
+          range: lines.range(scalar.range[0], scalar.range[1]),
           message: 'The image must be a string such as "nginx:1.27".',
         });
       }
@@ -82,18 +113,43 @@ export function extractComposeImages(text: string, env: Environment = () => unde
     // One anchored value used by several services is one place in the file: check it once.
     if (seen.has(node)) continue;
     seen.add(node);
-    const keyLine = image.key.range ? lines.positionAt(image.key.range[0]).line : lines.positionAt(node.range[0]).line;
-    occurrences.push(makeOccurrence(lines, node as Scalar<string>, keyLine, env, problems));
+    const keyLine = lines.positionAt(image.keyStart ?? scalar.range[0]).line;
+    occurrences.push(makeOccurrence(lines, scalar as ImageScalar, keyLine, env, problems));
   }
   return { occurrences, problems };
 }
 
+function yamlTree(text: string): ComposeTree<Node> {
+  const doc = parseDocument(text, {
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: false,
+    merge: true,
+  });
+  return {
+    errors: doc.errors,
+    top: doc.contents as Node | null,
+    mapping: (node) => mappingOf(doc, node),
+    scalar: (node) => (isScalar(node) ? node : undefined),
+  };
+}
+
+function quickTree(top: QuickMap | null): ComposeTree<QuickNode> {
+  return {
+    errors: [],
+    top,
+    mapping: (node) => (node?.kind === 'map' ? node.entries : undefined),
+    scalar: (node) =>
+      node?.kind === 'scalar' ? { value: quickScalarValue(node), type: node.type, range: node.range } : undefined,
+  };
+}
+
 /** A mapping's keys after resolving aliases and `<<` merge keys (YAML merge key type). */
-function mappingOf(doc: Document, node: Node | null, depth = 0): Map<string, Entry> | undefined {
+function mappingOf(doc: Document, node: Node | null, depth = 0): Map<string, Entry<Node>> | undefined {
   const resolved = resolveAlias(doc, node);
   if (!resolved || !isMap(resolved) || depth > 32) return undefined;
-  const own = new Map<string, Entry>();
-  const merged = new Map<string, Entry>();
+  const own = new Map<string, Entry<Node>>();
+  const merged = new Map<string, Entry<Node>>();
   for (const pair of resolved.items as Pair<Node, Node | null>[]) {
     const key = pair.key;
     if (!isScalar(key)) continue;
@@ -108,7 +164,7 @@ function mappingOf(doc: Document, node: Node | null, depth = 0): Map<string, Ent
       }
       continue;
     }
-    own.set(String(key.value), { key, value: resolveAlias(doc, pair.value) });
+    own.set(String(key.value), { keyStart: key.range?.[0], value: resolveAlias(doc, pair.value) });
   }
   for (const [k, entry] of merged) if (!own.has(k)) own.set(k, entry);
   return own;
@@ -122,32 +178,33 @@ function resolveAlias(doc: Document, node: Node | null | undefined): Node | null
 }
 
 /** The service's keys with same-file `extends` applied (spec "extends"): its own keys win. */
-function effectiveService(
-  doc: Document,
-  services: Map<string, Entry>,
+function effectiveService<N>(
+  tree: ComposeTree<N>,
+  services: Map<string, Entry<N>>,
   name: string,
   depth = 0,
-): Map<string, Entry> | undefined {
-  const service = mappingOf(doc, services.get(name)?.value ?? null);
+): Map<string, Entry<N>> | undefined {
+  const service = tree.mapping(services.get(name)?.value ?? null);
   if (!service || depth > 16) return service;
   const ext = service.get('extends')?.value ?? null;
   let base: string | undefined;
-  if (isScalar(ext) && typeof ext.value === 'string') base = ext.value;
+  const extScalar = tree.scalar(ext);
+  if (extScalar && typeof extScalar.value === 'string') base = extScalar.value;
   else {
-    const m = mappingOf(doc, ext);
+    const m = tree.mapping(ext);
     // A base in another file is not visible here; the service's own keys are all we know.
-    if (m && !m.get('file')) base = scalarText(m.get('service')?.value ?? null);
+    if (m && !m.get('file')) base = scalarText(tree.scalar(m.get('service')?.value ?? null));
   }
   if (!base || base === name || !services.has(base)) return service;
-  const inherited = effectiveService(doc, services, base, depth + 1);
+  const inherited = effectiveService(tree, services, base, depth + 1);
   if (!inherited) return service;
   const out = new Map(inherited);
   for (const [k, entry] of service) out.set(k, entry);
   return out;
 }
 
-function scalarText(node: Node | null): string | undefined {
-  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+function scalarText(scalar: TreeScalar | undefined): string | undefined {
+  return scalar && scalar.value !== null && scalar.value !== undefined ? String(scalar.value) : undefined;
 }
 
 /** What extraction reads of the scalar that names an image. */
