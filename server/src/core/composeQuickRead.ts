@@ -1,8 +1,8 @@
 // A reader for the compose files most people write: block mappings and sequences indented with
 // spaces, one-line plain and quoted scalars, one-line flow sequences of scalars, block scalars and
-// comments, in ASCII. It reads such a file about ten times faster than composing a `yaml` Document,
+// comments. It reads such a file about ten times faster than composing a `yaml` Document,
 // which is most of the cost of checking a compose file. Anything else (anchors, aliases, tags,
-// multi-line flow or plain scalars, escapes, tabs, non-ASCII text, document markers, and every
+// multi-line flow or plain scalars, escapes, tabs, unusual characters, document markers, and every
 // form YAML rejects) makes it give up, and the caller reads the file with `yaml`: the reader says
 // "unsure" instead of guessing, so it can only be faster, never different. A differential test
 // holds it to what extraction reads from `yaml` over real, generated and mutated files.
@@ -52,8 +52,12 @@ export function quickScalarValue(scalar: QuickScalar): string | null {
   return scalar.text;
 }
 
-/** Printable ASCII and line feeds only (a carriage return only before a line feed). */
-const UNUSUAL_CHARACTER = /[^\n\r\x20-\x7e]|\r(?!\n)/;
+/**
+ * Printable characters of the Basic Multilingual Plane and line feeds (a carriage return only
+ * before a line feed); not tabs, the line and paragraph separators, a byte order mark or
+ * characters outside the plane.
+ */
+const UNUSUAL_CHARACTER = /[^\n\r\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]|\r(?!\n)/;
 
 const SPACE = 32;
 const HASH = 35;
