@@ -4,6 +4,7 @@
 // child builds run. Stage names and scratch are not images. dockerfile-ast handles `# escape=`,
 // continuations, heredocs and lowercase keywords; the words are expanded by dockerfileExpansion.
 import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
+import { readBuildkitCopyFrom, readBuildkitFrom, type BuildkitWord } from './buildkitInstruction';
 import { dockerfileBlocks, standaloneBlockText, type InstructionBlock } from './dockerfileBlocks';
 import { expandDockerfileWord, UNKNOWN_VALUE, type ExpandedWord, type WordLookup } from './dockerfileExpansion';
 import { NEEDS_PARSE, quickInstructionFacts } from './dockerfileQuickFacts';
@@ -220,16 +221,30 @@ export function extractFromInstructionFacts(
   const globalLookup: WordLookup = (name) => globals.get(name)?.value;
 
   const froms = instructions.filter((i) => i.keyword === 'FROM');
+  const fromReadings = new Map(froms.map((f) => [f, buildkitFrom(text, lines, f, escape)]));
   // COPY --from and RUN --mount from= look a name up among every stage of the file; FROM only
   // among the stages before it ("Understand how ARG and FROM interact", "COPY --from").
-  const allStageNames = new Set(froms.map((f) => f.stage?.toLowerCase()).filter((n): n is string => !!n));
+  const allStageNames = new Set(
+    froms.map((f) => fromReadings.get(f)?.stage?.toLowerCase()).filter((n): n is string => !!n),
+  );
   const earlierStageNames = new Set<string>();
   const context: Context = { lines, escape, globals, occurrences, problems };
 
   for (const instruction of instructions) {
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
-      const image = instruction.image;
+      const reading = fromReadings.get(instruction)!;
+      if (reading.error) {
+        // The build stops at this FROM: no image is pulled from it.
+        problems.push({
+          code: 'invalid-reference',
+          severity: documentSeverity(invalidReference),
+          range: reading.errorRange ?? instruction.range,
+          message: `BuildKit rejects this FROM (${reading.error}), so the build fails here.`,
+        });
+        continue;
+      }
+      const image = reading.image;
       if (image) {
         const word = wordAt(lines, image.value, image.range);
         const expanded = expandDockerfileWord(word.value, globalLookup, escape);
@@ -242,13 +257,20 @@ export function extractFromInstructionFacts(
             occurrence.resolved = undefined;
             occurrence.expansionError = `base name (${word.value}) should not be blank`;
           }
-          if (instruction.platform) occurrence.platform = instruction.platform;
+          if (reading.platform) occurrence.platform = reading.platform;
           occurrences.push(occurrence);
         }
       }
-      if (instruction.stage) earlierStageNames.add(instruction.stage.toLowerCase());
+      if (reading.stage) earlierStageNames.add(reading.stage.toLowerCase());
     } else if (keyword === 'COPY') {
-      copyFrom(context, instruction, instruction.copyFrom, allStageNames, froms.length, false);
+      copyFrom(
+        context,
+        instruction,
+        buildkitCopyFrom(text, lines, instruction, escape),
+        allStageNames,
+        froms.length,
+        false,
+      );
     } else if (keyword === 'RUN') {
       mountFrom(context, instruction, instruction.mounts, allStageNames, globalLookup, false);
     } else if (keyword === 'ONBUILD') {
@@ -257,7 +279,14 @@ export function extractFromInstructionFacts(
       const trigger = instruction.trigger;
       const childLookup: WordLookup = () => UNKNOWN_VALUE;
       if (trigger?.keyword === 'COPY')
-        copyFrom(context, instruction, trigger.copyFrom, allStageNames, froms.length, true);
+        copyFrom(
+          context,
+          instruction,
+          buildkitCopyFrom(text, lines, instruction, escape),
+          allStageNames,
+          froms.length,
+          true,
+        );
       else if (trigger?.keyword === 'RUN')
         mountFrom(context, instruction, trigger.mounts, allStageNames, childLookup, true);
     }
@@ -266,6 +295,89 @@ export function extractFromInstructionFacts(
     if (occurrence.unresolvedVariables?.length) problems.push(unresolvedProblem(occurrence));
   }
   return { occurrences, problems };
+}
+
+/** A FROM as BuildKit reads it, where it differs from dockerfile-ast's reading. */
+interface FromReading {
+  image?: LocatedWord;
+  platform?: string;
+  stage?: string;
+  /** Why BuildKit fails the build at this FROM, and where. */
+  error?: string;
+  errorRange?: Range;
+}
+
+/**
+ * BuildKit's readings, per instruction facts (which are reused while their block's text is
+ * unchanged and stay on their lines, so a reading held in lines and characters stays true).
+ */
+const buildkitReadings = new WeakMap<InstructionFacts, { escape: string; reading: FromReading | CopyFromReading }>();
+
+function buildkitFrom(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): FromReading {
+  const cached = buildkitReadings.get(facts);
+  if (cached?.escape === escape) return cached.reading as FromReading;
+  const start = lines.offsetAt(facts.range.start);
+  const read = readBuildkitFrom(text, start, lines.offsetAt(facts.range.end), escape);
+  let reading: FromReading;
+  if (!read) {
+    // A flag word outside ASCII: dockerfile-ast's reading stands.
+    reading = { image: facts.image, platform: facts.platform, stage: facts.stage };
+  } else if (!read.ok) {
+    const firstLineEnd = lines.offsetAt({ line: facts.range.start.line, character: Number.MAX_SAFE_INTEGER });
+    reading = {
+      error: read.error,
+      errorRange: facts.image?.range ?? lines.range(start, Math.max(firstLineEnd, start + 1)),
+    };
+  } else {
+    reading = { image: locatedWord(text, lines, read.image, false), platform: read.platform, stage: read.stage };
+  }
+  buildkitReadings.set(facts, { escape, reading });
+  return reading;
+}
+
+type CopyFromReading = LocatedWord | { error: string; range: Range } | undefined;
+
+/** Characters without which a COPY line has no --from flag in BuildKit's reading either. */
+function mayHoldFromFlag(text: string, start: number, end: number, escape: string): boolean {
+  const written = text.slice(start, end);
+  return written.includes('--from') || written.includes('"') || written.includes("'") || written.includes(escape);
+}
+
+function buildkitCopyFrom(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): CopyFromReading {
+  const dockerfileAst = facts.keyword === 'ONBUILD' ? facts.trigger?.copyFrom : facts.copyFrom;
+  const start = lines.offsetAt(facts.range.start);
+  // The end of the first line is enough to know there is nothing to read (most COPY lines).
+  const firstLineEnd = text.indexOf('\n', start);
+  if (
+    !dockerfileAst &&
+    facts.range.start.line === facts.range.end.line &&
+    !mayHoldFromFlag(text, start, firstLineEnd < 0 ? text.length : firstLineEnd, escape)
+  )
+    return undefined;
+  const cached = buildkitReadings.get(facts);
+  if (cached?.escape === escape) return cached.reading as CopyFromReading;
+  const read = readBuildkitCopyFrom(text, start, lines.offsetAt(facts.range.end), escape);
+  let reading: CopyFromReading = dockerfileAst;
+  // A flag word outside ASCII (read === undefined): dockerfile-ast's reading stands.
+  if (read && 'error' in read)
+    reading = { error: read.error, range: dockerfileAst?.range ?? lines.range(start, start + 1) };
+  else if (read) reading = read.from && locatedWord(text, lines, read.from, true);
+  buildkitReadings.set(facts, { escape, reading });
+  return reading;
+}
+
+/**
+ * Where a word BuildKit read is written. `unquoted`: its value has had its quotes removed (a flag
+ * word), so a value written in one pair of quotes is placed inside them.
+ */
+function locatedWord(text: string, lines: LineIndex, word: BuildkitWord, unquoted: boolean): LocatedWord {
+  let { start, end } = word;
+  const written = text.slice(start, end);
+  if (unquoted && written.length === word.value.length + 2 && /^(["']).*\1$/s.test(written)) {
+    start++;
+    end--;
+  }
+  return { value: word.value, range: lines.range(start, end) };
 }
 
 interface Context {
@@ -434,14 +546,24 @@ function defaultWordUsed(use: { name: string; operator?: string }, lookup: WordL
 function copyFrom(
   context: Context,
   instruction: InstructionFacts,
-  flag: LocatedWord | undefined,
+  flag: CopyFromReading,
   stageNames: Set<string>,
   stageCount: number,
   onbuild: boolean,
 ): void {
   if (!flag) return;
+  if ('error' in flag) {
+    context.problems.push({
+      code: 'invalid-reference',
+      severity: documentSeverity(invalidReference),
+      range: flag.range,
+      message: `BuildKit rejects this COPY (${flag.error}), so the build fails here.`,
+    });
+    return;
+  }
   const { value, range } = flag;
-  // BuildKit does not expand variables in --from, and a number is a stage index ("COPY --from").
+  // BuildKit does not expand variables in --from (it has removed the flag's quotes already), and a
+  // number is a stage index ("COPY --from").
   const plain = expandDockerfileWord(value, () => undefined, context.escape);
   if (plain.value !== value) {
     context.problems.push({
@@ -449,7 +571,7 @@ function copyFrom(
       severity: documentSeverity(invalidReference),
       range,
       reference: value,
-      message: `COPY --from=${value}: BuildKit does not expand variables or quotes in --from, so the build fails. Name the image in a FROM line (with ARGs) and copy from that stage.`,
+      message: `COPY --from=${value}: BuildKit does not expand variables in --from, so the build fails. Name the image in a FROM line (with ARGs) and copy from that stage.`,
     });
     return;
   }

@@ -17,6 +17,7 @@
 // - `--mount`'s options are split on `,` and each at its first `=`; the first `from` option counts;
 // - FROM's platform is read only when --platform is its one flag, and its stage name is the third
 //   argument when the second is `AS` in any case.
+// Extraction then reads FROM and COPY --from again as BuildKit does (buildkitInstruction.ts).
 import type { InstructionFacts, LocatedWord } from './dockerfile';
 import type { Position } from './types';
 
