@@ -148,10 +148,12 @@ test('ONBUILD triggers that name images are checked', () => {
   );
 });
 
-test('COPY --from: numbers are stage indexes, names match any stage, variables fail the build', () => {
-  // #copy---from: "--from=<image|stage|context>"; BuildKit does not expand variables in --from.
+test('COPY --from: numbers are stage indexes, names match stages before, variables fail the build', () => {
+  // #copy---from: "--from=<image|stage|context>"; BuildKit does not expand variables in --from,
+  // and since 0.13 fails on a stage defined after the current one ("validate order when linking
+  // stages": "cannot copy from stage, it needs to be defined before current stage").
   const text =
-    'FROM alpine:3.20 AS a\nCOPY --from=later /x /y\nCOPY --from=1 /x /y\nCOPY --from=5 /x /y\nCOPY --from=$IMG /x /y\nFROM alpine:3.20 AS Later\n';
+    'FROM alpine:3.20 AS a\nCOPY --from=later /x /y\nCOPY --from=1 /x /y\nCOPY --from=5 /x /y\nCOPY --from=$IMG /x /y\nCOPY --from=A /x /y\nCOPY --from=0 /x /y\nFROM alpine:3.20 AS Later\nCOPY --from=later /x /y\nCOPY --from=1 /x /y\n';
   const { list, problems } = images(text);
   assert.deepEqual(
     list.map((l) => l.text),
@@ -160,10 +162,62 @@ test('COPY --from: numbers are stage indexes, names match any stage, variables f
   assert.deepEqual(
     problems.map((p) => [p.code, p.range.start.line]),
     [
+      ['invalid-reference', 1],
+      ['invalid-reference', 2],
       ['invalid-reference', 3],
       ['invalid-reference', 4],
     ],
   );
+  assert.match(problems[0].message, /defined after this one/);
+});
+
+test('RUN --mount from=: a stage before, an image, or a failed build', () => {
+  // commands_runmount.go parseMount: CSV fields, keys in any case, the last from counts, and a from
+  // with a `$` before its end fails the build; convert_runmount.go: a later stage fails it too.
+  const text = [
+    'FROM alpine:3.20 AS base',
+    'RUN --mount=type=bind,from=base,target=/b true',
+    'RUN --mount=type=bind,FROM=busybox:1.36,target=/b true',
+    'RUN --mount="type=bind,from=golang:1.22,target=/g" true',
+    // Quotes in a flag word are removed first; quotes left inside are CSV quotes.
+    `RUN --mount='type=bind,"from=node:22",target=/n' true`,
+    'RUN --mount=type=bind,from=a:1,from=python:3.12 true',
+    'RUN --mount=type=bind,from=$IMG,target=/x true',
+    'RUN --mount=type=bind,from=later,target=/x true',
+    'RUN --mount=type=cache,from=,target=/c true',
+    'RUN --mount true',
+    'RUN echo --mount=from=nginx:1.27',
+    'FROM alpine:3.20 AS later',
+    '',
+  ].join('\n');
+  const { list, problems } = images(text);
+  assert.deepEqual(
+    list.map((l) => [l.resolved, l.o.source]),
+    [
+      ['alpine:3.20', 'from'],
+      ['busybox:1.36', 'mount-from'],
+      ['golang:1.22', 'mount-from'],
+      ['node:22', 'mount-from'],
+      ['python:3.12', 'mount-from'],
+      ['alpine:3.20', 'from'],
+    ],
+  );
+  assert.deepEqual(
+    problems.map((p) => [p.code, p.range.start.line]),
+    [
+      ['invalid-reference', 6],
+      ['invalid-reference', 7],
+      ['invalid-reference', 9],
+    ],
+  );
+  assert.match(problems[0].message, /doesn't support variable expansion/);
+  assert.match(problems[2].message, /missing a value on flag: --mount/);
+  // Where the value is written as it is read, that is where it is (and where pin edits it).
+  assert.deepEqual(
+    list.slice(1, 4).map((l) => l.text),
+    ['busybox:1.36', 'golang:1.22', `--mount='type=bind,"from=node:22",target=/n'`],
+  );
+  assert.match(list[3].o.editBlockedReason ?? '', /.+/);
 });
 
 test('a heredoc body is not read as instructions', () => {

@@ -248,21 +248,8 @@ export function readBuildkitCopyFrom(
   escape: string,
 ): { from?: BuildkitWord } | { error: string } | undefined {
   const line = logicalLine(doc, start, end, escape);
-  const instruction = splitFlags(line.text, escape);
-  if (!instruction) return undefined;
-  let flags = instruction.flags;
-  if (instruction.keyword.toUpperCase() === 'ONBUILD') {
-    // parseSubCommand: the trigger is read as an instruction of its own.
-    const offset = instruction.rest;
-    const trigger = splitFlags(line.text.slice(offset), escape);
-    if (!trigger) return undefined;
-    flags = trigger.flags.map((f) => ({
-      ...f,
-      start: f.start + offset,
-      end: f.end + offset,
-      from: f.from?.map((i) => i + offset),
-    }));
-  }
+  const flags = instructionFlags(line, escape);
+  if (!flags) return undefined;
   let found: BuildkitWord | undefined;
   let given = false;
   for (const flag of flags) {
@@ -278,4 +265,128 @@ export function readBuildkitCopyFrom(
     found = { value, start: line.at(equals + 1), end: line.at(flag.end - 1) + 1 };
   }
   return found ? { from: found } : {};
+}
+
+/**
+ * The flags of an instruction, or of an ONBUILD's trigger (parseSubCommand reads the trigger as
+ * an instruction of its own); undefined when a flag word is not ASCII.
+ */
+function instructionFlags(line: LogicalLine, escape: string): FlagWord[] | undefined {
+  const instruction = splitFlags(line.text, escape);
+  if (!instruction || instruction.keyword.toUpperCase() !== 'ONBUILD') return instruction?.flags;
+  const offset = instruction.rest;
+  const trigger = splitFlags(line.text.slice(offset), escape);
+  return trigger?.flags.map((f) => ({
+    ...f,
+    start: f.start + offset,
+    end: f.end + offset,
+    from: f.from?.map((i) => i + offset),
+  }));
+}
+
+/** One `--mount` of a RUN as BuildKit reads its `from`: the image or stage, or why the build fails. */
+export type BuildkitMount = { from?: BuildkitWord } | { error: string };
+
+/** A field of a `--mount` value (go-csvvalue Fields): its text and where it starts in the value. */
+interface CsvField {
+  text: string;
+  start: number;
+  /** The field is its text in the value (not quoted). */
+  exact: boolean;
+}
+
+/** go-csvvalue's Fields with encoding/csv's defaults (comma, no lazy quotes, no trimming). */
+function csvFields(value: string): CsvField[] | { error: string } {
+  if (value.length === 0) return { error: 'failed to parse csv mounts: EOF' };
+  const fields: CsvField[] = [];
+  let pos = 0;
+  for (;;) {
+    if (value[pos] !== '"') {
+      const comma = value.indexOf(',', pos);
+      const text = value.slice(pos, comma < 0 ? value.length : comma);
+      if (text.includes('"')) return { error: 'failed to parse csv mounts: bare " in non-quoted-field' };
+      fields.push({ text, start: pos, exact: true });
+      if (comma < 0) return fields;
+      pos = comma + 1;
+      continue;
+    }
+    // A quoted field: `""` is a quote; after the closing quote, a comma or the end.
+    let text = '';
+    let p = pos + 1;
+    for (;;) {
+      const close = value.indexOf('"', p);
+      if (close < 0) return { error: 'failed to parse csv mounts: extraneous or missing " in quoted-field' };
+      text += value.slice(p, close);
+      if (value[close + 1] === '"') {
+        text += '"';
+        p = close + 2;
+        continue;
+      }
+      fields.push({ text, start: pos, exact: false });
+      if (close + 1 === value.length) return fields;
+      if (value[close + 1] !== ',')
+        return { error: 'failed to parse csv mounts: extraneous or missing " in quoted-field' };
+      pos = close + 2;
+      break;
+    }
+  }
+}
+
+/**
+ * Each `--mount` of a RUN (or ONBUILD RUN) written at [start, end), as BuildKit's parse reads it
+ * (instructions/commands_runmount.go parseMount without an expander): fields split as CSV, keys in
+ * any case, the last `from` counts, and a `from` with a `$` before its last character fails the
+ * build. Undefined when a flag word is not ASCII.
+ */
+export function readBuildkitMounts(
+  doc: string,
+  start: number,
+  end: number,
+  escape: string,
+): BuildkitMount[] | undefined {
+  const line = logicalLine(doc, start, end, escape);
+  const flags = instructionFlags(line, escape);
+  if (!flags) return undefined;
+  const mounts: BuildkitMount[] = [];
+  for (const flag of flags) {
+    if (flag.value !== '--mount' && !flag.value.startsWith('--mount=')) continue;
+    if (flag.value === '--mount') {
+      mounts.push({ error: 'missing a value on flag: --mount' });
+      continue;
+    }
+    const valueStart = '--mount='.length;
+    const fields = csvFields(flag.value.slice(valueStart));
+    if (!Array.isArray(fields)) {
+      mounts.push(fields);
+      continue;
+    }
+    let mount: BuildkitMount = {};
+    for (const field of fields) {
+      const equals = field.text.indexOf('=');
+      if (equals < 0 || field.text.slice(0, equals).toLowerCase() !== 'from') continue;
+      const value = field.text.slice(equals + 1);
+      const dollar = value.indexOf('$');
+      if (dollar >= 0 && dollar !== value.length - 1) {
+        mount = { error: "'from' doesn't support variable expansion, define alias stage instead" };
+        break;
+      }
+      // An empty from is none (the mount's source is then the empty image).
+      if (!value) {
+        mount = {};
+        continue;
+      }
+      // Where the value is written: exactly, when neither CSV nor the flag word quoted or escaped it.
+      const first = valueStart + field.start + equals + 1;
+      const last = first + value.length - 1;
+      const direct = field.exact && (!flag.from || flag.from[last] - flag.from[first] === last - first);
+      const at = (i: number) => (flag.from ? flag.from[i] : flag.start + i);
+      mount = {
+        from: direct
+          ? { value, start: line.at(at(first)), end: line.at(at(last)) + 1 }
+          : { value, start: line.at(flag.start), end: line.at(flag.end - 1) + 1 },
+      };
+    }
+    mounts.push(mount);
+  }
+  return mounts;
 }

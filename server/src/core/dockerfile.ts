@@ -4,7 +4,7 @@
 // child builds run. Stage names and scratch are not images. dockerfile-ast handles `# escape=`,
 // continuations, heredocs and lowercase keywords; the words are expanded by dockerfileExpansion.
 import { DockerfileParser, type Flag, type From, type Instruction } from 'dockerfile-ast';
-import { readBuildkitCopyFrom, readBuildkitFrom, type BuildkitWord } from './buildkitInstruction';
+import { readBuildkitCopyFrom, readBuildkitFrom, readBuildkitMounts, type BuildkitWord } from './buildkitInstruction';
 import { dockerfileBlocks, standaloneBlockText, type InstructionBlock } from './dockerfileBlocks';
 import { expandDockerfileWord, UNKNOWN_VALUE, type ExpandedWord, type WordLookup } from './dockerfileExpansion';
 import { NEEDS_PARSE, quickInstructionFacts } from './dockerfileQuickFacts';
@@ -222,17 +222,22 @@ export function extractFromInstructionFacts(
 
   const froms = instructions.filter((i) => i.keyword === 'FROM');
   const fromReadings = new Map(froms.map((f) => [f, buildkitFrom(text, lines, f, escape)]));
-  // COPY --from and RUN --mount from= look a name up among every stage of the file; FROM only
-  // among the stages before it ("Understand how ARG and FROM interact", "COPY --from").
-  const allStageNames = new Set(
-    froms.map((f) => fromReadings.get(f)?.stage?.toLowerCase()).filter((n): n is string => !!n),
-  );
+  // COPY --from and RUN --mount from= look a name up among every stage of the file, and fail the
+  // build when it is a later stage; FROM looks only among the stages before it ("Understand how
+  // ARG and FROM interact", "COPY --from"; BuildKit 0.13 "validate order when linking stages").
+  const stageIndexes = new Map<string, number>();
+  froms.forEach((f, i) => {
+    const name = fromReadings.get(f)?.stage?.toLowerCase();
+    if (name && !stageIndexes.has(name)) stageIndexes.set(name, i);
+  });
+  const stages: Stages = { indexes: stageIndexes, count: froms.length, current: -1 };
   const earlierStageNames = new Set<string>();
   const context: Context = { lines, escape, globals, occurrences, problems };
 
   for (const instruction of instructions) {
     const keyword = instruction.keyword;
     if (keyword === 'FROM') {
+      stages.current++;
       const reading = fromReadings.get(instruction)!;
       if (reading.error) {
         // The build stops at this FROM: no image is pulled from it.
@@ -263,32 +268,18 @@ export function extractFromInstructionFacts(
       }
       if (reading.stage) earlierStageNames.add(reading.stage.toLowerCase());
     } else if (keyword === 'COPY') {
-      copyFrom(
-        context,
-        instruction,
-        buildkitCopyFrom(text, lines, instruction, escape),
-        allStageNames,
-        froms.length,
-        false,
-      );
+      copyFrom(context, instruction, buildkitCopyFrom(text, lines, instruction, escape), stages, false);
     } else if (keyword === 'RUN') {
-      mountFrom(context, instruction, instruction.mounts, allStageNames, globalLookup, false);
+      mountFrom(context, instruction, buildkitMounts(text, lines, instruction, escape), stages, globalLookup, false);
     } else if (keyword === 'ONBUILD') {
       // ONBUILD triggers run in the build of every image FROM this one: their images are pulled
       // there ("ONBUILD"), with that build's stages and ARGs.
       const trigger = instruction.trigger;
       const childLookup: WordLookup = () => UNKNOWN_VALUE;
       if (trigger?.keyword === 'COPY')
-        copyFrom(
-          context,
-          instruction,
-          buildkitCopyFrom(text, lines, instruction, escape),
-          allStageNames,
-          froms.length,
-          true,
-        );
+        copyFrom(context, instruction, buildkitCopyFrom(text, lines, instruction, escape), stages, true);
       else if (trigger?.keyword === 'RUN')
-        mountFrom(context, instruction, trigger.mounts, allStageNames, childLookup, true);
+        mountFrom(context, instruction, buildkitMounts(text, lines, instruction, escape), stages, childLookup, true);
     }
   }
   for (const occurrence of occurrences) {
@@ -307,62 +298,63 @@ interface FromReading {
   errorRange?: Range;
 }
 
-/**
- * BuildKit's readings, per instruction facts (which are reused while their block's text is
- * unchanged and stay on their lines, so a reading held in lines and characters stays true).
- */
-const buildkitReadings = new WeakMap<InstructionFacts, { escape: string; reading: FromReading | CopyFromReading }>();
-
 function buildkitFrom(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): FromReading {
-  const cached = buildkitReadings.get(facts);
-  if (cached?.escape === escape) return cached.reading as FromReading;
   const start = lines.offsetAt(facts.range.start);
   const read = readBuildkitFrom(text, start, lines.offsetAt(facts.range.end), escape);
-  let reading: FromReading;
-  if (!read) {
-    // A flag word outside ASCII: dockerfile-ast's reading stands.
-    reading = { image: facts.image, platform: facts.platform, stage: facts.stage };
-  } else if (!read.ok) {
+  // A flag word outside ASCII: dockerfile-ast's reading stands.
+  if (!read) return { image: facts.image, platform: facts.platform, stage: facts.stage };
+  if (!read.ok) {
     const firstLineEnd = lines.offsetAt({ line: facts.range.start.line, character: Number.MAX_SAFE_INTEGER });
-    reading = {
+    return {
       error: read.error,
       errorRange: facts.image?.range ?? lines.range(start, Math.max(firstLineEnd, start + 1)),
     };
-  } else {
-    reading = { image: locatedWord(text, lines, read.image, false), platform: read.platform, stage: read.stage };
   }
-  buildkitReadings.set(facts, { escape, reading });
-  return reading;
+  return { image: locatedWord(text, lines, read.image, false), platform: read.platform, stage: read.stage };
 }
 
 type CopyFromReading = LocatedWord | { error: string; range: Range } | undefined;
 
-/** Characters without which a COPY line has no --from flag in BuildKit's reading either. */
-function mayHoldFromFlag(text: string, start: number, end: number, escape: string): boolean {
-  const written = text.slice(start, end);
-  return written.includes('--from') || written.includes('"') || written.includes("'") || written.includes(escape);
+/**
+ * Whether the instruction (or ONBUILD's trigger) written at `start` can have flags: BuildKit reads
+ * flags only from the front, so the word after the keyword must start with `-`, or with the escape
+ * character (a continuation, after which they may follow).
+ */
+function mayHaveFlags(text: string, start: number, escape: string, onbuild: boolean): boolean {
+  let p = start;
+  for (let words = onbuild ? 2 : 1; words > 0; words--) {
+    while (p < text.length && !/[\s]/.test(text[p])) p++;
+    while (p < text.length && (text[p] === ' ' || text[p] === '\t')) p++;
+  }
+  return text[p] === '-' || text[p] === escape;
 }
 
 function buildkitCopyFrom(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): CopyFromReading {
   const dockerfileAst = facts.keyword === 'ONBUILD' ? facts.trigger?.copyFrom : facts.copyFrom;
   const start = lines.offsetAt(facts.range.start);
-  // The end of the first line is enough to know there is nothing to read (most COPY lines).
-  const firstLineEnd = text.indexOf('\n', start);
-  if (
-    !dockerfileAst &&
-    facts.range.start.line === facts.range.end.line &&
-    !mayHoldFromFlag(text, start, firstLineEnd < 0 ? text.length : firstLineEnd, escape)
-  )
-    return undefined;
-  const cached = buildkitReadings.get(facts);
-  if (cached?.escape === escape) return cached.reading as CopyFromReading;
+  if (!mayHaveFlags(text, start, escape, facts.keyword === 'ONBUILD')) return undefined;
   const read = readBuildkitCopyFrom(text, start, lines.offsetAt(facts.range.end), escape);
-  let reading: CopyFromReading = dockerfileAst;
-  // A flag word outside ASCII (read === undefined): dockerfile-ast's reading stands.
-  if (read && 'error' in read)
-    reading = { error: read.error, range: dockerfileAst?.range ?? lines.range(start, start + 1) };
-  else if (read) reading = read.from && locatedWord(text, lines, read.from, true);
-  buildkitReadings.set(facts, { escape, reading });
+  // A flag word outside ASCII: dockerfile-ast's reading stands.
+  if (!read) return dockerfileAst;
+  if ('error' in read) return { error: read.error, range: dockerfileAst?.range ?? lines.range(start, start + 1) };
+  return read.from && locatedWord(text, lines, read.from, true);
+}
+
+type MountsReading = Array<LocatedWord | { error: string; range: Range }>;
+
+function buildkitMounts(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): MountsReading {
+  const dockerfileAst = (facts.keyword === 'ONBUILD' ? facts.trigger?.mounts : facts.mounts) ?? [];
+  const start = lines.offsetAt(facts.range.start);
+  if (!mayHaveFlags(text, start, escape, facts.keyword === 'ONBUILD')) return [];
+  const read = readBuildkitMounts(text, start, lines.offsetAt(facts.range.end), escape);
+  // A flag word outside ASCII: dockerfile-ast's reading stands.
+  if (!read) return dockerfileAst;
+  const reading: MountsReading = [];
+  for (const mount of read) {
+    if ('error' in mount)
+      reading.push({ error: mount.error, range: dockerfileAst[0]?.range ?? lines.range(start, start + 1) });
+    else if (mount.from) reading.push(locatedWord(text, lines, mount.from, true));
+  }
   return reading;
 }
 
@@ -543,22 +535,46 @@ function defaultWordUsed(use: { name: string; operator?: string }, lookup: WordL
   return use.operator === ':-' ? !value : value === undefined;
 }
 
+/** The stages of the file: each name's index, how many, and the one being read. */
+interface Stages {
+  indexes: Map<string, number>;
+  count: number;
+  current: number;
+}
+
+function buildFails(context: Context, range: Range, message: string, reference?: string): void {
+  const problem: DocumentProblem = {
+    code: 'invalid-reference',
+    severity: documentSeverity(invalidReference),
+    range,
+    message,
+  };
+  if (reference !== undefined) problem.reference = reference;
+  context.problems.push(problem);
+}
+
+/** A stage defined after the current one fails the build ("it needs to be defined before"). */
+function laterStage(context: Context, stages: Stages, index: number, range: Range, what: string, value: string) {
+  if (index <= stages.current) return false;
+  buildFails(
+    context,
+    range,
+    `${what}=${value}: that stage is defined after this one, and BuildKit fails the build (a stage must be defined before it is used).`,
+    value,
+  );
+  return true;
+}
+
 function copyFrom(
   context: Context,
   instruction: InstructionFacts,
   flag: CopyFromReading,
-  stageNames: Set<string>,
-  stageCount: number,
+  stages: Stages,
   onbuild: boolean,
 ): void {
   if (!flag) return;
   if ('error' in flag) {
-    context.problems.push({
-      code: 'invalid-reference',
-      severity: documentSeverity(invalidReference),
-      range: flag.range,
-      message: `BuildKit rejects this COPY (${flag.error}), so the build fails here.`,
-    });
+    buildFails(context, flag.range, `BuildKit rejects this COPY (${flag.error}), so the build fails here.`);
     return;
   }
   const { value, range } = flag;
@@ -566,28 +582,33 @@ function copyFrom(
   // number is a stage index ("COPY --from").
   const plain = expandDockerfileWord(value, () => undefined, context.escape);
   if (plain.value !== value) {
-    context.problems.push({
-      code: 'invalid-reference',
-      severity: documentSeverity(invalidReference),
+    buildFails(
+      context,
       range,
-      reference: value,
-      message: `COPY --from=${value}: BuildKit does not expand variables in --from, so the build fails. Name the image in a FROM line (with ARGs) and copy from that stage.`,
-    });
+      `COPY --from=${value}: BuildKit does not expand variables in --from, so the build fails. Name the image in a FROM line (with ARGs) and copy from that stage.`,
+      value,
+    );
     return;
   }
+  // ONBUILD triggers run in another build, among its stages.
   if (/^\d+$/.test(value)) {
-    if (!onbuild && Number(value) >= stageCount) {
-      context.problems.push({
-        code: 'invalid-reference',
-        severity: documentSeverity(invalidReference),
+    if (onbuild) return;
+    const count = stages.count;
+    if (Number(value) >= count)
+      buildFails(
+        context,
         range,
-        reference: value,
-        message: `COPY --from=${value}: this Dockerfile has ${stageCount} stage${stageCount === 1 ? '' : 's'} (numbered from 0), so the build fails.`,
-      });
-    }
+        `COPY --from=${value}: this Dockerfile has ${count} stage${count === 1 ? '' : 's'} (numbered from 0), so the build fails.`,
+        value,
+      );
+    else laterStage(context, stages, Number(value), range, 'COPY --from', value);
     return;
   }
-  if (stageNames.has(value.toLowerCase())) return;
+  const stage = stages.indexes.get(value.toLowerCase());
+  if (stage !== undefined) {
+    if (!onbuild) laterStage(context, stages, stage, range, 'COPY --from', value);
+    return;
+  }
   const word = wordAt(context.lines, value, range);
   const occurrence = makeOccurrence(context, instruction, 'copy-from', word, plain, onbuild);
   context.occurrences.push(occurrence);
@@ -596,17 +617,26 @@ function copyFrom(
 function mountFrom(
   context: Context,
   instruction: InstructionFacts,
-  mounts: LocatedWord[] | undefined,
-  stageNames: Set<string>,
+  mounts: MountsReading,
+  stages: Stages,
   lookup: WordLookup,
   onbuild: boolean,
 ): void {
-  for (const { value, range } of mounts ?? []) {
+  for (const mount of mounts) {
+    if ('error' in mount) {
+      buildFails(context, mount.range, `BuildKit rejects this RUN (${mount.error}), so the build fails here.`);
+      continue;
+    }
+    const { value, range } = mount;
     const word = wordAt(context.lines, value, range);
     const expanded = expandDockerfileWord(word.value, lookup, context.escape);
-    // A mount's from= names a stage of any position in the file, or else an image.
-    if (expanded.value !== undefined && stageNames.has(expanded.value.toLowerCase())) continue;
-    if (expanded.value === undefined && stageNames.has(value.toLowerCase())) continue;
+    // A mount's from= names a stage (defined before this one), or else an image.
+    const name = (expanded.value ?? value).toLowerCase();
+    const stage = stages.indexes.get(name);
+    if (stage !== undefined) {
+      if (!onbuild) laterStage(context, stages, stage, range, 'RUN --mount from', value);
+      continue;
+    }
     const occurrence = makeOccurrence(context, instruction, 'mount-from', word, expanded, onbuild);
     context.occurrences.push(occurrence);
   }
