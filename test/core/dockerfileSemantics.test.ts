@@ -228,3 +228,12 @@ test('a heredoc body is not read as instructions', () => {
     ['alpine:3.20'],
   );
 });
+
+test('a stage name given twice is the later stage for COPY --from (BuildKit dispatchStates.addState)', () => {
+  const text = 'FROM alpine:3.20 AS x\nFROM busybox:1.36\nCOPY --from=x /a /b\nFROM alpine:3.21 AS x\n';
+  const { problems } = images(text);
+  assert.deepEqual(
+    problems.map((p) => [p.code, p.range.start.line]),
+    [['invalid-reference', 2]],
+  );
+});

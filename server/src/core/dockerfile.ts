@@ -228,7 +228,8 @@ export function extractFromInstructionFacts(
   const stageIndexes = new Map<string, number>();
   froms.forEach((f, i) => {
     const name = fromReadings.get(f)?.stage?.toLowerCase();
-    if (name && !stageIndexes.has(name)) stageIndexes.set(name, i);
+    // A name given to two stages is the later one (dispatchStates.addState).
+    if (name) stageIndexes.set(name, i);
   });
   const stages: Stages = { indexes: stageIndexes, count: froms.length, current: -1 };
   const earlierStageNames = new Set<string>();
