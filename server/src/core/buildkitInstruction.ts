@@ -238,8 +238,8 @@ export function readBuildkitFrom(doc: string, start: number, end: number, escape
 /**
  * COPY's `--from` as BuildKit reads it (quotes removed, escapes applied), from the COPY or
  * ONBUILD COPY instruction written at [start, end) (`from` is absent when it has none); an error
- * when it is given twice or without a value; undefined when a flag word is not ASCII. Other flags are not checked: which ones COPY accepts has
- * changed between BuildKit versions.
+ * when it is given twice or without a value; undefined when a flag word is not ASCII. Other flags
+ * are not checked: which ones COPY accepts has changed between BuildKit versions.
  */
 export function readBuildkitCopyFrom(
   doc: string,
