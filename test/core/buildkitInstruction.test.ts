@@ -23,6 +23,9 @@ const CASES: Array<[string, Expected]> = [
   ['FROM --platform=linux/amd64 nginx:1.27 AS base', { image: 'nginx:1.27', platform: 'linux/amd64' }],
   // A `--` word ends the flags.
   ['FROM -- nginx:1.27', { image: 'nginx:1.27' }],
+  // splitCommand trims Go's white space at both ends (a no-break space too) before splitting.
+  ['FROM nginx:1.27\u00a0', { image: 'nginx:1.27' }],
+  ['FROM nginx:1.27\u00a0AS base', { error: 'FROM requires either one or three arguments' }],
   // An empty --platform= is no platform.
   ['FROM --platform= nginx:1.27', { image: 'nginx:1.27' }],
   // bflag.go: a string flag needs `=value`; FROM declares only --platform; no flag twice.

@@ -33,8 +33,10 @@ function isGoSpace(c: number): boolean {
   if (c === 32 || (c >= 9 && c <= 13)) return true;
   return c > 127 && GO_SPACE.test(String.fromCharCode(c));
 }
-/** parser.go reWhitespace. */
-const ARGUMENT_SEPARATOR = /[\t\v\f\r ]+/g;
+/** parser.go reWhitespace: [\t\v\f\r ]. */
+function isArgumentSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 /** isComment and isEmptyContinuationLine: after Go's leading white space, `#` or nothing. */
 const COMMENT_OR_EMPTY = new RegExp(`^${GO_SPACE.source}*(?:#|$)`);
@@ -194,15 +196,17 @@ export function readBuildkitFrom(doc: string, start: number, end: number, escape
   // strings.TrimSpace of the rest (after a `--` word it starts with spaces).
   let rest = afterFlags;
   while (rest < line.text.length && isGoSpace(line.text.charCodeAt(rest))) rest++;
-  const argText = line.text.slice(rest).replace(/[\t\n\v\f\r ]+$/, '');
-  if (argText) {
-    let last = 0;
-    ARGUMENT_SEPARATOR.lastIndex = 0;
-    for (let m = ARGUMENT_SEPARATOR.exec(argText); m; m = ARGUMENT_SEPARATOR.exec(argText)) {
-      args.push({ value: argText.slice(last, m.index), start: rest + last });
-      last = m.index + m[0].length;
-    }
-    args.push({ value: argText.slice(last), start: rest + last });
+  // strings.TrimSpace on the right too (Go's white space, a no-break space included).
+  let argEnd = line.text.length;
+  while (argEnd > rest && isGoSpace(line.text.charCodeAt(argEnd - 1))) argEnd--;
+  // reWhitespace: runs of spaces, tabs, \v, \f and \r separate the arguments.
+  for (let p = rest; p < argEnd;) {
+    let q = p;
+    while (q < argEnd && !isArgumentSeparator(line.text.charCodeAt(q))) q++;
+    args.push({ value: line.text.slice(p, q), start: p });
+    if (q >= argEnd) break;
+    p = q;
+    while (p < argEnd && isArgumentSeparator(line.text.charCodeAt(p))) p++;
   }
   let stage: string | undefined;
   if (args.length === 3 && args[1].value.toLowerCase() === 'as') {

@@ -324,8 +324,9 @@ type CopyFromReading = LocatedWord | { error: string; range: Range } | undefined
 function mayHaveFlags(text: string, start: number, escape: string, onbuild: boolean): boolean {
   let p = start;
   for (let words = onbuild ? 2 : 1; words > 0; words--) {
-    while (p < text.length && !/[\s]/.test(text[p])) p++;
-    while (p < text.length && (text[p] === ' ' || text[p] === '\t')) p++;
+    // Keywords are letters: a word ends at any white space or control character.
+    while (p < text.length && text.charCodeAt(p) > 32) p++;
+    while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
   }
   return text[p] === '-' || text[p] === escape;
 }
