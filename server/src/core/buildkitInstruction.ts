@@ -69,6 +69,26 @@ function escapeRegExp(character: string): string {
   return character.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
+/**
+ * Whether the instruction (or an ONBUILD's trigger) written at `start` can have flags, read from
+ * the document before any line is joined: BuildKit reads flags only from the front, so the word
+ * after the keyword must start with `-`, or with the escape character (a continuation, after which
+ * flags may follow). Most COPY and RUN instructions have none, and are not read further.
+ */
+function mayHaveFlags(doc: string, start: number, escape: string): boolean {
+  let p = afterWord(doc, start);
+  // ONBUILD's flags are its trigger's, after the trigger's keyword.
+  if (/^onbuild[ \t]/i.test(doc.slice(start, start + 8))) p = afterWord(doc, p);
+  return doc[p] === '-' || doc[p] === escape;
+}
+
+/** After the keyword at `p` (it ends at white space or a control character) and the spaces after it. */
+function afterWord(doc: string, p: number): number {
+  while (p < doc.length && doc.charCodeAt(p) > 32) p++;
+  while (p < doc.length && (doc.charCodeAt(p) === 32 || doc.charCodeAt(p) === 9)) p++;
+  return p;
+}
+
 /** The logical line of the instruction written from `start` (its keyword) to `end`. */
 export function logicalLine(doc: string, start: number, end: number, escape: string): LogicalLine {
   let continuation = continuations.get(escape);
@@ -251,6 +271,7 @@ export function readBuildkitCopyFrom(
   end: number,
   escape: string,
 ): { from?: BuildkitWord } | { error: string } | undefined {
+  if (!mayHaveFlags(doc, start, escape)) return {};
   const line = logicalLine(doc, start, end, escape);
   const flags = instructionFlags(line, escape);
   if (!flags) return undefined;
@@ -348,6 +369,7 @@ export function readBuildkitMounts(
   end: number,
   escape: string,
 ): BuildkitMount[] | undefined {
+  if (!mayHaveFlags(doc, start, escape)) return [];
   const line = logicalLine(doc, start, end, escape);
   const flags = instructionFlags(line, escape);
   if (!flags) return undefined;

@@ -242,12 +242,11 @@ export function extractFromInstructionFacts(
       const reading = fromReadings.get(instruction)!;
       if (reading.error) {
         // The build stops at this FROM: no image is pulled from it.
-        problems.push({
-          code: 'invalid-reference',
-          severity: documentSeverity(invalidReference),
-          range: reading.errorRange ?? instruction.range,
-          message: `BuildKit rejects this FROM (${reading.error}), so the build fails here.`,
-        });
+        buildFails(
+          context,
+          reading.errorRange ?? instruction.range,
+          `BuildKit rejects this FROM (${reading.error}), so the build fails here.`,
+        );
         continue;
       }
       const image = reading.image;
@@ -316,25 +315,9 @@ function buildkitFrom(text: string, lines: LineIndex, facts: InstructionFacts, e
 
 type CopyFromReading = LocatedWord | { error: string; range: Range } | undefined;
 
-/**
- * Whether the instruction (or ONBUILD's trigger) written at `start` can have flags: BuildKit reads
- * flags only from the front, so the word after the keyword must start with `-`, or with the escape
- * character (a continuation, after which they may follow).
- */
-function mayHaveFlags(text: string, start: number, escape: string, onbuild: boolean): boolean {
-  let p = start;
-  for (let words = onbuild ? 2 : 1; words > 0; words--) {
-    // Keywords are letters: a word ends at any white space or control character.
-    while (p < text.length && text.charCodeAt(p) > 32) p++;
-    while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
-  }
-  return text[p] === '-' || text[p] === escape;
-}
-
 function buildkitCopyFrom(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): CopyFromReading {
   const dockerfileAst = facts.keyword === 'ONBUILD' ? facts.trigger?.copyFrom : facts.copyFrom;
   const start = lines.offsetAt(facts.range.start);
-  if (!mayHaveFlags(text, start, escape, facts.keyword === 'ONBUILD')) return undefined;
   const read = readBuildkitCopyFrom(text, start, lines.offsetAt(facts.range.end), escape);
   // A flag word outside ASCII: dockerfile-ast's reading stands.
   if (!read) return dockerfileAst;
@@ -347,7 +330,6 @@ type MountsReading = Array<LocatedWord | { error: string; range: Range }>;
 function buildkitMounts(text: string, lines: LineIndex, facts: InstructionFacts, escape: string): MountsReading {
   const dockerfileAst = (facts.keyword === 'ONBUILD' ? facts.trigger?.mounts : facts.mounts) ?? [];
   const start = lines.offsetAt(facts.range.start);
-  if (!mayHaveFlags(text, start, escape, facts.keyword === 'ONBUILD')) return [];
   const read = readBuildkitMounts(text, start, lines.offsetAt(facts.range.end), escape);
   // A flag word outside ASCII: dockerfile-ast's reading stands.
   if (!read) return dockerfileAst;

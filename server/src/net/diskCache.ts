@@ -3,7 +3,7 @@
 // atomically (temp file + rename) so a crash or a second process never leaves half a file; a file
 // that does not parse, or that holds another key, is treated as absent.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, posix, win32 } from 'node:path';
@@ -64,14 +64,7 @@ function readSmallFile(path: string): string | undefined {
   try {
     const size = fstatSync(fd).size;
     if (size > READ_AT_ONCE_BYTES) return undefined;
-    const buffer = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.toString('utf8', 0, read);
+    return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);
   }
